@@ -1,0 +1,92 @@
+import { StructureKind, VariableDeclarationKind, type SourceFileStructure } from "ts-morph";
+import type { IrApi } from "../ir.js";
+import { clientOptionsTypeName } from "../naming.js";
+import { jsDoc } from "./docs.js";
+import { Imports, files, propertyKey } from "./layout.js";
+import { tsType } from "./type-expr.js";
+
+/** The client options interface, the defaults taken from the manifest, and the client class. */
+export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructure {
+  const optionsType = clientOptionsTypeName(api.name);
+  const imports = new Imports(files.client).add(runtimeEntry, ["ClientCore"]).add(files.errors, ["errorClassesByStatus"]);
+  for (const resource of api.resources) imports.add(files.resource(resource.name), [resource.className]);
+
+  const defaults: [string, string][] = [
+    ...api.servers.map((server): [string, string] => [server.option, JSON.stringify(server.url)]),
+    ...api.options.map((option): [string, string] => [option.name, JSON.stringify(option.default)]),
+  ];
+  const servers = api.servers.map(
+    (s) => `${propertyKey(s.name)}: { option: ${JSON.stringify(s.option)}, url: options.${s.option} ?? clientDefaults.${s.option} },`,
+  );
+  const settings = [
+    `apiKey: options.${api.auth.option},`,
+    `apiKeyOption: ${JSON.stringify(api.auth.option)},`,
+    `authHeader: ${JSON.stringify(api.auth.header)},`,
+    `servers: {\n${servers.join("\n")}\n},`,
+    ...api.options.map((o) => `${propertyKey(o.name)}: options.${o.name} ?? clientDefaults.${o.name},`),
+    "errorClasses: errorClassesByStatus,",
+    `queryArrays: ${JSON.stringify(api.queryArrays)},`,
+  ];
+
+  return {
+    kind: StructureKind.SourceFile,
+    statements: [
+      ...imports.structures(),
+      {
+        kind: StructureKind.Interface,
+        name: optionsType,
+        isExported: true,
+        docs: jsDoc(`Options of {@link ${api.clientClassName}}. Every option but \`${api.auth.option}\` has a default.`),
+        properties: [
+          { name: api.auth.option, type: "string", docs: jsDoc(api.auth.description, { remarks: `Sent as the \`${api.auth.header}\` header.` }) },
+          ...api.servers.map((server) => ({
+            name: server.option,
+            type: "string",
+            hasQuestionToken: true,
+            docs: jsDoc(server.description, { default: JSON.stringify(server.url) }),
+          })),
+          ...api.options.map((option) => ({
+            name: option.name,
+            type: tsType(option.type),
+            hasQuestionToken: true,
+            docs: jsDoc(option.description, { default: JSON.stringify(option.default) }),
+          })),
+        ],
+      },
+      {
+        kind: StructureKind.VariableStatement,
+        declarationKind: VariableDeclarationKind.Const,
+        docs: jsDoc(`Defaults of the client options, from ${api.source}.`),
+        declarations: [
+          {
+            name: "clientDefaults",
+            initializer: `Object.freeze({\n${defaults.map(([name, value]) => `${propertyKey(name)}: ${value},`).join("\n")}\n})`,
+          },
+        ],
+      },
+      {
+        kind: StructureKind.Class,
+        name: api.clientClassName,
+        isExported: true,
+        docs: jsDoc(api.description ?? `Client of the ${api.title}.`, {
+          example: `\nconst client = new ${api.clientClassName}({ ${api.auth.option}: process.env.API_KEY! });`,
+        }),
+        properties: api.resources.map((resource) => ({
+          name: resource.name,
+          type: resource.className,
+          isReadonly: true,
+          docs: jsDoc(resource.description),
+        })),
+        ctors: [
+          {
+            parameters: [{ name: "options", type: optionsType }],
+            statements: [
+              `const core = new ClientCore({\n${settings.join("\n")}\n});`,
+              ...api.resources.map((resource) => `this.${resource.name} = new ${resource.className}(core);`),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}

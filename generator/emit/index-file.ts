@@ -1,0 +1,39 @@
+import { StructureKind, type ExportDeclarationStructure, type SourceFileStructure } from "ts-morph";
+import type { IrApi } from "../ir.js";
+import { clientOptionsTypeName } from "../naming.js";
+import { files, moduleSpecifier } from "./layout.js";
+
+const exportFrom = (toFile: string, names: string[], isTypeOnly = false): ExportDeclarationStructure => ({
+  kind: StructureKind.ExportDeclaration,
+  moduleSpecifier: moduleSpecifier(files.index, toFile),
+  isTypeOnly,
+  namedExports: [...names].sort((a, b) => (a.replace(/^type /, "") < b.replace(/^type /, "") ? -1 : 1)),
+});
+
+/** The package's public entry: the client, its options, the errors, the models and the parameter types. */
+export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure {
+  const statements: ExportDeclarationStructure[] = [
+    exportFrom(files.client, [api.clientClassName, `type ${clientOptionsTypeName(api.name)}`]),
+    exportFrom(files.errors, [
+      "ApiError",
+      "ConnectionError",
+      "InvalidArgumentError",
+      "TimeoutError",
+      "UserAbortError",
+      ...api.errors.map((e) => e.className),
+    ]),
+    exportFrom(runtimeEntry, ["RequestOptions"], true),
+    exportFrom(
+      files.types,
+      api.types.map((t) => t.name),
+      true,
+    ),
+  ];
+  for (const resource of api.resources) {
+    const params = resource.operations
+      .filter((op) => op.pathParams.length > 0 || op.queryParams.length > 0)
+      .map((op) => `type ${op.paramsType}`);
+    statements.push(exportFrom(files.resource(resource.name), [resource.className, ...params]));
+  }
+  return { kind: StructureKind.SourceFile, statements };
+}

@@ -1,0 +1,65 @@
+import path from "node:path";
+import { StructureKind, type ImportDeclarationStructure } from "ts-morph";
+import { kebabCase } from "../naming.js";
+
+/** The one place that decides which generated file holds what (paths relative to the output folder). */
+export const files = {
+  types: "types.ts",
+  codecs: "codecs.ts",
+  errors: "errors.ts",
+  client: "client.ts",
+  index: "index.ts",
+  resource: (resource: string) => `resources/${kebabCase(resource)}.ts`,
+};
+
+export interface EmitSettings {
+  /** Path of the runtime's entry module (index.ts), relative to the output folder. */
+  runtimeEntry: string;
+}
+
+/** ESM specifier from one generated file to another file, relative to the output folder. */
+export function moduleSpecifier(fromFile: string, toFile: string): string {
+  const relative = path.posix.relative(path.posix.dirname(fromFile), toFile).replace(/\.ts$/, ".js");
+  return relative.startsWith(".") ? relative : `./${relative}`;
+}
+
+/** Collects the named imports of one file, then emits them sorted, one declaration per module. */
+export class Imports {
+  private readonly modules = new Map<string, Map<string, boolean>>();
+
+  constructor(private readonly fromFile: string) {}
+
+  specifier(toFile: string): string {
+    return moduleSpecifier(this.fromFile, toFile);
+  }
+
+  /** Adds names imported from `toFile` (a path relative to the output folder). */
+  add(toFile: string, names: Iterable<string>, typeOnly = false): this {
+    const specifier = moduleSpecifier(this.fromFile, toFile);
+    const named = this.modules.get(specifier) ?? new Map<string, boolean>();
+    // A name imported both as a type and as a value is imported as a value.
+    for (const name of names) named.set(name, (named.get(name) ?? true) && typeOnly);
+    this.modules.set(specifier, named);
+    return this;
+  }
+
+  structures(): ImportDeclarationStructure[] {
+    return [...this.modules.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([moduleSpecifier, named]) => {
+        const names = [...named.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+        const allTypes = names.every(([, typeOnly]) => typeOnly);
+        return {
+          kind: StructureKind.ImportDeclaration,
+          moduleSpecifier,
+          isTypeOnly: allTypes,
+          namedImports: names.map(([name, typeOnly]) => (typeOnly && !allTypes ? `type ${name}` : name)),
+        };
+      });
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A property key as written in TypeScript: bare when it is an identifier, quoted otherwise. */
+export const propertyKey = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));

@@ -1,0 +1,106 @@
+import {
+  Scope,
+  StructureKind,
+  VariableDeclarationKind,
+  type MethodDeclarationStructure,
+  type OptionalKind,
+  type SourceFileStructure,
+  type StatementStructures,
+} from "ts-morph";
+import { exampleCall } from "../examples.js";
+import type { IrApi, IrOperation, IrParam, IrResource } from "../ir.js";
+import { codecName } from "../naming.js";
+import { referencedNames } from "../type-expr.js";
+import { jsDoc } from "./docs.js";
+import { Imports, files } from "./layout.js";
+import { codecExpression, codecHelpers, codecModels, tsType } from "./type-expr.js";
+import { propertySignature } from "./types.js";
+
+const operationConst = (op: IrOperation) => `${op.name}Operation`;
+
+const pairs = (params: IrParam[]) => `[${params.map((p) => `[${JSON.stringify(p.tsName)}, ${JSON.stringify(p.wireName)}]`).join(", ")}]`;
+
+function resultType(op: IrOperation): string {
+  return op.response.type ? tsType(op.response.type) : "void";
+}
+
+function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports, runtimeEntry: string): StatementStructures {
+  const fields = [`method: ${JSON.stringify(op.method)}`, `path: ${JSON.stringify(op.path)}`, `server: ${JSON.stringify(op.server)}`];
+  if (op.pathParams.length > 0) fields.push(`pathParams: ${pairs(op.pathParams)}`);
+  if (op.queryParams.length > 0) fields.push(`query: ${pairs(op.queryParams)}`);
+  if (op.body) {
+    fields.push(`body: ${codecName(op.body)}`);
+    imports.add(files.codecs, [codecName(op.body)]);
+  }
+  if (op.response.type) {
+    const expression = codecExpression(api, op.response.type, false);
+    imports.add(files.codecs, codecModels(api, op.response.type));
+    imports.add(runtimeEntry, codecHelpers(expression));
+    fields.push(`response: ${expression}`);
+  } else {
+    fields.push("response: null");
+  }
+  if (op.response.envelope) fields.push(`envelope: ${JSON.stringify(op.response.envelope)}`);
+  imports.add(runtimeEntry, ["Operation"], true);
+  return {
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: operationConst(op), type: `Operation<${resultType(op)}>`, initializer: `{\n${fields.join(",\n")}\n}` }],
+  };
+}
+
+function paramsInterface(op: IrOperation): StatementStructures | undefined {
+  if (op.pathParams.length === 0 && op.queryParams.length === 0) return undefined;
+  return {
+    kind: StructureKind.Interface,
+    name: op.paramsType!,
+    isExported: true,
+    extends: op.body ? [op.body] : [],
+    docs: jsDoc(`Parameters of \`${op.name}\`${op.body ? `: its path and query parameters beside the fields of ${op.body}` : ""}.`),
+    properties: [...op.pathParams, ...op.queryParams].map(propertySignature),
+  };
+}
+
+function method(api: IrApi, resource: IrResource, op: IrOperation): OptionalKind<MethodDeclarationStructure> {
+  const parameters = [];
+  if (op.paramsType) parameters.push({ name: "params", type: op.paramsType, hasQuestionToken: !op.paramsRequired });
+  parameters.push({ name: "options", type: "RequestOptions", hasQuestionToken: true });
+  const args = op.paramsType ? "params" : "{}";
+  return {
+    name: op.name,
+    parameters,
+    returnType: `Promise<${resultType(op)}>`,
+    docs: jsDoc(op.description, {
+      remarks: `\`${op.method} ${op.path}\``,
+      example: `\n${exampleCall(api, resource, op)}`,
+    }),
+    statements: `return this.core.request(${operationConst(op)}, ${args}, options);`,
+  };
+}
+
+/** One file per resource: its parameter types, its operation descriptors and its class. */
+export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: string): SourceFileStructure {
+  const file = files.resource(resource.name);
+  const imports = new Imports(file).add(runtimeEntry, ["ClientCore", "RequestOptions"], true);
+  const statements: StatementStructures[] = [];
+  for (const op of resource.operations) {
+    const params = paramsInterface(op);
+    if (params) statements.push(params);
+    const typeNames = [
+      ...(op.body ? [op.body] : []),
+      ...[...op.pathParams, ...op.queryParams].flatMap((p) => referencedNames(p.type)),
+      ...(op.response.type ? referencedNames(op.response.type) : []),
+    ];
+    imports.add(files.types, typeNames, true);
+    statements.push(operationDescriptor(api, op, imports, runtimeEntry));
+  }
+  statements.push({
+    kind: StructureKind.Class,
+    name: resource.className,
+    isExported: true,
+    docs: jsDoc(resource.description, { remarks: `Reached as \`client.${resource.name}\`.` }),
+    ctors: [{ parameters: [{ name: "core", type: "ClientCore", scope: Scope.Private, isReadonly: true }] }],
+    methods: resource.operations.map((op) => method(api, resource, op)),
+  });
+  return { kind: StructureKind.SourceFile, statements: [...imports.structures(), ...statements] };
+}

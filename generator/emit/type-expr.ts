@@ -1,0 +1,75 @@
+import type { IrApi, IrTypeRef } from "../ir.js";
+import { codecName } from "../naming.js";
+import { referencedNames } from "../type-expr.js";
+
+/** The TypeScript type of a manifest type. */
+export function tsType(ref: IrTypeRef): string {
+  let text: string;
+  switch (ref.kind) {
+    case "primitive":
+      text = { string: "string", integer: "number", number: "number", boolean: "boolean", any: "unknown" }[ref.name];
+      break;
+    case "dateTime":
+      text = "Date";
+      break;
+    case "ref":
+      text = ref.name;
+      break;
+    case "list": {
+      const item = tsType(ref.item);
+      text = ref.item.nullable ? `(${item})[]` : `${item}[]`;
+      break;
+    }
+    case "map":
+      text = `Record<string, ${tsType(ref.value)}>`;
+      break;
+  }
+  return ref.nullable ? `${text} | null` : text;
+}
+
+/** Whether values of the type differ between their TypeScript and wire shapes. */
+export function needsCodec(api: IrApi, ref: IrTypeRef): boolean {
+  switch (ref.kind) {
+    case "dateTime":
+      return true;
+    case "ref":
+      return api.types.find((type) => type.name === ref.name)?.kind !== "enum";
+    case "list":
+      return needsCodec(api, ref.item);
+    case "map":
+      return needsCodec(api, ref.value);
+    default:
+      return false;
+  }
+}
+
+/**
+ * A runtime expression for the codec of a type that needs one. Model codecs are referenced lazily (`() => fooCodec`)
+ * so that tables may name models declared later in the file.
+ */
+export function codecExpression(api: IrApi, ref: IrTypeRef, lazy = true): string {
+  switch (ref.kind) {
+    case "dateTime":
+      return "dateTimeCodec";
+    case "ref":
+      return lazy ? `() => ${codecName(ref.name)}` : codecName(ref.name);
+    case "list":
+      return `listCodec(${codecExpression(api, ref.item, lazy)})`;
+    case "map":
+      return `mapCodec(${codecExpression(api, ref.value, lazy)})`;
+    default:
+      return "identityCodec";
+  }
+}
+
+/** Runtime helper functions a codec expression calls. */
+export function codecHelpers(expression: string): string[] {
+  return ["dateTimeCodec", "identityCodec", "listCodec", "mapCodec"].filter((helper) => expression.includes(helper));
+}
+
+/** Model codecs a codec expression refers to. */
+export function codecModels(api: IrApi, ref: IrTypeRef): string[] {
+  return referencedNames(ref)
+    .filter((name) => api.types.find((type) => type.name === name)?.kind !== "enum")
+    .map(codecName);
+}

@@ -1,0 +1,48 @@
+import type { IrApi, IrObjectType, IrOperation, IrResource, IrTypeRef } from "./ir.js";
+import { propertyKey } from "./emit/layout.js";
+
+/** Example values for docs: enough to show the shape of a call, built from the types alone. */
+export function exampleValue(api: IrApi, ref: IrTypeRef, depth = 0): string {
+  switch (ref.kind) {
+    case "primitive":
+      return { string: '"example"', integer: "1", number: "1.5", boolean: "true", any: '"value"' }[ref.name];
+    case "dateTime":
+      return 'new Date("2025-01-01T00:00:00Z")';
+    case "list":
+      return `[${exampleValue(api, ref.item, depth + 1)}]`;
+    case "map":
+      return `{ key: ${exampleValue(api, ref.value, depth + 1)} }`;
+    case "ref": {
+      const type = api.types.find((t) => t.name === ref.name)!;
+      if (type.kind === "enum") return JSON.stringify(type.values[0]);
+      const object =
+        type.kind === "object" ? type : (api.types.find((t) => t.name === type.variants[0]) as IrObjectType);
+      return depth > 2 ? "{}" : exampleObject(api, object.properties.filter((p) => p.required), depth + 1);
+    }
+  }
+}
+
+function exampleObject(api: IrApi, fields: { tsName: string; type: IrTypeRef }[], depth: number): string {
+  if (fields.length === 0) return "{}";
+  return `{ ${fields.map((f) => `${propertyKey(f.tsName)}: ${exampleValue(api, f.type, depth)}`).join(", ")} }`;
+}
+
+/** The fields an example call passes: path parameters, required query parameters and required body fields. */
+export function exampleArgument(api: IrApi, op: IrOperation): string | undefined {
+  if (op.paramsType === undefined) return undefined;
+  const body = api.types.find((t): t is IrObjectType => t.name === op.body && t.kind === "object");
+  const fields = [
+    ...op.pathParams,
+    ...op.queryParams.filter((p) => p.required),
+    ...(body?.properties.filter((p) => p.required) ?? []),
+  ];
+  return fields.length === 0 ? undefined : exampleObject(api, fields, 0);
+}
+
+/** A call of the operation on a client named `client`, with per-request options when `options` is given. */
+export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, options?: string): string {
+  const argument = exampleArgument(api, op) ?? (options && op.paramsType ? "undefined" : undefined);
+  const args = [argument, options].filter((arg) => arg !== undefined).join(", ");
+  const call = `client.${resource.name}.${op.name}(${args})`;
+  return op.response.type ? `const result = await ${call};` : `await ${call};`;
+}

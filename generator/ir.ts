@@ -1,0 +1,115 @@
+/** The normalized manifest: every name resolved, every default filled, every map sorted. Emitters read only this. */
+
+export type IrPrimitive = "string" | "integer" | "number" | "boolean" | "any";
+
+export type IrTypeRef =
+  | { kind: "primitive"; name: IrPrimitive; nullable: boolean }
+  | { kind: "dateTime"; nullable: boolean }
+  | { kind: "list"; item: IrTypeRef; nullable: boolean }
+  | { kind: "map"; value: IrTypeRef; nullable: boolean }
+  | { kind: "ref"; name: string; nullable: boolean };
+
+export interface IrProperty {
+  wireName: string;
+  tsName: string;
+  type: IrTypeRef;
+  required: boolean;
+  description?: string;
+}
+
+export interface IrObjectType {
+  kind: "object";
+  name: string;
+  description?: string;
+  properties: IrProperty[];
+}
+
+export interface IrEnumType {
+  kind: "enum";
+  name: string;
+  description?: string;
+  values: string[];
+}
+
+export interface IrUnionType {
+  kind: "union";
+  name: string;
+  description?: string;
+  /** Variant type names, in the manifest's order. */
+  variants: string[];
+}
+
+export type IrType = IrObjectType | IrEnumType | IrUnionType;
+
+export interface IrServer {
+  name: string;
+  url: string;
+  /** Client option that overrides the URL. */
+  option: string;
+  description?: string;
+}
+
+export interface IrOption {
+  name: string;
+  type: IrTypeRef;
+  default: unknown;
+  description?: string;
+}
+
+export interface IrError {
+  className: string;
+  status: number;
+  description?: string;
+}
+
+export interface IrParam {
+  wireName: string;
+  tsName: string;
+  type: IrTypeRef;
+  required: boolean;
+  description?: string;
+}
+
+export interface IrOperation {
+  name: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  server: string;
+  description?: string;
+  pathParams: IrParam[];
+  queryParams: IrParam[];
+  /** Name of the object type whose fields are the JSON body. */
+  body?: string;
+  response: { status: number; type?: IrTypeRef; envelope?: string };
+  /** Name of the argument type: a generated interface, the body type itself, or undefined when there is no argument. */
+  paramsType?: string;
+  /** True when the argument object has a required field. */
+  paramsRequired: boolean;
+}
+
+export interface IrResource {
+  name: string;
+  className: string;
+  description?: string;
+  operations: IrOperation[];
+}
+
+export interface IrApi {
+  name: string;
+  title: string;
+  version: string;
+  description?: string;
+  packageName: string;
+  clientClassName: string;
+  /** Manifest file name, for headers and docs. */
+  source: string;
+  servers: IrServer[];
+  auth: { header: string; option: string; description?: string };
+  queryArrays: "repeat" | "comma";
+  options: IrOption[];
+  /** Options declared for later work: validated, documented in the manifest, not yet offered by the client. */
+  plannedOptions: string[];
+  errors: IrError[];
+  types: IrType[];
+  resources: IrResource[];
+}

@@ -1,0 +1,95 @@
+import type { IrApi, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
+import { camelCase, clientClassName, paramsTypeName, resourceClassName } from "./naming.js";
+import { parseTypeExpr } from "./type-expr.js";
+import { fieldOf, type Manifest, type ManifestField, type ManifestOperation } from "./validate.js";
+
+/** Entries of a YAML mapping in a stable order: its keys carry no order, so output must not depend on it. */
+function sorted<T>(record: Record<string, T> | undefined): [string, T][] {
+  return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function normalizeType(name: string, definition: Manifest["types"][string]): IrType {
+  const { description } = definition;
+  if (definition.enum) return { kind: "enum", name, description, values: [...definition.enum].sort() };
+  if (definition.oneOf) return { kind: "union", name, description, variants: definition.oneOf };
+  const required = new Set(definition.required ?? []);
+  const properties: IrProperty[] = sorted(definition.properties).map(([wireName, raw]) => {
+    const field = fieldOf(raw);
+    return {
+      wireName,
+      tsName: field.name ?? camelCase(wireName),
+      type: parseTypeExpr(field.type),
+      required: required.has(wireName),
+      description: field.description,
+    };
+  });
+  return { kind: "object", name, description, properties };
+}
+
+function normalizeParams(params: Record<string, string | ManifestField> | undefined, alwaysRequired: boolean): IrParam[] {
+  return sorted(params).map(([wireName, raw]) => {
+    const field = fieldOf(raw);
+    return {
+      wireName,
+      tsName: field.name ?? camelCase(wireName),
+      type: parseTypeExpr(field.type),
+      required: alwaysRequired || field.required === true,
+      description: field.description,
+    };
+  });
+}
+
+function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperation): IrOperation {
+  const pathParams = normalizeParams(op.pathParams, true);
+  const queryParams = normalizeParams(op.query, false);
+  const bodyRequired = op.body !== undefined && (manifest.types[op.body]?.required ?? []).length > 0;
+  const hasParams = pathParams.length > 0 || queryParams.length > 0;
+  return {
+    name,
+    method: op.method,
+    path: op.path,
+    server: op.server ?? manifest.defaultServer,
+    description: op.description,
+    pathParams,
+    queryParams,
+    body: op.body,
+    response: {
+      status: op.response.status,
+      type: op.response.type === undefined ? undefined : parseTypeExpr(op.response.type),
+      envelope: op.response.envelope,
+    },
+    paramsType: hasParams ? paramsTypeName(name) : op.body,
+    paramsRequired: bodyRequired || pathParams.length > 0 || queryParams.some((p) => p.required),
+  };
+}
+
+export function normalizeManifest(manifest: Manifest, source: string): IrApi {
+  const resources: IrResource[] = sorted(manifest.resources).map(([name, resource]) => ({
+    name,
+    className: resourceClassName(name),
+    description: resource.description,
+    operations: sorted(resource.operations).map(([opName, op]) => normalizeOperation(manifest, opName, op)),
+  }));
+  const options = sorted(manifest.options);
+  return {
+    name: manifest.name,
+    title: manifest.title,
+    version: manifest.version,
+    description: manifest.description,
+    packageName: manifest.package,
+    clientClassName: clientClassName(manifest.name),
+    source,
+    servers: sorted(manifest.servers).map(([name, server]) => ({ name, ...server })),
+    auth: manifest.auth,
+    queryArrays: manifest.query?.arrays ?? "repeat",
+    options: options
+      .filter(([, option]) => option.status !== "planned")
+      .map(([name, option]) => ({ name, type: parseTypeExpr(option.type), default: option.default, description: option.description })),
+    plannedOptions: options.filter(([, option]) => option.status === "planned").map(([name]) => name),
+    errors: sorted(manifest.errors)
+      .map(([className, error]) => ({ className, status: error.status, description: error.description }))
+      .sort((a, b) => a.status - b.status),
+    types: sorted(manifest.types).map(([name, definition]) => normalizeType(name, definition)),
+    resources,
+  };
+}

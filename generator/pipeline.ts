@@ -1,0 +1,52 @@
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { emitSources } from "./emit/index.js";
+import { formatFile } from "./format.js";
+import type { IrApi } from "./ir.js";
+import { loadManifest } from "./load.js";
+import { normalizeManifest } from "./normalize.js";
+import { renderDocs, renderHeader } from "./render.js";
+import { validateManifest } from "./validate.js";
+import type { OutputFile } from "./write.js";
+
+export interface GenerateInput {
+  manifestPath: string;
+  outDir: string;
+  /** Folder of the hand-written runtime the generated code imports. */
+  runtimeDir: string;
+}
+
+export interface GenerateOutput {
+  api: IrApi;
+  files: OutputFile[];
+  /** Milliseconds spent in each stage. */
+  timings: Record<string, number>;
+}
+
+/** load → validate → normalize → emit → render → format. Pure of side effects: writing is the caller's stage. */
+export async function generate(input: GenerateInput): Promise<GenerateOutput> {
+  const timings: Record<string, number> = {};
+  const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[stage] = performance.now() - start;
+    }
+  };
+  const loaded = await timed("load", () => loadManifest(input.manifestPath));
+  const manifest = await timed("validate", () => validateManifest(loaded));
+  const api = await timed("normalize", () => normalizeManifest(manifest, path.basename(input.manifestPath)));
+  const runtimeEntry = path.relative(input.outDir, path.join(input.runtimeDir, "index.ts")).split(path.sep).join("/");
+  const sources = await timed("emit", () => emitSources(api, { runtimeEntry }));
+  const docs = await timed("render", () => renderDocs(api));
+  const header = renderHeader(api, "line");
+  const files = await timed("format", () =>
+    Promise.all([
+      ...sources.map(async (source) => ({ path: source.path, text: await formatFile(source.path, `${header}\n\n${source.text}`) })),
+      ...docs.map(async (doc) => ({ path: doc.path, text: await formatFile(doc.path, doc.text) })),
+    ]),
+  );
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { api, files, timings };
+}

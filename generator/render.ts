@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import Handlebars from "handlebars";
+import { tsType } from "./emit/type-expr.js";
+import { exampleCall } from "./examples.js";
+import type { IrApi, IrObjectType, IrOperation, IrResource } from "./ir.js";
+
+const templatesDir = new URL("../templates/", import.meta.url);
+
+const handlebars = Handlebars.create();
+/** Inline code in a Markdown table cell: pipes must be escaped or they split the cell. */
+handlebars.registerHelper("code", (value: unknown) => `\`${String(value).replace(/\|/g, "\\|")}\``);
+
+function template(name: string): Handlebars.TemplateDelegate {
+  return handlebars.compile(readFileSync(new URL(name, templatesDir), "utf8"), { noEscape: true, strict: true });
+}
+
+const headerTemplate = template("header.hbs");
+const readmeTemplate = template("readme.md.hbs");
+const referenceTemplate = template("reference.md.hbs");
+
+export type CommentStyle = "line" | "html";
+
+/** The notice at the top of every generated file. */
+export function renderHeader(api: IrApi, style: CommentStyle): string {
+  const lines = headerTemplate(api).trimEnd().split("\n");
+  return style === "line" ? lines.map((line) => `// ${line}`).join("\n") : `<!--\n${lines.join("\n")}\n-->`;
+}
+
+const anchor = (op: IrOperation) => op.name.toLowerCase();
+
+function signature(resource: IrResource, op: IrOperation): string {
+  const params = op.paramsType ? `params${op.paramsRequired ? "" : "?"}: ${op.paramsType}, ` : "";
+  const result = op.response.type ? tsType(op.response.type) : "void";
+  return `client.${resource.name}.${op.name}(${params}options?: RequestOptions): Promise<${result}>`;
+}
+
+function parameterRows(api: IrApi, op: IrOperation) {
+  const row = (p: { tsName: string; wireName: string; type: IrOperation["pathParams"][number]["type"]; required: boolean; description?: string }, where: string) => ({
+    name: p.tsName,
+    wireName: p.wireName === p.tsName ? undefined : p.wireName,
+    in: where,
+    type: tsType(p.type),
+    required: p.required,
+    description: p.description ?? "",
+  });
+  const body = api.types.find((t): t is IrObjectType => t.name === op.body && t.kind === "object");
+  return [
+    ...op.pathParams.map((p) => row(p, "path")),
+    ...op.queryParams.map((p) => row(p, "query")),
+    ...(body?.properties.map((p) => row(p, "body")) ?? []),
+  ];
+}
+
+/** generated/README.md and generated/reference.md, from the IR. */
+export function renderDocs(api: IrApi): { path: string; text: string }[] {
+  const header = renderHeader(api, "html");
+  const resources = api.resources.map((resource) => ({
+    name: resource.name,
+    description: resource.description,
+    operations: resource.operations.map((op) => ({
+      name: op.name,
+      anchor: anchor(op),
+      description: op.description,
+      method: op.method,
+      path: op.path,
+      server: op.server,
+      status: op.response.status,
+      signature: signature(resource, op),
+      params: parameterRows(api, op),
+      returns: op.response.type ? `Promise<${tsType(op.response.type)}>` : "Promise<void>",
+      example: exampleCall(api, resource, op),
+    })),
+  }));
+  const first = api.resources[0]!;
+  const withParams = api.resources.flatMap((r) => r.operations.map((op) => ({ r, op }))).find(({ op }) => op.pathParams.length > 0);
+  const errorTarget = withParams ?? { r: first, op: first.operations[0]! };
+  const common = {
+    header,
+    title: api.title,
+    description: api.description,
+    source: api.source,
+    clientClassName: api.clientClassName,
+    packageName: api.packageName,
+    resources,
+  };
+  const readme = readmeTemplate({
+    ...common,
+    authOption: api.auth.option,
+    authHeader: api.auth.header,
+    authDescription: api.auth.description ?? "",
+    options: [
+      ...api.servers.map((s) => ({ name: s.option, type: "string", default: JSON.stringify(s.url), description: s.description ?? "" })),
+      ...api.options.map((o) => ({ name: o.name, type: tsType(o.type), default: JSON.stringify(o.default), description: o.description ?? "" })),
+    ],
+    quickstart: api.resources.map((r) => exampleCall(api, r, r.operations[0]!)),
+    perRequestExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ timeoutMs: 5_000, signal: controller.signal }"),
+    errorExample: exampleCall(api, errorTarget.r, errorTarget.op),
+    exampleError: (api.errors.find((e) => e.status === 404) ?? api.errors[0]!).className,
+    errors: api.errors,
+  });
+  return [
+    { path: "README.md", text: readme },
+    { path: "reference.md", text: referenceTemplate(common) },
+  ];
+}

@@ -1,0 +1,357 @@
+import { readFileSync } from "node:fs";
+import { Ajv, type ErrorObject } from "ajv";
+import type { IrTypeRef } from "./ir.js";
+import { ManifestError, type LoadedManifest, type ManifestPath, type ManifestProblem } from "./load.js";
+import {
+  RUNTIME_EXPORTS,
+  camelCase,
+  clientClassName,
+  clientOptionsTypeName,
+  paramsTypeName,
+  resourceClassName,
+} from "./naming.js";
+import { TypeExprError, parseTypeExpr, referencedNames } from "./type-expr.js";
+
+const schema = JSON.parse(readFileSync(new URL("./manifest.schema.json", import.meta.url), "utf8"));
+const validateSchema = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+
+/** The manifest's shape once the JSON Schema has accepted it. */
+export interface ManifestField {
+  type: string;
+  description?: string;
+  name?: string;
+  required?: boolean;
+}
+export interface ManifestTypeDefinition {
+  description?: string;
+  enum?: string[];
+  oneOf?: string[];
+  required?: string[];
+  properties?: Record<string, string | ManifestField>;
+}
+export interface ManifestOperation {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  server?: string;
+  description?: string;
+  pathParams?: Record<string, string | ManifestField>;
+  query?: Record<string, string | ManifestField>;
+  body?: string;
+  response: { status: number; type?: string; envelope?: string };
+}
+export interface Manifest {
+  name: string;
+  title: string;
+  version: string;
+  description?: string;
+  package: string;
+  defaultServer: string;
+  servers: Record<string, { url: string; option: string; description?: string }>;
+  auth: { header: string; option: string; description?: string };
+  query?: { arrays?: "repeat" | "comma" };
+  options: Record<string, { type: string; default: unknown; description: string; status?: "planned" }>;
+  errors: Record<string, { status: number; description?: string }>;
+  types: Record<string, ManifestTypeDefinition>;
+  resources: Record<string, { description?: string; operations: Record<string, ManifestOperation> }>;
+}
+
+export const fieldOf = (field: string | ManifestField): ManifestField =>
+  typeof field === "string" ? { type: field } : field;
+
+const FRIENDLY_PATTERNS: Record<string, string> = {
+  camelName: "a camelCase name such as fooBar",
+  typeName: "a PascalCase name such as FooBar",
+  wireName: "a name of letters, digits, _ and -",
+};
+
+function pathSegments(pointer: string): string[] {
+  return pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+const display = (path: ManifestPath) => (path.length === 0 ? "manifest" : path.join("."));
+
+function schemaProblem(manifest: LoadedManifest, error: ErrorObject): ManifestProblem | undefined {
+  const path = pathSegments(error.instancePath);
+  const at = (p: ManifestPath, message: string, where: "key" | "value" = "value"): ManifestProblem => ({
+    position: manifest.positionOf(p, where),
+    message: `${display(p)}: ${message}`,
+  });
+  const definition = /#\/definitions\/(\w+)\//.exec(error.schemaPath)?.[1];
+  switch (error.keyword) {
+    case "required":
+      return at(path, `missing required field "${error.params.missingProperty}"`);
+    case "additionalProperties": {
+      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      return at([...path, error.params.additionalProperty], `unknown field (expected one of: ${allowed.join(", ")})`, "key");
+    }
+    case "propertyNames":
+      return undefined; // the nested error, which names the key, says it better
+    case "type":
+      return at(path, `expected ${String(error.params.type).split(",").join(" or ")}, got ${describeValue(valueAt(manifest.data, path))}`);
+    case "enum":
+      return at(path, `expected one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
+    case "pattern": {
+      if (error.propertyName !== undefined) {
+        const expected = (definition && FRIENDLY_PATTERNS[definition]) ?? `to match ${error.params.pattern}`;
+        return at([...path, error.propertyName], `name "${error.propertyName}" must be ${expected}`, "key");
+      }
+      const expected = (definition && FRIENDLY_PATTERNS[definition]) ?? `a string matching ${error.params.pattern}`;
+      return at(path, `expected ${expected}, got ${JSON.stringify(valueAt(manifest.data, path))}`);
+    }
+    default:
+      return at(path, error.message ?? "is invalid");
+  }
+}
+
+function valueAt(data: unknown, path: ManifestPath): unknown {
+  let value = data;
+  for (const segment of path) value = (value as Record<string, unknown> | undefined)?.[segment];
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Checks the manifest against its JSON Schema, then the rules a schema cannot say. Throws ManifestError. */
+export function validateManifest(manifest: LoadedManifest): Manifest {
+  if (!validateSchema(manifest.data)) {
+    const seen = new Set<string>();
+    const problems: ManifestProblem[] = [];
+    for (const error of validateSchema.errors ?? []) {
+      const problem = schemaProblem(manifest, error);
+      const key = problem && `${problem.position.line}:${problem.position.column}:${problem.message}`;
+      if (problem && key && !seen.has(key)) {
+        seen.add(key);
+        problems.push(problem);
+      }
+    }
+    throw new ManifestError(sortProblems(problems));
+  }
+  const problems = new SemanticChecker(manifest).run();
+  if (problems.length > 0) throw new ManifestError(sortProblems(problems));
+  return manifest.data as Manifest;
+}
+
+function sortProblems(problems: ManifestProblem[]): ManifestProblem[] {
+  return problems.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
+}
+
+class SemanticChecker {
+  private readonly problems: ManifestProblem[] = [];
+  private readonly data: Manifest;
+
+  constructor(private readonly manifest: LoadedManifest) {
+    this.data = manifest.data as Manifest;
+  }
+
+  run(): ManifestProblem[] {
+    this.checkServers();
+    this.checkOptions();
+    this.checkErrors();
+    this.checkTypes();
+    this.checkResources();
+    this.checkExportedNames();
+    return this.problems;
+  }
+
+  private report(path: ManifestPath, message: string, at: "key" | "value" = "value") {
+    this.problems.push({ position: this.manifest.positionOf(path, at), message: `${display(path)}: ${message}` });
+  }
+
+  /** Parses a type expression and checks its references; reports and returns undefined when it is wrong. */
+  private typeAt(path: ManifestPath, text: string): IrTypeRef | undefined {
+    let ref: IrTypeRef;
+    try {
+      ref = parseTypeExpr(text);
+    } catch (error) {
+      if (!(error instanceof TypeExprError)) throw error;
+      this.report(path, `invalid type "${text}": ${error.message}`);
+      return undefined;
+    }
+    for (const name of referencedNames(ref)) {
+      if (!Object.hasOwn(this.data.types, name)) {
+        const known = Object.keys(this.data.types).filter((t) => t.toLowerCase() === name.toLowerCase());
+        this.report(path, `unknown type "${name}"${known.length > 0 ? ` (did you mean "${known[0]}"?)` : ""}`);
+        return undefined;
+      }
+    }
+    return ref;
+  }
+
+  private checkServers() {
+    if (!Object.hasOwn(this.data.servers, this.data.defaultServer)) {
+      this.report(["defaultServer"], `unknown server "${this.data.defaultServer}" (servers: ${Object.keys(this.data.servers).join(", ")})`);
+    }
+  }
+
+  private checkOptions() {
+    const taken = new Map<string, ManifestPath>([[this.data.auth.option, ["auth", "option"]]]);
+    for (const [name, server] of Object.entries(this.data.servers)) {
+      this.claim(taken, server.option, ["servers", name, "option"], "client option");
+    }
+    for (const [name, option] of Object.entries(this.data.options)) {
+      this.claim(taken, name, ["options", name], "client option");
+      const type = this.typeAt(["options", name, "type"], option.type);
+      if (type && !this.matches(option.default, type)) {
+        this.report(["options", name, "default"], `default ${JSON.stringify(option.default)} does not match the option's type "${option.type}"`);
+      }
+    }
+  }
+
+  private claim(taken: Map<string, ManifestPath>, name: string, path: ManifestPath, what: string) {
+    const earlier = taken.get(name);
+    if (earlier) {
+      const { line, column } = this.manifest.positionOf(earlier, "key");
+      this.report(path, `${what} "${name}" is already declared at line ${line}, column ${column}`, "key");
+    } else {
+      taken.set(name, path);
+    }
+  }
+
+  /** Whether a value fits a type: used for option defaults. */
+  private matches(value: unknown, type: IrTypeRef): boolean {
+    if (value === null) return type.nullable;
+    switch (type.kind) {
+      case "primitive":
+        if (type.name === "any") return true;
+        if (type.name === "integer") return Number.isInteger(value);
+        if (type.name === "number") return typeof value === "number" && Number.isFinite(value);
+        return typeof value === type.name;
+      case "dateTime":
+        return typeof value === "string" && !Number.isNaN(Date.parse(value));
+      case "list":
+        return Array.isArray(value) && value.every((item) => this.matches(item, type.item));
+      case "map":
+        return (
+          typeof value === "object" && !Array.isArray(value) && Object.values(value as object).every((v) => this.matches(v, type.value))
+        );
+      case "ref": {
+        const definition = this.data.types[type.name]!;
+        if (definition.enum) return definition.enum.includes(value as string);
+        return typeof value === "object" && !Array.isArray(value);
+      }
+    }
+  }
+
+  private checkErrors() {
+    const statuses = new Map<string, ManifestPath>();
+    for (const [name, error] of Object.entries(this.data.errors)) {
+      this.claim(statuses, String(error.status), ["errors", name, "status"], "error status");
+    }
+  }
+
+  private checkTypes() {
+    for (const [name, definition] of Object.entries(this.data.types)) {
+      const path = ["types", name];
+      const kinds = (["enum", "oneOf", "properties"] as const).filter((kind) => definition[kind] !== undefined);
+      if (kinds.length !== 1) {
+        this.report(path, kinds.length === 0 ? "a type needs one of enum, oneOf or properties" : `a type has one of enum, oneOf or properties, not ${kinds.join(" and ")}`);
+        continue;
+      }
+      if (definition.required && !definition.properties) this.report([...path, "required"], "required is only allowed beside properties");
+      for (const [index, variant] of (definition.oneOf ?? []).entries()) {
+        const target = this.data.types[variant];
+        if (!target) this.report([...path, "oneOf", index], `unknown type "${variant}"`);
+        else if (!target.properties) this.report([...path, "oneOf", index], `variant "${variant}" must be an object type (with properties)`);
+      }
+      if (definition.properties) this.checkObject(path, definition);
+    }
+  }
+
+  private checkObject(path: string[], definition: ManifestTypeDefinition) {
+    const properties = definition.properties!;
+    const tsNames = new Map<string, ManifestPath>();
+    for (const [wireName, raw] of Object.entries(properties)) {
+      const field = fieldOf(raw);
+      const fieldPath = [...path, "properties", wireName];
+      if (field.required !== undefined) this.report([...fieldPath, "required"], `list required fields in the type's "required" instead`);
+      this.typeAt(typeof raw === "string" ? fieldPath : [...fieldPath, "type"], field.type);
+      this.claim(tsNames, field.name ?? camelCase(wireName), fieldPath, "TypeScript field name");
+    }
+    for (const [index, name] of (definition.required ?? []).entries()) {
+      if (!Object.hasOwn(properties, name)) this.report([...path, "required", index], `"${name}" is not one of the type's properties`);
+    }
+  }
+
+  private checkResources() {
+    for (const [resourceName, resource] of Object.entries(this.data.resources)) {
+      for (const [name, op] of Object.entries(resource.operations)) {
+        this.checkOperation(["resources", resourceName, "operations", name], op);
+      }
+    }
+  }
+
+  private checkOperation(path: string[], op: ManifestOperation) {
+    if (op.server !== undefined && !Object.hasOwn(this.data.servers, op.server)) {
+      this.report([...path, "server"], `unknown server "${op.server}" (servers: ${Object.keys(this.data.servers).join(", ")})`);
+    }
+    const placeholders = [...op.path.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!);
+    const declared = Object.keys(op.pathParams ?? {});
+    for (const name of placeholders) {
+      if (!declared.includes(name)) this.report([...path, "path"], `path parameter "{${name}}" is not declared in pathParams`);
+    }
+    for (const name of declared) {
+      if (!placeholders.includes(name)) this.report([...path, "pathParams", name], `path parameter "${name}" does not appear in the path "${op.path}"`, "key");
+    }
+    const tsNames = new Map<string, ManifestPath>();
+    for (const section of ["pathParams", "query"] as const) {
+      for (const [wireName, raw] of Object.entries(op[section] ?? {})) {
+        const field = fieldOf(raw);
+        const paramPath = [...path, section, wireName];
+        const type = this.typeAt(typeof raw === "string" ? paramPath : [...paramPath, "type"], field.type);
+        if (type && !this.isScalarParam(section === "query" && type.kind === "list" ? type.item : type)) {
+          this.report(paramPath, `a ${section === "query" ? "query" : "path"} parameter must be a string, number, boolean, date-time or enum${section === "query" ? ", or a list of those" : ""}`);
+        }
+        if (section === "pathParams" && field.required === false) this.report(paramPath, "path parameters are always required");
+        this.claim(tsNames, field.name ?? camelCase(wireName), paramPath, "parameter name");
+      }
+    }
+    if (op.body !== undefined) {
+      const body = this.data.types[op.body];
+      if (!body) this.report([...path, "body"], `unknown type "${op.body}"`);
+      else if (!body.properties) this.report([...path, "body"], `the body type "${op.body}" must be an object type (with properties)`);
+      else {
+        for (const [wireName, raw] of Object.entries(body.properties)) {
+          const tsName = fieldOf(raw).name ?? camelCase(wireName);
+          const earlier = tsNames.get(tsName);
+          if (earlier) this.report(earlier, `parameter name "${tsName}" collides with the field "${wireName}" of the body type "${op.body}"; rename one with "name:"`, "key");
+        }
+      }
+    }
+    if (op.response.type !== undefined) this.typeAt([...path, "response", "type"], op.response.type);
+    if (op.response.envelope !== undefined && op.response.type === undefined) {
+      this.report([...path, "response", "envelope"], "an envelope needs a response type");
+    }
+  }
+
+  private isScalarParam(type: IrTypeRef): boolean {
+    if (type.kind === "primitive") return type.name !== "any";
+    if (type.kind === "dateTime") return true;
+    return type.kind === "ref" && this.data.types[type.name]?.enum !== undefined;
+  }
+
+  /** Every exported name of the generated package is unique. */
+  private checkExportedNames() {
+    const taken = new Map<string, ManifestPath>();
+    for (const name of RUNTIME_EXPORTS) taken.set(name, ["(runtime)"]);
+    const claim = (name: string, path: ManifestPath) => {
+      const earlier = taken.get(name);
+      if (!earlier) return void taken.set(name, path);
+      const where = earlier[0] === "(runtime)" ? "a runtime export" : `declared by ${display(earlier)}`;
+      this.report(path, `generated name "${name}" is already ${where}`, "key");
+    };
+    claim(clientClassName(this.data.name), ["name"]);
+    claim(clientOptionsTypeName(this.data.name), ["name"]);
+    for (const name of Object.keys(this.data.types)) claim(name, ["types", name]);
+    for (const name of Object.keys(this.data.errors)) claim(name, ["errors", name]);
+    for (const [resourceName, resource] of Object.entries(this.data.resources)) {
+      claim(resourceClassName(resourceName), ["resources", resourceName]);
+      for (const [name, op] of Object.entries(resource.operations)) {
+        if (op.pathParams || op.query) claim(paramsTypeName(name), ["resources", resourceName, "operations", name]);
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Converters between the SDK's camelCase shapes and the API's wire shapes. Generated code describes each model as a
+ * table of fields; the logic lives here once. Values of user maps (`keys`, `traits`, ...) are never converted.
+ */
+export interface Codec<T = unknown> {
+  toWire(value: T): unknown;
+  fromWire(wire: unknown): T;
+}
+
+/** A codec, or a function returning one: lets generated tables refer to models declared later. */
+export type CodecRef = Codec<any> | (() => Codec<any>);
+
+/** A field of a model: its wire name, and a codec when its value needs converting. */
+export type FieldSpec = string | readonly [wireName: string, codec: CodecRef];
+
+const resolve = (ref: CodecRef): Codec<any> => (typeof ref === "function" ? ref() : ref);
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+export const dateTimeCodec: Codec<Date> = {
+  toWire: (value) => (value instanceof Date ? value.toISOString() : value),
+  fromWire: (wire) => (typeof wire === "string" ? new Date(wire) : (wire as Date)),
+};
+
+export function listCodec<T>(item: CodecRef): Codec<T[]> {
+  return {
+    toWire: (value) => (Array.isArray(value) ? value.map((v) => (v == null ? v : resolve(item).toWire(v))) : value),
+    fromWire: (wire) => (Array.isArray(wire) ? wire.map((v) => (v == null ? v : resolve(item).fromWire(v))) : (wire as T[])),
+  };
+}
+
+export function mapCodec<T>(value: CodecRef): Codec<Record<string, T>> {
+  // Object.fromEntries defines own properties, so a "__proto__" key stays data.
+  const convert = (input: unknown, direction: "toWire" | "fromWire") =>
+    isPlainObject(input)
+      ? Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v == null ? v : resolve(value)[direction](v)]))
+      : input;
+  return {
+    toWire: (input) => convert(input, "toWire"),
+    fromWire: (wire) => convert(wire, "fromWire") as Record<string, T>,
+  };
+}
+
+type FieldTable = Map<string, readonly [name: string, codec: CodecRef | undefined]>;
+
+function convertObject(input: unknown, table: FieldTable, direction: "toWire" | "fromWire"): unknown {
+  if (!isPlainObject(input)) return input;
+  const output: Record<string, unknown> = {};
+  for (const key of Object.keys(input)) {
+    const field = table.get(key);
+    const value = input[key];
+    if (field === undefined || value === undefined) continue;
+    output[field[0]] = value === null || field[1] === undefined ? value : resolve(field[1])[direction](value);
+  }
+  return output;
+}
+
+/** Fields the table does not name are dropped in both directions. */
+export function objectCodec<T>(fields: Readonly<Record<string, FieldSpec>>): Codec<T> {
+  const toWire: FieldTable = new Map();
+  const fromWire: FieldTable = new Map();
+  for (const [tsName, spec] of Object.entries(fields)) {
+    const [wireName, codec] = typeof spec === "string" ? [spec, undefined] : spec;
+    toWire.set(tsName, [wireName, codec]);
+    fromWire.set(wireName, [tsName, codec]);
+  }
+  return {
+    toWire: (value) => convertObject(value, toWire, "toWire"),
+    fromWire: (wire) => convertObject(wire, fromWire, "fromWire") as T,
+  };
+}
+
+export interface UnionVariant {
+  /** Required field names of the variant, camelCase and wire, used to recognise it. */
+  readonly required: readonly string[];
+  readonly requiredWire: readonly string[];
+  readonly codec: CodecRef;
+}
+
+/**
+ * A union without a discriminator: a value belongs to the first variant whose required fields it all has (generated
+ * tables list variants with the most required fields first); otherwise to the variant it matches best.
+ */
+export function unionCodec<T>(variants: readonly UnionVariant[]): Codec<T> {
+  const pick = (value: unknown, names: "required" | "requiredWire"): Codec<any> | undefined => {
+    if (!isPlainObject(value)) return undefined;
+    let best: UnionVariant | undefined;
+    let bestScore = -1;
+    for (const variant of variants) {
+      const present = variant[names].filter((name) => value[name] !== undefined).length;
+      if (present === variant[names].length) return resolve(variant.codec);
+      if (present > bestScore) [best, bestScore] = [variant, present];
+    }
+    return best && resolve(best.codec);
+  };
+  return {
+    toWire: (value) => (pick(value, "required")?.toWire(value) ?? value),
+    fromWire: (wire) => (pick(wire, "requiredWire")?.fromWire(wire) ?? wire) as T,
+  };
+}
+
+/** For values that are the same in both shapes (primitives, enums, user maps). */
+export const identityCodec: Codec<any> = { toWire: (value) => value, fromWire: (wire) => wire };

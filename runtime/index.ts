@@ -1,0 +1,24 @@
+export { ClientCore, type ClientSettings, type Operation, type RequestOptions } from "./client-core.js";
+export {
+  dateTimeCodec,
+  identityCodec,
+  listCodec,
+  mapCodec,
+  objectCodec,
+  unionCodec,
+  type Codec,
+  type CodecRef,
+  type FieldSpec,
+  type UnionVariant,
+} from "./codec.js";
+export {
+  ApiError,
+  ConnectionError,
+  InvalidArgumentError,
+  TimeoutError,
+  UserAbortError,
+  errorForResponse,
+  type ApiErrorClass,
+  type ApiErrorDetails,
+} from "./errors.js";
+export type { QueryArrayFormat } from "./url.js";
