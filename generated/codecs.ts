@@ -55,6 +55,7 @@ import type {
   UserDetailResponseData,
   WarningTier,
 } from "./types.js";
+
 export const billingCreditViewCodec: Codec<BillingCreditView> = objectCodec<BillingCreditView>({
   accountId: "account_id",
   burnStrategy: "burn_strategy",
@@ -78,6 +79,7 @@ export const billingCreditViewCodec: Codec<BillingCreditView> = objectCodec<Bill
   singularName: "singular_name",
   updatedAt: ["updated_at", dateTimeCodec],
 });
+
 export const billingPriceViewCodec: Codec<BillingPriceView> = objectCodec<BillingPriceView>({
   billingScheme: "billing_scheme",
   createdAt: ["created_at", dateTimeCodec],
@@ -104,6 +106,7 @@ export const billingPriceViewCodec: Codec<BillingPriceView> = objectCodec<Billin
   updatedAt: ["updated_at", dateTimeCodec],
   usageType: "usage_type",
 });
+
 export const billingProductForSubscriptionResponseDataCodec: Codec<BillingProductForSubscriptionResponseData> =
   objectCodec<BillingProductForSubscriptionResponseData>({
     billingScheme: "billing_scheme",
@@ -130,6 +133,7 @@ export const billingProductForSubscriptionResponseDataCodec: Codec<BillingProduc
     updatedAt: ["updated_at", dateTimeCodec],
     usageType: "usage_type",
   });
+
 export const billingProductPriceTierResponseDataCodec: Codec<BillingProductPriceTierResponseData> =
   objectCodec<BillingProductPriceTierResponseData>({
     flatAmount: "flat_amount",
@@ -137,6 +141,7 @@ export const billingProductPriceTierResponseDataCodec: Codec<BillingProductPrice
     perUnitPriceDecimal: "per_unit_price_decimal",
     upTo: "up_to",
   });
+
 export const billingProductRecordResponseDataCodec: Codec<BillingProductRecordResponseData> =
   objectCodec<BillingProductRecordResponseData>({
     accountId: "account_id",
@@ -149,6 +154,7 @@ export const billingProductRecordResponseDataCodec: Codec<BillingProductRecordRe
     providerType: "provider_type",
     updatedAt: ["updated_at", dateTimeCodec],
   });
+
 export const billingSubscriptionDiscountViewCodec: Codec<BillingSubscriptionDiscountView> =
   objectCodec<BillingSubscriptionDiscountView>({
     amountOff: "amount_off",
@@ -166,6 +172,7 @@ export const billingSubscriptionDiscountViewCodec: Codec<BillingSubscriptionDisc
     startedAt: ["started_at", dateTimeCodec],
     subscriptionExternalId: "subscription_external_id",
   });
+
 export const billingSubscriptionViewCodec: Codec<BillingSubscriptionView> = objectCodec<BillingSubscriptionView>({
   applicationId: "application_id",
   cancelAt: "cancel_at",
@@ -192,9 +199,11 @@ export const billingSubscriptionViewCodec: Codec<BillingSubscriptionView> = obje
   trialEnd: "trial_end",
   trialEndSetting: "trial_end_setting",
 });
+
 export const captureBatchRequestBodyCodec: Codec<CaptureBatchRequestBody> = objectCodec<CaptureBatchRequestBody>({
   events: ["events", listCodec(() => captureEventCodec)],
 });
+
 export const captureEventCodec: Codec<CaptureEvent> = objectCodec<CaptureEvent>({
   apiKey: "api_key",
   backfill: "backfill",
@@ -204,11 +213,13 @@ export const captureEventCodec: Codec<CaptureEvent> = objectCodec<CaptureEvent>(
   trustedClientClock: "trusted_client_clock",
   type: "type",
 });
+
 export const checkFlagRequestBodyCodec: Codec<CheckFlagRequestBody> = objectCodec<CheckFlagRequestBody>({
   company: "company",
   preflight: ["preflight", () => preflightRequestBodyCodec],
   user: "user",
 });
+
 export const checkFlagResponseDataCodec: Codec<CheckFlagResponseData> = objectCodec<CheckFlagResponseData>({
   companyId: "company_id",
   entitlement: ["entitlement", () => featureEntitlementCodec],
@@ -226,16 +237,19 @@ export const checkFlagResponseDataCodec: Codec<CheckFlagResponseData> = objectCo
   userId: "user_id",
   value: "value",
 });
+
 export const checkFlagsResponseDataCodec: Codec<CheckFlagsResponseData> = objectCodec<CheckFlagsResponseData>({
   creditBalances: ["credit_balances", mapCodec(() => companyCreditBalanceCodec)],
   flags: ["flags", listCodec(() => checkFlagResponseDataCodec)],
   plan: ["plan", () => datastreamCompanyPlanCodec],
 });
+
 export const companyCreditBalanceCodec: Codec<CompanyCreditBalance> = objectCodec<CompanyCreditBalance>({
   remaining: "remaining",
   reserved: "reserved",
   settled: "settled",
 });
+
 export const companyDetailResponseDataCodec: Codec<CompanyDetailResponseData> = objectCodec<CompanyDetailResponseData>({
   addOns: ["add_ons", listCodec(() => companyPlanWithBillingSubViewCodec)],
   billingCreditBalances: "billing_credit_balances",
@@ -262,6 +276,7 @@ export const companyDetailResponseDataCodec: Codec<CompanyDetailResponseData> = 
   updatedAt: ["updated_at", dateTimeCodec],
   userCount: "user_count",
 });
+
 export const companyEventPeriodMetricsResponseDataCodec: Codec<CompanyEventPeriodMetricsResponseData> =
   objectCodec<CompanyEventPeriodMetricsResponseData>({
     accountId: "account_id",
@@ -276,6 +291,7 @@ export const companyEventPeriodMetricsResponseDataCodec: Codec<CompanyEventPerio
     validUntil: ["valid_until", dateTimeCodec],
     value: "value",
   });
+
 export const companyMembershipDetailResponseDataCodec: Codec<CompanyMembershipDetailResponseData> =
   objectCodec<CompanyMembershipDetailResponseData>({
     company: ["company", () => companyResponseDataCodec],
@@ -285,6 +301,7 @@ export const companyMembershipDetailResponseDataCodec: Codec<CompanyMembershipDe
     updatedAt: ["updated_at", dateTimeCodec],
     userId: "user_id",
   });
+
 export const companyPlanCreditGrantViewCodec: Codec<CompanyPlanCreditGrantView> =
   objectCodec<CompanyPlanCreditGrantView>({
     billingCreditAutoTopupAmount: "billing_credit_auto_topup_amount",
@@ -326,6 +343,7 @@ export const companyPlanCreditGrantViewCodec: Codec<CompanyPlanCreditGrantView> 
     singularName: "singular_name",
     updatedAt: ["updated_at", dateTimeCodec],
   });
+
 export const companyPlanWithBillingSubViewCodec: Codec<CompanyPlanWithBillingSubView> =
   objectCodec<CompanyPlanWithBillingSubView>({
     addedOn: ["added_on", dateTimeCodec],
@@ -340,6 +358,7 @@ export const companyPlanWithBillingSubViewCodec: Codec<CompanyPlanWithBillingSub
     planPrice: "plan_price",
     planVersionId: "plan_version_id",
   });
+
 export const companyResponseDataCodec: Codec<CompanyResponseData> = objectCodec<CompanyResponseData>({
   createdAt: ["created_at", dateTimeCodec],
   environmentId: "environment_id",
@@ -349,6 +368,7 @@ export const companyResponseDataCodec: Codec<CompanyResponseData> = objectCodec<
   name: "name",
   updatedAt: ["updated_at", dateTimeCodec],
 });
+
 export const conditionCodec: Codec<Condition> = objectCodec<Condition>({
   accountId: "account_id",
   comparisonTraitDefinition: ["comparison_trait_definition", () => traitDefinitionCodec],
@@ -366,13 +386,16 @@ export const conditionCodec: Codec<Condition> = objectCodec<Condition>({
   traitDefinition: ["trait_definition", () => traitDefinitionCodec],
   traitValue: "trait_value",
 });
+
 export const conditionGroupCodec: Codec<ConditionGroup> = objectCodec<ConditionGroup>({
   conditions: ["conditions", listCodec(() => conditionCodec)],
 });
+
 export const createEventBatchRequestBodyCodec: Codec<CreateEventBatchRequestBody> =
   objectCodec<CreateEventBatchRequestBody>({
     events: ["events", listCodec(() => createEventRequestBodyCodec)],
   });
+
 export const createEventRequestBodyCodec: Codec<CreateEventRequestBody> = objectCodec<CreateEventRequestBody>({
   backfill: "backfill",
   body: ["body", () => eventBodyCodec],
@@ -381,10 +404,12 @@ export const createEventRequestBodyCodec: Codec<CreateEventRequestBody> = object
   sentAt: ["sent_at", dateTimeCodec],
   trustedClientClock: "trusted_client_clock",
 });
+
 export const creditCurrencyPriceCodec: Codec<CreditCurrencyPrice> = objectCodec<CreditCurrencyPrice>({
   currency: "currency",
   price: ["price", () => billingPriceViewCodec],
 });
+
 export const customPlanBillingResponseDataCodec: Codec<CustomPlanBillingResponseData> =
   objectCodec<CustomPlanBillingResponseData>({
     activationStrategy: "activation_strategy",
@@ -403,12 +428,14 @@ export const customPlanBillingResponseDataCodec: Codec<CustomPlanBillingResponse
     stripeInvoiceUrl: "stripe_invoice_url",
     updatedAt: ["updated_at", dateTimeCodec],
   });
+
 export const datastreamCompanyPlanCodec: Codec<DatastreamCompanyPlan> = objectCodec<DatastreamCompanyPlan>({
   id: "id",
   name: "name",
   trialEndDate: ["trial_end_date", dateTimeCodec],
   trialStatus: "trial_status",
 });
+
 export const entityKeyDefinitionResponseDataCodec: Codec<EntityKeyDefinitionResponseData> =
   objectCodec<EntityKeyDefinitionResponseData>({
     createdAt: ["created_at", dateTimeCodec],
@@ -417,6 +444,7 @@ export const entityKeyDefinitionResponseDataCodec: Codec<EntityKeyDefinitionResp
     key: "key",
     updatedAt: ["updated_at", dateTimeCodec],
   });
+
 export const entityKeyDetailResponseDataCodec: Codec<EntityKeyDetailResponseData> =
   objectCodec<EntityKeyDetailResponseData>({
     createdAt: ["created_at", dateTimeCodec],
@@ -430,6 +458,7 @@ export const entityKeyDetailResponseDataCodec: Codec<EntityKeyDetailResponseData
     updatedAt: ["updated_at", dateTimeCodec],
     value: "value",
   });
+
 export const entityTraitDefinitionResponseDataCodec: Codec<EntityTraitDefinitionResponseData> =
   objectCodec<EntityTraitDefinitionResponseData>({
     createdAt: ["created_at", dateTimeCodec],
@@ -440,6 +469,7 @@ export const entityTraitDefinitionResponseDataCodec: Codec<EntityTraitDefinition
     traitType: "trait_type",
     updatedAt: ["updated_at", dateTimeCodec],
   });
+
 export const entityTraitDetailResponseDataCodec: Codec<EntityTraitDetailResponseData> =
   objectCodec<EntityTraitDetailResponseData>({
     createdAt: ["created_at", dateTimeCodec],
@@ -450,6 +480,7 @@ export const entityTraitDetailResponseDataCodec: Codec<EntityTraitDetailResponse
     updatedAt: ["updated_at", dateTimeCodec],
     value: "value",
   });
+
 export const eventBodyCodec: Codec<EventBody> = unionCodec<EventBody>([
   {
     required: ["company", "inputTokens", "outputTokens", "provider", "responseModel"],
@@ -464,6 +495,7 @@ export const eventBodyCodec: Codec<EventBody> = unionCodec<EventBody>([
   { required: ["event"], requiredWire: ["event"], codec: () => eventBodyTrackCodec },
   { required: ["keys"], requiredWire: ["keys"], codec: () => eventBodyIdentifyCodec },
 ]);
+
 export const eventBodyFlagCheckCodec: Codec<EventBodyFlagCheck> = objectCodec<EventBodyFlagCheck>({
   companyId: "company_id",
   error: "error",
@@ -477,17 +509,20 @@ export const eventBodyFlagCheckCodec: Codec<EventBodyFlagCheck> = objectCodec<Ev
   userId: "user_id",
   value: "value",
 });
+
 export const eventBodyIdentifyCodec: Codec<EventBodyIdentify> = objectCodec<EventBodyIdentify>({
   company: ["company", () => eventBodyIdentifyCompanyCodec],
   keys: "keys",
   name: "name",
   traits: "traits",
 });
+
 export const eventBodyIdentifyCompanyCodec: Codec<EventBodyIdentifyCompany> = objectCodec<EventBodyIdentifyCompany>({
   keys: "keys",
   name: "name",
   traits: "traits",
 });
+
 export const eventBodyInferenceCodec: Codec<EventBodyInference> = objectCodec<EventBodyInference>({
   cachedInputTokens: "cached_input_tokens",
   company: "company",
@@ -504,6 +539,7 @@ export const eventBodyInferenceCodec: Codec<EventBodyInference> = objectCodec<Ev
   responseModel: "response_model",
   user: "user",
 });
+
 export const eventBodyTrackCodec: Codec<EventBodyTrack> = objectCodec<EventBodyTrack>({
   company: "company",
   event: "event",
@@ -512,6 +548,7 @@ export const eventBodyTrackCodec: Codec<EventBodyTrack> = objectCodec<EventBodyT
   traits: "traits",
   user: "user",
 });
+
 export const featureEntitlementCodec: Codec<FeatureEntitlement> = objectCodec<FeatureEntitlement>({
   allocation: "allocation",
   consumptionRate: "consumption_rate",
@@ -533,12 +570,14 @@ export const featureEntitlementCodec: Codec<FeatureEntitlement> = objectCodec<Fe
   valueType: "value_type",
   warningTiers: ["warning_tiers", listCodec(() => warningTierCodec)],
 });
+
 export const genericPreviewObjectCodec: Codec<GenericPreviewObject> = objectCodec<GenericPreviewObject>({
   description: "description",
   id: "id",
   imageUrl: "image_url",
   name: "name",
 });
+
 export const invoiceResponseDataCodec: Codec<InvoiceResponseData> = objectCodec<InvoiceResponseData>({
   amountDue: "amount_due",
   amountPaid: "amount_paid",
@@ -562,6 +601,7 @@ export const invoiceResponseDataCodec: Codec<InvoiceResponseData> = objectCodec<
   updatedAt: ["updated_at", dateTimeCodec],
   url: "url",
 });
+
 export const paymentMethodResponseDataCodec: Codec<PaymentMethodResponseData> = objectCodec<PaymentMethodResponseData>({
   accountLast4: "account_last4",
   accountName: "account_name",
@@ -582,19 +622,23 @@ export const paymentMethodResponseDataCodec: Codec<PaymentMethodResponseData> = 
   providerType: "provider_type",
   updatedAt: ["updated_at", dateTimeCodec],
 });
+
 export const preflightEventUsageRequestBodyCodec: Codec<PreflightEventUsageRequestBody> =
   objectCodec<PreflightEventUsageRequestBody>({
     eventSubtype: "event_subtype",
     quantity: "quantity",
   });
+
 export const preflightRequestBodyCodec: Codec<PreflightRequestBody> = objectCodec<PreflightRequestBody>({
   creditCost: "credit_cost",
   eventUsage: ["event_usage", () => preflightEventUsageRequestBodyCodec],
   usage: "usage",
 });
+
 export const rawEventBatchResponseDataCodec: Codec<RawEventBatchResponseData> = objectCodec<RawEventBatchResponseData>({
   events: ["events", listCodec(() => rawEventResponseDataCodec)],
 });
+
 export const rawEventResponseDataCodec: Codec<RawEventResponseData> = objectCodec<RawEventResponseData>({
   capturedAt: ["captured_at", dateTimeCodec],
   eventId: "event_id",
@@ -602,6 +646,7 @@ export const rawEventResponseDataCodec: Codec<RawEventResponseData> = objectCode
   remoteIp: "remote_ip",
   userAgent: "user_agent",
 });
+
 export const ruleCodec: Codec<Rule> = objectCodec<Rule>({
   accountId: "account_id",
   conditionGroups: ["condition_groups", listCodec(() => conditionGroupCodec)],
@@ -614,6 +659,7 @@ export const ruleCodec: Codec<Rule> = objectCodec<Rule>({
   ruleType: "rule_type",
   value: "value",
 });
+
 export const scheduledDowngradeResponseDataCodec: Codec<ScheduledDowngradeResponseData> =
   objectCodec<ScheduledDowngradeResponseData>({
     currency: "currency",
@@ -628,11 +674,13 @@ export const scheduledDowngradeResponseDataCodec: Codec<ScheduledDowngradeRespon
     toPlanId: "to_plan_id",
     toPlanName: "to_plan_name",
   });
+
 export const traitDefinitionCodec: Codec<TraitDefinition> = objectCodec<TraitDefinition>({
   comparableType: "comparable_type",
   entityType: "entity_type",
   id: "id",
 });
+
 export const upsertCompanyRequestBodyCodec: Codec<UpsertCompanyRequestBody> = objectCodec<UpsertCompanyRequestBody>({
   basePlanId: "base_plan_id",
   basePlanPriceId: "base_plan_price_id",
@@ -645,6 +693,7 @@ export const upsertCompanyRequestBodyCodec: Codec<UpsertCompanyRequestBody> = ob
   traits: "traits",
   updateOnly: "update_only",
 });
+
 export const upsertUserRequestBodyCodec: Codec<UpsertUserRequestBody> = objectCodec<UpsertUserRequestBody>({
   companies: "companies",
   company: "company",
@@ -658,6 +707,7 @@ export const upsertUserRequestBodyCodec: Codec<UpsertUserRequestBody> = objectCo
   traits: "traits",
   updateOnly: "update_only",
 });
+
 export const userDetailResponseDataCodec: Codec<UserDetailResponseData> = objectCodec<UserDetailResponseData>({
   companyMemberships: ["company_memberships", listCodec(() => companyMembershipDetailResponseDataCodec)],
   createdAt: ["created_at", dateTimeCodec],
@@ -670,6 +720,7 @@ export const userDetailResponseDataCodec: Codec<UserDetailResponseData> = object
   traits: "traits",
   updatedAt: ["updated_at", dateTimeCodec],
 });
+
 export const warningTierCodec: Codec<WarningTier> = objectCodec<WarningTier>({
   key: "key",
   value: "value",

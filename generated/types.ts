@@ -3,6 +3,7 @@
 
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingCreditAutoTopupAvailability = "automatic" | "off" | "user_controlled" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingCreditBurnStrategy =
   | "expiration_priority"
@@ -10,14 +11,18 @@ export type BillingCreditBurnStrategy =
   | "last_in_first_out"
   | "plan_first_then_credit_bundles_first_in_first_out"
   | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingCreditExpiryType =
   "duration" | "end_of_billing_period" | "end_of_next_billing_period" | "end_of_trial" | "no_expiry" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingCreditExpiryUnit = "billing_periods" | "days" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingCreditLedgerAuthority =
   "external_mirror" | "external_rated" | "schematic_authoritative" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingCreditRolloverPolicy = "expire" | "none" | "rollover" | (string & {});
 
@@ -48,12 +53,16 @@ export interface BillingCreditView {
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingPlanCreditGrantResetCadence =
   "daily" | "every_6_months" | "monthly" | "quarterly" | "weekly" | "yearly" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingPlanCreditGrantResetStart = "billing_period" | "first_of_month" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingPlanCreditGrantResetType = "no_reset" | "plan_period" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingPriceScheme = "per_unit" | "tiered" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type BillingPriceUsageType = "licensed" | "metered" | (string & {});
 
@@ -487,6 +496,7 @@ export interface EntityTraitDetailResponseData {
 
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type EntityType = "company" | "user" | (string & {});
+
 export type EventBody = EventBodyTrack | EventBodyFlagCheck | EventBodyIdentify | EventBodyInference;
 
 export interface EventBodyFlagCheck {
@@ -600,8 +610,10 @@ export interface InvoiceResponseData {
 
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type InvoiceStatus = "draft" | "open" | "paid" | "uncollectible" | "void" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type MetricPeriod = "all_time" | "current_day" | "current_month" | "current_week" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type MetricPeriodMonthReset = "billing_cycle" | "first_of_month" | (string & {});
 
@@ -628,6 +640,7 @@ export interface PaymentMethodResponseData {
 
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type PlanBillingSource = "custom_plan" | "manage_plan" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type PlanCreditGrantScaling = "fixed" | "per_license" | (string & {});
 
@@ -694,6 +707,7 @@ export interface ScheduledDowngradeResponseData {
 
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type SortDirection = "asc" | "desc" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type SubscriptionStatus =
   | "active"
@@ -706,6 +720,7 @@ export type SubscriptionStatus =
   | "trialing"
   | "unpaid"
   | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type SubscriptionType = "free" | "one_time" | "paid" | "trial" | (string & {});
 
@@ -717,8 +732,10 @@ export interface TraitDefinition {
 
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type TraitDefinitionComparableType = "bool" | "date" | "int" | "string" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type TraitType = "boolean" | "currency" | "date" | "number" | "string" | "url" | (string & {});
+
 /** @remarks Values the server adds later are passed through as plain strings. */
 export type TrialStatus = "active" | "converted" | "expired" | (string & {});
 

@@ -13,7 +13,7 @@ import {
 import { TypeExprError, parseTypeExpr, referencedNames } from "./type-expr.js";
 
 const schema = JSON.parse(readFileSync(new URL("./manifest.schema.json", import.meta.url), "utf8"));
-const validateSchema = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+const validateSchema = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
 
 /** The manifest's shape once the JSON Schema has accepted it. */
 export interface ManifestField {

@@ -4,6 +4,7 @@
 import type { ClientCore, Operation, RequestOptions } from "../../runtime/index.js";
 import { captureBatchRequestBodyCodec } from "../codecs.js";
 import type { CaptureBatchRequestBody } from "../types.js";
+
 const sendBatchOperation: Operation<void> = {
   method: "POST",
   path: "/batch",

@@ -109,6 +109,7 @@ const listCompaniesOperation: Operation<CompanyDetailResponseData[]> = {
   response: listCodec(companyDetailResponseDataCodec),
   envelope: "data",
 };
+
 const upsertCompanyOperation: Operation<CompanyDetailResponseData> = {
   method: "POST",
   path: "/companies",
@@ -117,6 +118,7 @@ const upsertCompanyOperation: Operation<CompanyDetailResponseData> = {
   response: companyDetailResponseDataCodec,
   envelope: "data",
 };
+
 const upsertUserOperation: Operation<UserDetailResponseData> = {
   method: "POST",
   path: "/users",

@@ -14,6 +14,7 @@ import type {
   RawEventBatchResponseData,
   RawEventResponseData,
 } from "../types.js";
+
 const createEventOperation: Operation<RawEventResponseData> = {
   method: "POST",
   path: "/events",
@@ -22,6 +23,7 @@ const createEventOperation: Operation<RawEventResponseData> = {
   response: rawEventResponseDataCodec,
   envelope: "data",
 };
+
 const createEventBatchOperation: Operation<RawEventBatchResponseData> = {
   method: "POST",
   path: "/event-batch",

@@ -20,6 +20,7 @@ const checkFlagOperation: Operation<CheckFlagResponseData> = {
   response: checkFlagResponseDataCodec,
   envelope: "data",
 };
+
 const checkFlagsOperation: Operation<CheckFlagsResponseData> = {
   method: "POST",
   path: "/flags/check",

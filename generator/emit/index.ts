@@ -1,4 +1,4 @@
-import { Project, type SourceFileStructure } from "ts-morph";
+import { Project, StructureKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi } from "../ir.js";
 import { emitClient } from "./client.js";
 import { emitCodecs } from "./codecs.js";
@@ -28,6 +28,16 @@ export function emitSources(api: IrApi, settings: EmitSettings): SourceText[] {
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
   return structures.map(([path, structure]) => ({
     path,
-    text: project.createSourceFile(path, structure).getFullText(),
+    text: project.createSourceFile(path, separated(structure)).getFullText(),
   }));
+}
+
+const GROUPED = new Set<StructureKind>([StructureKind.ImportDeclaration, StructureKind.ExportDeclaration]);
+
+/** A blank line before every declaration; imports and re-exports stay together. */
+function separated(structure: SourceFileStructure): SourceFileStructure {
+  const statements = (structure.statements as StatementStructures[]).map((statement) =>
+    GROUPED.has(statement.kind) ? statement : { ...statement, leadingTrivia: (writer: { blankLineIfLastNot(): void }) => writer.blankLineIfLastNot() },
+  );
+  return { ...structure, statements };
 }

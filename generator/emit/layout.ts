@@ -19,7 +19,12 @@ export interface EmitSettings {
 
 /** ESM specifier from one generated file to another file, relative to the output folder. */
 export function moduleSpecifier(fromFile: string, toFile: string): string {
-  const relative = path.posix.relative(path.posix.dirname(fromFile), toFile).replace(/\.ts$/, ".js");
+  // Resolve both under a virtual root deep enough for every "..", so the real working directory never matters.
+  const depth = toFile.split("/").filter((segment) => segment === "..").length;
+  const root = `/${"r/".repeat(depth)}`;
+  const relative = path.posix
+    .relative(path.posix.join(root, path.posix.dirname(fromFile)), path.posix.join(root, toFile))
+    .replace(/\.ts$/, ".js");
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
 
@@ -34,7 +39,8 @@ export class Imports {
   }
 
   /** Adds names imported from `toFile` (a path relative to the output folder). */
-  add(toFile: string, names: Iterable<string>, typeOnly = false): this {
+  add(toFile: string, names: readonly string[], typeOnly = false): this {
+    if (names.length === 0) return this;
     const specifier = moduleSpecifier(this.fromFile, toFile);
     const named = this.modules.get(specifier) ?? new Map<string, boolean>();
     // A name imported both as a type and as a value is imported as a value.

@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { isMap, parseDocument, visit } from "yaml";
+import { generate } from "../generator/pipeline.js";
+import { GENERATED_MARK } from "../generator/write.js";
+import { repoRoot, runGenerator, snapshotDir } from "./helpers/cli.js";
+import { minimalLines, minimalWith } from "./helpers/manifests.js";
+
+const T = { timeout: 60_000 };
+const runtimeDir = path.join(repoRoot, "runtime");
+let work: string;
+
+before(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "sdk-generate-"));
+});
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** The same manifest with the keys of every mapping in reverse order. */
+function reversedKeys(text: string): string {
+  const doc = parseDocument(text);
+  visit(doc, {
+    Map(_, node) {
+      if (isMap(node)) node.items.reverse();
+    },
+  });
+  return doc.toString();
+}
+
+describe("generator output", () => {
+  it("is byte-identical across runs and whatever the order of mapping keys", T, async () => {
+    const manifestPath = path.join(repoRoot, "manifest.yaml");
+    const outDir = path.join(work, "determinism");
+    const first = await generate({ manifestPath, outDir, runtimeDir });
+    const second = await generate({ manifestPath, outDir, runtimeDir });
+    assert.deepStrictEqual(second.files, first.files);
+
+    const reordered = path.join(work, "reordered", "manifest.yaml");
+    const text = await readFile(manifestPath, "utf8");
+    const reversed = reversedKeys(text);
+    assert.notEqual(reversed, text);
+    await cp(manifestPath, reordered); // creates the folder
+    await writeFile(reordered, reversed);
+    const third = await generate({ manifestPath: reordered, outDir, runtimeDir });
+    assert.deepStrictEqual(third.files, first.files);
+  });
+
+  it("starts every file with the generated-file header", T, async () => {
+    const { files } = await generate({ manifestPath: path.join(repoRoot, "manifest.yaml"), outDir: path.join(repoRoot, "generated"), runtimeDir });
+    assert.ok(files.length >= 10);
+    for (const file of files) {
+      const firstLines = file.text.split("\n").slice(0, 3).join("\n");
+      assert.ok(firstLines.includes(`${GENERATED_MARK} from manifest.yaml (Schematic API`), file.path);
+    }
+  });
+});
+
+describe("npm run generate", () => {
+  it("writes only what changed, reports drift exactly, and regenerates after a rename", T, async () => {
+    const dir = path.join(work, "rename");
+    const manifest = path.join(dir, "manifest.yaml");
+    const out = path.join(dir, "generated");
+    await cp(path.join(repoRoot, "manifest.yaml"), manifest);
+    const args = ["--manifest", manifest, "--out", out, "--runtime", runtimeDir];
+
+    const fresh = await runGenerator(args);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.match(fresh.stdout, /^generate: 11 files in .+: 11 written, 0 unchanged, 0 removed in \d+\.\d\d s\n$/);
+
+    const before = await snapshotDir(out);
+    const again = await runGenerator(args);
+    assert.match(again.stdout, /: 0 written, 11 unchanged, 0 removed in /);
+    assert.deepStrictEqual(await snapshotDir(out), before, "unchanged files are not rewritten");
+
+    const text = await readFile(manifest, "utf8");
+    const renamed = text.replace(/(UpsertCompanyRequestBody:[\s\S]*?)update_only: boolean\?/, "$1update_existing_only: boolean?");
+    assert.notEqual(renamed, text);
+    await writeFile(manifest, renamed);
+
+    const check = await runGenerator([...args, "--check"]);
+    assert.equal(check.code, 1);
+    const listed = check.stdout.split("\n").filter((line) => line.startsWith("would "));
+    assert.deepStrictEqual(listed, ["codecs.ts", "reference.md", "types.ts"].map((f) => `would write  ${path.join(out, f)}`));
+    assert.match(check.stdout, /check: 3 files out of date in .+ \(8 unchanged\) in \d+\.\d\d s; run `npm run generate`/);
+    assert.deepStrictEqual(await snapshotDir(out), before, "--check writes nothing");
+
+    const regenerate = await runGenerator(args);
+    assert.match(regenerate.stdout, /: 3 written, 8 unchanged, 0 removed in /);
+    const types = await readFile(path.join(out, "types.ts"), "utf8");
+    assert.match(types, /export interface UpsertCompanyRequestBody \{[^}]*updateExistingOnly\?: boolean \| null;/);
+    assert.doesNotMatch(types, /export interface UpsertCompanyRequestBody \{[^}]*updateOnly/);
+    assert.match(await readFile(path.join(out, "reference.md"), "utf8"), /`updateExistingOnly` \(`update_existing_only`\)/);
+    assert.equal((await runGenerator([...args, "--check"])).code, 0);
+  });
+
+  it("removes generated files the manifest no longer produces, and leaves other files alone", T, async () => {
+    const dir = path.join(work, "stale");
+    const manifest = path.join(dir, "manifest.yaml");
+    const out = path.join(dir, "generated");
+    const args = ["--manifest", manifest, "--out", out, "--runtime", runtimeDir];
+    const withShelter = [...minimalLines, "  shelters:", "    operations:", "      listShelters:", "        method: GET", "        path: /shelters", "        response: { status: 200 }", ""].join("\n");
+    await cp(path.join(repoRoot, "test/fixtures/minimal/manifest.yaml"), manifest);
+    await writeFile(manifest, withShelter);
+    assert.equal((await runGenerator(args)).code, 0);
+    await readFile(path.join(out, "resources/shelters.ts"), "utf8");
+    await writeFile(path.join(out, "NOTES.txt"), "kept by hand");
+
+    await writeFile(manifest, minimalLines.join("\n"));
+    const check = await runGenerator([...args, "--check"]);
+    assert.equal(check.code, 1);
+    assert.ok(check.stdout.includes(`would remove ${path.join(out, "resources/shelters.ts")}`));
+    const result = await runGenerator(args);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, / 1 removed in /);
+    assert.match(result.stderr, /NOTES\.txt was not written by the generator; left alone/);
+    await assert.rejects(readFile(path.join(out, "resources/shelters.ts")), { code: "ENOENT" });
+    assert.equal(await readFile(path.join(out, "NOTES.txt"), "utf8"), "kept by hand");
+  });
+
+  const badManifests: [string, string, RegExp][] = [
+    ["broken YAML", minimalWith("required: [pet_id, name]", "    required: [pet_id, name"), /manifest\.yaml:\d+:\d+: invalid YAML: /],
+    ["a wrong type", minimalWith("status: 404", "    status: [404]"), /manifest\.yaml:\d+:13: errors\.NotFoundError\.status: expected integer, got a list/],
+    ["an unknown reference", minimalWith("type: Pet }", "        response: { status: 200, type: Dog }"), /manifest\.yaml:\d+:40: .*unknown type "Dog"/],
+    ["a missing path parameter", minimalWith("path: /pets/{pet_id}", "        path: /pets/{pet_id}/{size}"), /manifest\.yaml:\d+:15: .*"\{size\}" is not declared in pathParams/],
+  ];
+  for (const [name, text, expected] of badManifests) {
+    it(`${name}: exits non-zero with file:line:column and leaves the output untouched`, T, async () => {
+      const dir = path.join(work, name.replace(/\W+/g, "-"));
+      const manifest = path.join(dir, "manifest.yaml");
+      const out = path.join(dir, "generated");
+      const args = ["--manifest", manifest, "--out", out, "--runtime", runtimeDir];
+      await cp(path.join(repoRoot, "test/fixtures/minimal/manifest.yaml"), manifest);
+      assert.equal((await runGenerator(args)).code, 0);
+      const before = await snapshotDir(out);
+
+      await writeFile(manifest, text);
+      for (const extra of [[], ["--check"]]) {
+        const result = await runGenerator([...args, ...extra]);
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, expected);
+        assert.ok(result.stderr.includes(manifest), "names the file");
+        assert.match(result.stderr, /problems? in .*; .* was not changed\n$/);
+      }
+      assert.deepStrictEqual(await snapshotDir(out), before);
+    });
+  }
+});

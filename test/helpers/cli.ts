@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFile, readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run generate` as a maintainer would (without npm's own output), bounded in time. */
+export function runGenerator(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "generator/cli.ts"), ...args], {
+      cwd: repoRoot,
+      timeout: timeoutMs,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Every file below a folder with a hash of its content and its modification time. */
+export async function snapshotDir(dir: string): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  const walk = async (current: string) => {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else {
+        const hash = createHash("sha256").update(await readFile(full)).digest("hex");
+        result[path.relative(dir, full)] = `${hash} ${(await stat(full)).mtimeMs}`;
+      }
+    }
+  };
+  await walk(dir);
+  return result;
+}

@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+
+/** The minimal fixture manifest, as lines, so a test can change one line and know its number. */
+export const minimalLines = readFileSync(new URL("../fixtures/minimal/manifest.yaml", import.meta.url), "utf8").split("\n");
+
+/** Line number (1-based) of the first line containing `text`. */
+export function lineOf(lines: string[], text: string): number {
+  const index = lines.findIndex((line) => line.includes(text));
+  if (index < 0) throw new Error(`no line contains ${JSON.stringify(text)}`);
+  return index + 1;
+}
+
+/** The minimal manifest with the line containing `text` replaced by `replacement` (more lines allowed). */
+export function minimalWith(text: string, replacement: string): string {
+  const lines = [...minimalLines];
+  lines[lineOf(lines, text) - 1] = replacement;
+  return lines.join("\n");
+}

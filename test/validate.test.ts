@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ManifestError, parseManifest } from "../generator/load.js";
+import { validateManifest } from "../generator/validate.js";
+import { lineOf, minimalLines, minimalWith } from "./helpers/manifests.js";
+
+function problems(text: string): string[] {
+  try {
+    validateManifest(parseManifest(text, "manifest.yaml"));
+  } catch (error) {
+    assert.ok(error instanceof ManifestError, String(error));
+    return error.problems.map((p) => `${p.position.file}:${p.position.line}:${p.position.column}: ${p.message}`);
+  }
+  return [];
+}
+
+const line = (text: string) => lineOf(minimalLines, text);
+
+describe("manifest validation", () => {
+  it("accepts the fixture manifests and the Schematic manifest", async () => {
+    const { readFile } = await import("node:fs/promises");
+    for (const file of ["test/fixtures/minimal/manifest.yaml", "test/fixtures/kitchen-sink/manifest.yaml", "manifest.yaml"]) {
+      assert.deepEqual(problems(await readFile(file, "utf8")), [], file);
+    }
+  });
+
+  it("a value of the wrong type", () => {
+    assert.deepEqual(problems(minimalWith("status: 404", "    status: not-a-number")), [
+      `manifest.yaml:${line("status: 404")}:13: errors.NotFoundError.status: expected integer, got string "not-a-number"`,
+    ]);
+  });
+
+  it("an unknown field names the fields that are allowed", () => {
+    assert.deepEqual(problems(minimalWith("option: apiKey", "  option: apiKey\n  scheme: bearer")), [
+      `manifest.yaml:${line("option: apiKey") + 1}:3: auth.scheme: unknown field (expected one of: header, option, description)`,
+    ]);
+  });
+
+  it("a missing required field", () => {
+    assert.deepEqual(problems(minimalWith("method: GET", "")), [
+      `manifest.yaml:${line("path: /pets/")}:9: resources.pets.operations.getPet: missing required field "method"`,
+    ]);
+  });
+
+  it("a badly formed name", () => {
+    assert.deepEqual(problems(minimalWith("  Pet:", "  pet:")), [
+      `manifest.yaml:${line("  Pet:")}:3: types.pet: name "pet" must be a PascalCase name such as FooBar`,
+    ]);
+  });
+
+  it("an unknown type reference, with a suggestion", () => {
+    assert.deepEqual(problems(minimalWith("type: Pet }", "        response: { status: 200, type: PET }")), [
+      `manifest.yaml:${line("type: Pet }")}:40: resources.pets.operations.getPet.response.type: unknown type "PET" (did you mean "Pet"?)`,
+    ]);
+  });
+
+  it("a malformed type expression", () => {
+    assert.deepEqual(problems(minimalWith("born_at: date-time?", "      born_at: list<date-time")), [
+      `manifest.yaml:${line("born_at")}:16: types.Pet.properties.born_at: invalid type "list<date-time": expected ">" to close "list<"`,
+    ]);
+  });
+
+  it("a path parameter used in the path but not declared", () => {
+    const text = minimalWith("path: /pets/{pet_id}", "        path: /pets/{pet_id}/photos/{photo_id}");
+    assert.deepEqual(problems(text), [
+      `manifest.yaml:${line("path: /pets/")}:15: resources.pets.operations.getPet.path: path parameter "{photo_id}" is not declared in pathParams`,
+    ]);
+  });
+
+  it("a path parameter declared but not used in the path", () => {
+    const text = minimalWith("path: /pets/{pet_id}", "        path: /pets");
+    assert.deepEqual(problems(text), [
+      `manifest.yaml:${line("pathParams:") + 1}:11: resources.pets.operations.getPet.pathParams.pet_id: path parameter "pet_id" does not appear in the path "/pets"`,
+    ]);
+  });
+
+  it("two fields with the same TypeScript name", () => {
+    const text = minimalWith("      name: string", "      name: string\n      petId: string");
+    assert.deepEqual(problems(text), [
+      `manifest.yaml:${line("name: string") + 1}:7: types.Pet.properties.petId: TypeScript field name "petId" is already declared at line ${line("pet_id: string")}, column 7`,
+    ]);
+  });
+
+  it("a default that does not match its option's type", () => {
+    assert.deepEqual(problems(minimalWith("default: 30000", "    default: soon")), [
+      `manifest.yaml:${line("default: 30000")}:14: options.timeoutMs.default: default "soon" does not match the option's type "integer"`,
+    ]);
+  });
+
+  it("two errors with the same status", () => {
+    const text = minimalWith("    status: 404", "    status: 404\n  MissingError:\n    status: 404");
+    assert.deepEqual(problems(text), [
+      `manifest.yaml:${line("status: 404") + 2}:5: errors.MissingError.status: error status "404" is already declared at line ${line("status: 404")}, column 5`,
+    ]);
+  });
+
+  it("a name that collides with a generated export", () => {
+    const text = minimalWith("  Pet:", "  ApiError:\n    enum: [a]\n  Pet:");
+    assert.deepEqual(problems(text), [`manifest.yaml:${line("  Pet:")}:3: types.ApiError: generated name "ApiError" is already a runtime export`]);
+  });
+
+  it("an unknown server", () => {
+    assert.deepEqual(problems(minimalWith("defaultServer: main", "defaultServer: primary")), [
+      `manifest.yaml:${line("defaultServer")}:16: defaultServer: unknown server "primary" (servers: main)`,
+    ]);
+  });
+
+  it("reports every problem at once, in file order", () => {
+    const text = minimalWith("default: 30000", "    default: soon").replace("type: Pet }", "type: Pets }");
+    const found = problems(text);
+    assert.equal(found.length, 2);
+    assert.match(found[0]!, /default "soon"/);
+    assert.match(found[1]!, /unknown type "Pets"/);
+  });
+});
