@@ -1,5 +1,6 @@
 import type { IrApi, IrObjectType, IrOperation, IrResource, IrTypeRef } from "./ir.js";
 import { propertyKey } from "./emit/layout.js";
+import { lowerFirst } from "./naming.js";
 
 /** Example values for docs: enough to show the shape of a call, built from the types alone. */
 export function exampleValue(api: IrApi, ref: IrTypeRef, depth = 0): string {
@@ -30,6 +31,7 @@ function exampleObject(api: IrApi, fields: { tsName: string; type: IrTypeRef }[]
 /** The fields an example call passes: path parameters, required query parameters and required body fields. */
 export function exampleArgument(api: IrApi, op: IrOperation): string | undefined {
   if (op.paramsType === undefined) return undefined;
+  if (op.example !== undefined) return JSON.stringify(op.example);
   const body = api.types.find((t): t is IrObjectType => t.name === op.body && t.kind === "object");
   const fields = [
     ...op.pathParams,
@@ -44,5 +46,11 @@ export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, o
   const argument = exampleArgument(api, op) ?? (options && op.paramsType ? "undefined" : undefined);
   const args = [argument, options].filter((arg) => arg !== undefined).join(", ");
   const call = `client.${resource.name}.${op.name}(${args})`;
-  return op.response.type ? `const result = await ${call};` : `await ${call};`;
+  return op.response.type ? `const ${resultName(op)} = await ${call};` : `await ${call};`;
+}
+
+/** A variable name for an operation's result: "getCompany" -> "company", "listCompanies" -> "companies". */
+export function resultName(op: IrOperation): string {
+  const noun = op.name.replace(/^(get|list|create|upsert|update|delete|check|send|fetch|find)(?=[A-Z])/, "");
+  return noun === op.name || noun === "" ? "result" : lowerFirst(noun);
 }

@@ -83,6 +83,8 @@ export interface IrOperation {
   response: { status: number; type?: IrTypeRef; envelope?: string };
   /** Name of the argument type: a generated interface, the body type itself, or undefined when there is no argument. */
   paramsType?: string;
+  /** Argument of the docs' example call, from the manifest. */
+  example?: Record<string, unknown>;
   /** True when the argument object has a required field. */
   paramsRequired: boolean;
 }

@@ -39,6 +39,15 @@ function normalizeParams(params: Record<string, string | ManifestField> | undefi
   });
 }
 
+/** Example values with keys in a fixed order (the given ones first, then alphabetical), at every depth. */
+function canonical(value: unknown, leading: string[] = []): unknown {
+  if (Array.isArray(value)) return value.map((item) => canonical(item));
+  if (typeof value !== "object" || value === null) return value;
+  const rank = (key: string) => (leading.includes(key) ? leading.indexOf(key) : leading.length);
+  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+}
+
 function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperation): IrOperation {
   const pathParams = normalizeParams(op.pathParams, true);
   const queryParams = normalizeParams(op.query, false);
@@ -53,6 +62,7 @@ function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperat
     pathParams,
     queryParams,
     body: op.body,
+    example: op.example && (canonical(op.example, pathParams.map((p) => p.tsName)) as Record<string, unknown>),
     response: {
       status: op.response.status,
       type: op.response.type === undefined ? undefined : parseTypeExpr(op.response.type),

@@ -92,7 +92,11 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
       ...api.servers.map((s) => ({ name: s.option, type: "string", default: JSON.stringify(s.url), description: s.description ?? "" })),
       ...api.options.map((o) => ({ name: o.name, type: tsType(o.type), default: JSON.stringify(o.default), description: o.description ?? "" })),
     ],
-    quickstart: api.resources.map((r) => exampleCall(api, r, r.operations[0]!)),
+    // One call per resource: the first operation the manifest gives an example for.
+    quickstart: api.resources.flatMap((r) => {
+      const op = r.operations.find((o) => o.example !== undefined);
+      return op ? [exampleCall(api, r, op)] : [];
+    }),
     perRequestExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ timeoutMs: 5_000, signal: controller.signal }"),
     errorExample: exampleCall(api, errorTarget.r, errorTarget.op),
     exampleError: (api.errors.find((e) => e.status === 404) ?? api.errors[0]!).className,

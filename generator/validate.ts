@@ -37,6 +37,7 @@ export interface ManifestOperation {
   pathParams?: Record<string, string | ManifestField>;
   query?: Record<string, string | ManifestField>;
   body?: string;
+  example?: Record<string, unknown>;
   response: { status: number; type?: string; envelope?: string };
 }
 export interface Manifest {

@@ -139,7 +139,7 @@ export class CompaniesResource {
    * Fetches one company by its Schematic id.
    * @remarks `GET /companies/{company_id}`
    * @example
-   * const result = await client.companies.getCompany({ companyId: "example" });
+   * const company = await client.companies.getCompany({"companyId":"comp_abc"});
    */
   getCompany(params: GetCompanyParams, options?: RequestOptions): Promise<CompanyDetailResponseData> {
     return this.core.request(getCompanyOperation, params, options);
@@ -149,7 +149,7 @@ export class CompaniesResource {
    * Lists companies, filtered by the given parameters.
    * @remarks `GET /companies`
    * @example
-   * const result = await client.companies.listCompanies();
+   * const companies = await client.companies.listCompanies({"limit":50,"offset":0,"planIds":["plan_gold"],"subscriptionStatuses":["active","trialing"]});
    */
   listCompanies(params?: ListCompaniesParams, options?: RequestOptions): Promise<CompanyDetailResponseData[]> {
     return this.core.request(listCompaniesOperation, params, options);
@@ -159,7 +159,7 @@ export class CompaniesResource {
    * Creates a company, or updates the one its keys identify.
    * @remarks `POST /companies`
    * @example
-   * const result = await client.companies.upsertCompany({ keys: { key: "example" } });
+   * const company = await client.companies.upsertCompany({"keys":{"id":"co_123"},"name":"Acme","traits":{"city":"Atlanta","seats":25}});
    */
   upsertCompany(params: UpsertCompanyRequestBody, options?: RequestOptions): Promise<CompanyDetailResponseData> {
     return this.core.request(upsertCompanyOperation, params, options);
@@ -169,7 +169,7 @@ export class CompaniesResource {
    * Creates a user, or updates the one its keys identify.
    * @remarks `POST /users`
    * @example
-   * const result = await client.companies.upsertUser({ keys: { key: "example" } });
+   * const user = await client.companies.upsertUser({"company":{"id":"co_123"},"keys":{"email":"ada@example.com"},"name":"Ada","traits":{"login_count":24}});
    */
   upsertUser(params: UpsertUserRequestBody, options?: RequestOptions): Promise<UserDetailResponseData> {
     return this.core.request(upsertUserOperation, params, options);

@@ -44,7 +44,7 @@ export class EventsResource {
    * Records one event.
    * @remarks `POST /events`
    * @example
-   * const result = await client.events.createEvent({ eventType: "flag_check" });
+   * const event = await client.events.createEvent({ eventType: "flag_check" });
    */
   createEvent(params: CreateEventRequestBody, options?: RequestOptions): Promise<RawEventResponseData> {
     return this.core.request(createEventOperation, params, options);
@@ -54,7 +54,7 @@ export class EventsResource {
    * Records a batch of events.
    * @remarks `POST /event-batch`
    * @example
-   * const result = await client.events.createEventBatch({ events: [{ eventType: "flag_check" }] });
+   * const eventBatch = await client.events.createEventBatch({"events":[{"body":{"company":{"id":"co_123"},"event":"api_call","quantity":1},"eventType":"track"}]});
    */
   createEventBatch(params: CreateEventBatchRequestBody, options?: RequestOptions): Promise<RawEventBatchResponseData> {
     return this.core.request(createEventBatchOperation, params, options);

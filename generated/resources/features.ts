@@ -41,7 +41,7 @@ export class FeaturesResource {
    * Evaluates one flag for a company and/or user.
    * @remarks `POST /flags/{key}/check`
    * @example
-   * const result = await client.features.checkFlag({ key: "example" });
+   * const flag = await client.features.checkFlag({"key":"new-dashboard","company":{"id":"co_123"},"user":{"user_id":"u_456"}});
    */
   checkFlag(params: CheckFlagParams, options?: RequestOptions): Promise<CheckFlagResponseData> {
     return this.core.request(checkFlagOperation, params, options);
@@ -51,7 +51,7 @@ export class FeaturesResource {
    * Evaluates every flag for a company and/or user.
    * @remarks `POST /flags/check`
    * @example
-   * const result = await client.features.checkFlags();
+   * const flags = await client.features.checkFlags({"company":{"id":"co_123"}});
    */
   checkFlags(params?: CheckFlagRequestBody, options?: RequestOptions): Promise<CheckFlagsResponseData> {
     return this.core.request(checkFlagsOperation, params, options);
