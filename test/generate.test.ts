@@ -121,6 +121,12 @@ describe("npm run generate", () => {
     assert.equal(await readFile(path.join(out, "NOTES.txt"), "utf8"), "kept by hand");
   });
 
+  it("rejects an unknown flag with the usage text", T, async () => {
+    const result = await runGenerator(["--chek"]);
+    assert.equal(result.code, 64);
+    assert.match(result.stderr, /Unknown option '--chek'[\s\S]*Usage: npm run generate/);
+  });
+
   const badManifests: [string, string, RegExp][] = [
     ["broken YAML", minimalWith("required: [pet_id, name]", "    required: [pet_id, name"), /manifest\.yaml:\d+:\d+: invalid YAML: /],
     ["a wrong type", minimalWith("status: 404", "    status: [404]"), /manifest\.yaml:\d+:13: errors\.NotFoundError\.status: expected integer, got a list/],
