@@ -17,7 +17,7 @@ export {
   UnprocessableEntityError,
   UserAbortError,
 } from "./errors.js";
-export type { RequestOptions } from "../runtime/index.js";
+export type { Logger, RequestOptions, RuntimeOptions } from "../runtime/index.js";
 export type {
   BillingCreditAutoTopupAvailability,
   BillingCreditBurnStrategy,

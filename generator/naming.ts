@@ -37,12 +37,3 @@ export const paramsTypeName = (operation: string) => `${pascalCase(operation)}Pa
 export const clientClassName = (api: string) => `${api}Client`;
 export const clientOptionsTypeName = (api: string) => `${api}ClientOptions`;
 
-/** Names the runtime exports into every generated package; manifest names must not take them. */
-export const RUNTIME_EXPORTS = [
-  "ApiError",
-  "ConnectionError",
-  "InvalidArgumentError",
-  "TimeoutError",
-  "UserAbortError",
-  "RequestOptions",
-] as const;

@@ -99,6 +99,7 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
     }),
     perRequestExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ timeoutMs: 5_000, signal: controller.signal }"),
     errorExample: exampleCall(api, errorTarget.r, errorTarget.op),
+    retryExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ maxRetries: 0 }", "patient"),
     exampleError: (api.errors.find((e) => e.status === 404) ?? api.errors[0]!).className,
     errors: api.errors,
   });

@@ -3,14 +3,14 @@ import { Ajv, type ErrorObject } from "ajv";
 import type { IrTypeRef } from "./ir.js";
 import { ManifestError, type LoadedManifest, type ManifestPath, type ManifestProblem } from "./load.js";
 import {
-  RUNTIME_EXPORTS,
   camelCase,
   clientClassName,
   clientOptionsTypeName,
   paramsTypeName,
   resourceClassName,
 } from "./naming.js";
-import { TypeExprError, parseTypeExpr, referencedNames } from "./type-expr.js";
+import { REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
+import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
 
 const schema = JSON.parse(readFileSync(new URL("./manifest.schema.json", import.meta.url), "utf8"));
 const validateSchema = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
@@ -190,6 +190,7 @@ class SemanticChecker {
 
   private checkOptions() {
     const taken = new Map<string, ManifestPath>([[this.data.auth.option, ["auth", "option"]]]);
+    for (const name of RUNTIME_OPTIONS) taken.set(name, ["(runtime)"]);
     for (const [name, server] of Object.entries(this.data.servers)) {
       this.claim(taken, server.option, ["servers", name, "option"], "client option");
     }
@@ -199,12 +200,27 @@ class SemanticChecker {
       if (type && !this.matches(option.default, type)) {
         this.report(["options", name, "default"], `default ${JSON.stringify(option.default)} does not match the option's type "${option.type}"`);
       }
+      const required = REQUIRED_OPTIONS[name];
+      if (required !== undefined && option.status === "planned") {
+        this.report(["options", name, "status"], `the runtime already uses "${name}"; it cannot be planned`);
+      } else if (required !== undefined && type && formatTypeExpr(type) !== required) {
+        this.report(["options", name, "type"], `the runtime needs "${name}" to be of type "${required}"`);
+      } else if (required === undefined && option.status !== "planned") {
+        this.report(["options", name], `the runtime has no option "${name}"; mark it "status: planned" until it has`, "key");
+      }
+    }
+    for (const [name, type] of Object.entries(REQUIRED_OPTIONS)) {
+      if (!Object.hasOwn(this.data.options, name)) {
+        this.report(["options"], `missing option "${name}" (type "${type}"): the runtime needs its default`);
+      }
     }
   }
 
   private claim(taken: Map<string, ManifestPath>, name: string, path: ManifestPath, what: string) {
     const earlier = taken.get(name);
-    if (earlier) {
+    if (earlier?.[0] === "(runtime)") {
+      this.report(path, `${what} "${name}" is defined by the runtime for every client`, "key");
+    } else if (earlier) {
       const { line, column } = this.manifest.positionOf(earlier, "key");
       this.report(path, `${what} "${name}" is already declared at line ${line}, column ${column}`, "key");
     } else {

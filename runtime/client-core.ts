@@ -8,7 +8,21 @@ import {
   errorForResponse,
   type ApiErrorClass,
 } from "./errors.js";
-import { send, type HttpResponse } from "./transport.js";
+import {
+  checkBaseUrl,
+  checkDelayMs,
+  checkDispatcher,
+  checkHeaders,
+  checkOptionalMs,
+  checkPositiveMs,
+  checkRetries,
+  checkStatuses,
+  hasControlCharacters,
+  type Logger,
+  type RequestOptions,
+} from "./options.js";
+import { backoffDelayMs, retryAfterMs, sleep } from "./retry.js";
+import { HttpExchange, flattenHeaders, type Dispatcher, type HttpRequest, type HttpResponse } from "./transport.js";
 import { buildPath, buildQuery, describe, type QueryArrayFormat } from "./url.js";
 
 /** What generated code says about one operation; the runtime does the rest. */
@@ -28,173 +42,165 @@ export interface Operation<Result> {
   readonly envelope?: string;
 }
 
-/** Options of one call; they override the client's options for that call only. */
-export interface RequestOptions {
-  /** Time allowed for the whole request (connect, headers and body), in milliseconds. */
-  timeoutMs?: number;
-  /** Cancels the request; the call then rejects with a UserAbortError. */
-  signal?: AbortSignal;
-  /** Extra headers for this request; they win over the client's headers. */
-  headers?: Record<string, string>;
-}
-
+/** Everything a client needs, resolved: the generated client fills it from its options and the manifest. */
 export interface ClientSettings {
   apiKey: string | undefined;
   /** Option name of the API key, for error messages. */
   apiKeyOption: string;
   authHeader: string;
   servers: Readonly<Record<string, { readonly option: string; readonly url: string }>>;
-  timeoutMs: number;
-  headers: Record<string, string>;
   errorClasses: Readonly<Record<number, ApiErrorClass>>;
   queryArrays: QueryArrayFormat;
+  timeoutMs: number;
+  headers: Record<string, string>;
+  maxRetries: number;
+  retryStatuses: readonly number[];
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  totalTimeoutMs: number | null;
+  dispatcher?: Dispatcher | undefined;
+  logger?: Logger | undefined;
 }
 
-const CONTROL_CHARACTERS = /[\r\n\0]/;
-
-function checkHeaders(where: string, headers: unknown): Record<string, string> {
-  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
-    throw new InvalidArgumentError(`${where} must be an object of header names to strings, got ${describe(headers)}`);
-  }
-  for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== "string") {
-      throw new InvalidArgumentError(`${where}: header "${name}" must be a string, got ${describe(value)}`);
-    }
-    if (CONTROL_CHARACTERS.test(name) || CONTROL_CHARACTERS.test(value)) {
-      throw new InvalidArgumentError(`${where}: header "${name}" contains a line break or NUL character`);
-    }
-  }
-  return headers as Record<string, string>;
-}
-
-function checkTimeout(where: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidArgumentError(`${where} must be a positive number of milliseconds, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function checkBaseUrl(option: string, value: unknown): string {
-  let url: URL | undefined;
-  try {
-    url = typeof value === "string" ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new InvalidArgumentError(`${option} must be an absolute http(s) URL, got ${describe(value)}`);
-  }
-  return value as string;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Shared by every resource of one client: holds its settings and sends its requests. */
+/** Shared by every resource of one client: holds its settings and sends its requests, with timeouts and retries. */
 export class ClientCore {
   private readonly settings: ClientSettings;
-  private readonly baseUrls: Record<string, string> = {};
-  private readonly defaultHeaders: Record<string, string>;
+  /** Per server: the origin undici connects to, and the path prefix of the base URL. */
+  private readonly servers: Record<string, { origin: string; basePath: string }> = {};
+  /** Headers of every request, without and with a JSON body; shared, never mutated. */
+  private readonly headers: Record<string, string>;
+  private readonly jsonHeaders: Record<string, string>;
+  private readonly retryStatuses: ReadonlySet<number>;
+  private readonly apiKey: string;
 
   constructor(settings: ClientSettings) {
-    const { apiKey } = settings;
+    const { apiKey, apiKeyOption } = settings;
     if (typeof apiKey !== "string" || apiKey.trim() === "") {
-      throw new InvalidArgumentError(`${settings.apiKeyOption} is required: pass your API key as "${settings.apiKeyOption}"`);
+      throw new InvalidArgumentError(`${apiKeyOption} is required: pass your API key as "${apiKeyOption}"`);
     }
-    if (CONTROL_CHARACTERS.test(apiKey)) {
-      throw new InvalidArgumentError(`${settings.apiKeyOption} contains a line break or NUL character`);
-    }
+    if (hasControlCharacters(apiKey)) throw new InvalidArgumentError(`${apiKeyOption} contains a line break or NUL character`);
     for (const [server, { option, url }] of Object.entries(settings.servers)) {
-      this.baseUrls[server] = checkBaseUrl(option, url).replace(/\/+$/, "");
+      const base = new URL(checkBaseUrl(option, url));
+      this.servers[server] = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") };
     }
-    checkTimeout("timeoutMs", settings.timeoutMs);
-    this.defaultHeaders = {
-      ...checkHeaders("headers", settings.headers),
-      [settings.authHeader]: apiKey,
-      accept: "application/json",
-    };
+    checkPositiveMs("timeoutMs", settings.timeoutMs);
+    checkRetries("maxRetries", settings.maxRetries);
+    this.retryStatuses = new Set(checkStatuses("retryStatuses", settings.retryStatuses));
+    checkDelayMs("retryBaseDelayMs", settings.retryBaseDelayMs);
+    checkDelayMs("retryMaxDelayMs", settings.retryMaxDelayMs);
+    checkOptionalMs("totalTimeoutMs", settings.totalTimeoutMs);
+    checkDispatcher(settings.dispatcher);
+    this.apiKey = apiKey;
+    this.headers = { ...checkHeaders("headers", settings.headers), [settings.authHeader]: apiKey, accept: "application/json" };
+    this.jsonHeaders = { ...this.headers, "content-type": "application/json" };
     this.settings = settings;
   }
 
-  async request<Result>(
-    op: Operation<Result>,
-    args: object = {},
-    options: RequestOptions = {},
-  ): Promise<Result> {
+  async request<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): Promise<Result> {
     if (typeof args !== "object" || args === null || Array.isArray(args)) {
       throw new InvalidArgumentError(`${op.method} ${op.path}: parameters must be an object, got ${describe(args)}`);
     }
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
     const query = op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "";
-    const headers = options.headers
-      ? { ...this.defaultHeaders, ...checkHeaders("options.headers", options.headers) }
-      : { ...this.defaultHeaders };
-    let body: string | undefined;
-    if (op.body) {
-      body = JSON.stringify(op.body.toWire(params));
-      headers["content-type"] = "application/json";
-    }
-    const timeoutMs = options.timeoutMs === undefined ? this.settings.timeoutMs : checkTimeout("options.timeoutMs", options.timeoutMs);
-    const target = { method: op.method, path };
-    const response = await this.send(target, this.baseUrls[op.server] + path + query, headers, body, timeoutMs, options.signal);
-    return this.decode(op, target, response);
+    // Serialized once: every attempt sends the same bytes, idempotency keys included.
+    const body = op.body ? JSON.stringify(op.body.toWire(params)) : undefined;
+    const shared = body === undefined ? this.headers : this.jsonHeaders;
+    const headers = options.headers ? { ...shared, ...checkHeaders("options.headers", options.headers) } : shared;
+    const server = this.servers[op.server]!;
+    const request = { origin: server.origin, path: server.basePath + path + query, method: op.method, headers, body, dispatcher: this.settings.dispatcher };
+    const response = await this.send(request, path, options);
+    return this.decode(op, path, response);
   }
 
-  private async send(
-    target: { method: string; path: string },
-    url: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<HttpResponse> {
-    const where = `${target.method} ${target.path}`;
-    if (signal?.aborted) throw new UserAbortError(`${where} was aborted before it was sent`);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await send({ url, method: target.method, headers, body, signal: controller.signal });
-    } catch (error) {
-      if (timedOut) throw new TimeoutError(`${where} timed out after ${timeoutMs} ms`, { cause: error });
-      if (signal?.aborted) throw new UserAbortError(`${where} was aborted by the caller`, { cause: error });
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConnectionError(`${where} failed: no response (${reason})`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+  /** Sends until a response is final: attempts under their own timeout, retries with backoff within the budget. */
+  private async send(request: HttpRequest, path: string, options: RequestOptions): Promise<HttpResponse> {
+    const { settings } = this;
+    const timeoutMs = options.timeoutMs === undefined ? settings.timeoutMs : checkPositiveMs("options.timeoutMs", options.timeoutMs);
+    const maxRetries = options.maxRetries === undefined ? settings.maxRetries : checkRetries("options.maxRetries", options.maxRetries);
+    const totalTimeoutMs =
+      options.totalTimeoutMs === undefined ? settings.totalTimeoutMs : checkOptionalMs("options.totalTimeoutMs", options.totalTimeoutMs);
+    const { signal } = options;
+    const where = `${request.method} ${path}`;
+    const deadline = totalTimeoutMs === null ? Infinity : Date.now() + totalTimeoutMs;
+
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw new UserAbortError(`${where} was aborted by the caller`);
+      const attemptTimeoutMs = Math.min(timeoutMs, deadline - Date.now());
+      const timeoutMessage = () =>
+        attemptTimeoutMs < timeoutMs
+          ? `${where} timed out within its total budget of ${totalTimeoutMs} ms (attempt ${attempt})`
+          : `${where} timed out after ${timeoutMs} ms`;
+      if (attemptTimeoutMs <= 0) throw new TimeoutError(timeoutMessage());
+
+      const exchange = new HttpExchange(request);
+      const timer = setTimeout(abortForTimeout, attemptTimeoutMs, exchange);
+      const onAbort = signal && (() => exchange.abort(new Error("aborted by the caller")));
+      if (onAbort) signal!.addEventListener("abort", onAbort, { once: true });
+      let failure: ApiError;
+      let delayMs: number;
+      try {
+        const response = await exchange.response;
+        const { statusCode } = response;
+        if (statusCode >= 200 && statusCode < 300) return response;
+        failure = this.errorFor(request.method, path, response);
+        if (!this.retryStatuses.has(statusCode) || attempt > maxRetries) throw failure;
+        delayMs = retryAfterMs(flattenHeaders(response.rawHeaders)) ?? this.backoff(attempt);
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        if (error === TIMED_OUT) throw new TimeoutError(timeoutMessage());
+        if (signal?.aborted) throw new UserAbortError(`${where} was aborted by the caller`, { cause: error });
+        const code = (error as { code?: string }).code;
+        const reason = [code, error instanceof Error ? error.message : String(error)].filter(Boolean).join(": ");
+        failure = new ConnectionError(`${where} failed: no response (${reason})`, { cause: error });
+        if (attempt > maxRetries) throw failure;
+        delayMs = this.backoff(attempt);
+      } finally {
+        clearTimeout(timer);
+        if (onAbort) signal!.removeEventListener("abort", onAbort);
+      }
+      // A wait the budget cannot afford is not started: the caller hears now rather than after a useless sleep.
+      if (Date.now() + delayMs >= deadline) throw failure;
+      const problem = failure.statusCode === undefined ? "no response" : `status ${failure.statusCode}`;
+      settings.logger?.warn?.(`${where}: ${problem}; retry ${attempt} of ${maxRetries} in ${delayMs} ms`);
+      try {
+        await sleep(delayMs, signal);
+      } catch (error) {
+        throw new UserAbortError(`${where} was aborted by the caller while waiting to retry`, { cause: error });
+      }
     }
   }
 
-  private decode<Result>(op: Operation<Result>, target: { method: string; path: string }, response: HttpResponse): Result {
-    const headers = this.redact(response.headers);
-    const { statusCode } = response;
-    if (statusCode < 200 || statusCode >= 300) {
-      const body = response.text === "" ? undefined : parseJson(response.text);
-      throw errorForResponse(this.settings.errorClasses, target, { statusCode, body, headers });
-    }
+  private backoff(retry: number): number {
+    return backoffDelayMs(retry, this.settings.retryBaseDelayMs, this.settings.retryMaxDelayMs);
+  }
+
+  private errorFor(method: string, path: string, response: HttpResponse): ApiError {
+    const body = response.text === "" ? undefined : parseJson(response.text);
+    return errorForResponse(this.settings.errorClasses, { method, path }, {
+      statusCode: response.statusCode,
+      body,
+      headers: this.redact(flattenHeaders(response.rawHeaders)),
+    });
+  }
+
+  private decode<Result>(op: Operation<Result>, path: string, response: HttpResponse): Result {
     if (op.response === null) return undefined as Result;
-    const where = `${target.method} ${target.path} returned ${statusCode}`;
+    const fail = (problem: string, body: unknown) =>
+      new ApiError(`${op.method} ${path} returned ${response.statusCode} ${problem}`, {
+        statusCode: response.statusCode,
+        body,
+        headers: this.redact(flattenHeaders(response.rawHeaders)),
+      });
     let json: unknown;
     try {
       json = JSON.parse(response.text);
     } catch {
-      throw new ApiError(`${where} with a body that is not valid JSON`, { statusCode, body: response.text, headers });
+      throw fail("with a body that is not valid JSON", response.text);
     }
     if (op.envelope !== undefined) {
       if (typeof json !== "object" || json === null || !(op.envelope in json)) {
-        throw new ApiError(`${where} without the "${op.envelope}" field`, { statusCode, body: json, headers });
+        throw fail(`without the "${op.envelope}" field`, json);
       }
       json = (json as Record<string, unknown>)[op.envelope];
     }
@@ -203,12 +209,26 @@ export class ClientCore {
 
   /** Response headers for an error, without anything that would repeat the API key. */
   private redact(headers: Record<string, string>): Record<string, string> {
-    const apiKey = this.defaultHeaders[this.settings.authHeader] as string;
     const auth = this.settings.authHeader.toLowerCase();
     const safe: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
-      if (name.toLowerCase() !== auth && !value.includes(apiKey)) safe[name] = value;
+      if (name.toLowerCase() !== auth && !value.includes(this.apiKey)) safe[name] = value;
     }
     return safe;
+  }
+}
+
+/** The reason an exchange is aborted with when its attempt runs out of time. */
+const TIMED_OUT = new Error("attempt timed out");
+
+function abortForTimeout(exchange: HttpExchange): void {
+  exchange.abort(TIMED_OUT);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

@@ -42,28 +42,42 @@ export function mapCodec<T>(value: CodecRef): Codec<Record<string, T>> {
   };
 }
 
-type FieldTable = Map<string, readonly [name: string, codec: CodecRef | undefined]>;
+/** One field of a compiled table: source name, target name, codec (resolved on first use). */
+interface CompiledField {
+  from: string;
+  to: string;
+  codec: CodecRef | undefined;
+  resolved: Codec<any> | undefined;
+  /** A name every object inherits ("constructor", "toString"...): only an own property counts. */
+  inherited: boolean;
+}
 
-function convertObject(input: unknown, table: FieldTable, direction: "toWire" | "fromWire"): unknown {
+function convertObject(input: unknown, fields: CompiledField[], direction: "toWire" | "fromWire"): unknown {
   if (!isPlainObject(input)) return input;
   const output: Record<string, unknown> = {};
-  for (const key of Object.keys(input)) {
-    const field = table.get(key);
-    const value = input[key];
-    if (field === undefined || value === undefined) continue;
-    output[field[0]] = value === null || field[1] === undefined ? value : resolve(field[1])[direction](value);
+  // Walks the model's own fields (a short fixed list) rather than the input's keys: unknown keys cost nothing.
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const value = input[field.from];
+    if (value === undefined || (field.inherited && !Object.hasOwn(input, field.from))) continue;
+    if (value === null || field.codec === undefined) {
+      output[field.to] = value;
+    } else {
+      field.resolved ??= resolve(field.codec);
+      output[field.to] = field.resolved[direction](value);
+    }
   }
   return output;
 }
 
 /** Fields the table does not name are dropped in both directions. */
 export function objectCodec<T>(fields: Readonly<Record<string, FieldSpec>>): Codec<T> {
-  const toWire: FieldTable = new Map();
-  const fromWire: FieldTable = new Map();
+  const toWire: CompiledField[] = [];
+  const fromWire: CompiledField[] = [];
   for (const [tsName, spec] of Object.entries(fields)) {
     const [wireName, codec] = typeof spec === "string" ? [spec, undefined] : spec;
-    toWire.set(tsName, [wireName, codec]);
-    fromWire.set(wireName, [tsName, codec]);
+    toWire.push({ from: tsName, to: wireName, codec, resolved: undefined, inherited: tsName in Object.prototype });
+    fromWire.push({ from: wireName, to: tsName, codec, resolved: undefined, inherited: wireName in Object.prototype });
   }
   return {
     toWire: (value) => convertObject(value, toWire, "toWire"),

@@ -1,4 +1,4 @@
-export { ClientCore, type ClientSettings, type Operation, type RequestOptions } from "./client-core.js";
+export { ClientCore, type ClientSettings, type Operation } from "./client-core.js";
 export {
   dateTimeCodec,
   identityCodec,
@@ -21,4 +21,6 @@ export {
   type ApiErrorClass,
   type ApiErrorDetails,
 } from "./errors.js";
+export type { Logger, RequestOptions, RuntimeOptions } from "./options.js";
+export type { Dispatcher } from "./transport.js";
 export type { QueryArrayFormat } from "./url.js";

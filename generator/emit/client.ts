@@ -1,6 +1,7 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure } from "ts-morph";
 import type { IrApi } from "../ir.js";
 import { clientOptionsTypeName } from "../naming.js";
+import { RUNTIME_OPTIONS } from "../runtime-contract.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files, propertyKey } from "./layout.js";
 import { tsType } from "./type-expr.js";
@@ -8,7 +9,10 @@ import { tsType } from "./type-expr.js";
 /** The client options interface, the defaults taken from the manifest, and the client class. */
 export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructure {
   const optionsType = clientOptionsTypeName(api.name);
-  const imports = new Imports(files.client).add(runtimeEntry, ["ClientCore"]).add(files.errors, ["errorClassesByStatus"]);
+  const imports = new Imports(files.client)
+    .add(runtimeEntry, ["ClientCore"])
+    .add(runtimeEntry, ["RuntimeOptions"], true)
+    .add(files.errors, ["errorClassesByStatus"]);
   for (const resource of api.resources) imports.add(files.resource(resource.name), [resource.className]);
 
   const defaults: [string, string][] = [
@@ -23,7 +27,13 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     `apiKeyOption: ${JSON.stringify(api.auth.option)},`,
     `authHeader: ${JSON.stringify(api.auth.header)},`,
     `servers: {\n${servers.join("\n")}\n},`,
-    ...api.options.map((o) => `${propertyKey(o.name)}: options.${o.name} ?? clientDefaults.${o.name},`),
+    // A nullable option keeps an explicit null (it means "none"); others fall back to the default.
+    ...api.options.map((o) =>
+      o.type.nullable
+        ? `${propertyKey(o.name)}: options.${o.name} === undefined ? clientDefaults.${o.name} : options.${o.name},`
+        : `${propertyKey(o.name)}: options.${o.name} ?? clientDefaults.${o.name},`,
+    ),
+    ...RUNTIME_OPTIONS.map((name) => `${name}: options.${name},`),
     "errorClasses: errorClassesByStatus,",
     `queryArrays: ${JSON.stringify(api.queryArrays)},`,
   ];
@@ -36,6 +46,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
         kind: StructureKind.Interface,
         name: optionsType,
         isExported: true,
+        extends: ["RuntimeOptions"],
         docs: jsDoc(`Options of {@link ${api.clientClassName}}. Every option but \`${api.auth.option}\` has a default.`),
         properties: [
           { name: api.auth.option, type: "string", docs: jsDoc(api.auth.description, { remarks: `Sent as the \`${api.auth.header}\` header.` }) },

@@ -22,7 +22,7 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
       "UserAbortError",
       ...api.errors.map((e) => e.className),
     ]),
-    exportFrom(runtimeEntry, ["RequestOptions"], true),
+    exportFrom(runtimeEntry, ["Logger", "RequestOptions", "RuntimeOptions"], true),
     exportFrom(
       files.types,
       api.types.map((t) => t.name),

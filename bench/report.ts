@@ -1,0 +1,39 @@
+/** The package as users run it: the compiled dist/ build (npm run bench builds it first), not sources through tsx. */
+export async function loadPackage(): Promise<typeof import("../generated/index.js")> {
+  return import(new URL("../dist/generated/index.js", import.meta.url).href);
+}
+
+/** One benchmark line: our figure beside the reference measured in the same run, their ratio and the target. */
+export interface Row {
+  name: string;
+  ours: number;
+  reference: number;
+  unit: string;
+  referenceName: string;
+  /** "higher" when a bigger figure is better (throughput), "lower" otherwise (latency, ns/op). */
+  better: "higher" | "lower";
+  /** The ratio ours/reference must stay at most (lower) or at least (higher) this. */
+  target: number;
+}
+
+const figure = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+
+export function printRows(title: string, rows: Row[]): boolean {
+  console.log(`\n${title}`);
+  let allMet = true;
+  for (const row of rows) {
+    const ratio = row.ours / row.reference;
+    const met = row.better === "higher" ? ratio >= row.target : ratio <= row.target;
+    allMet &&= met;
+    const bound = `${row.better === "higher" ? ">=" : "<="} ${row.target}`;
+    console.log(
+      `  ${row.name.padEnd(44)} ours ${figure(row.ours).padStart(9)} ${row.unit.padEnd(6)} ${row.referenceName} ${figure(row.reference).padStart(9)} ${row.unit.padEnd(6)} ratio ${ratio.toFixed(2)} (target ${bound}) ${met ? "met" : "MISSED"}`,
+    );
+  }
+  return allMet;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}

@@ -1,0 +1,6 @@
+// npm run bench: every benchmark, each figure beside a reference measured in the same run.
+import { benchTransport } from "./transport.js";
+
+console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
+const met = [await benchTransport()];
+console.log(met.every(Boolean) ? "\nall targets met" : "\nsome targets MISSED");

@@ -1,0 +1,30 @@
+/**
+ * What the hand-written runtime expects of every manifest. Keep in step with runtime/client-core.ts (ClientSettings)
+ * and runtime/options.ts: the type check of generated code fails when they drift apart.
+ */
+
+/** Options the runtime needs, with the type their manifest declaration must have; the manifest gives their defaults. */
+export const REQUIRED_OPTIONS: Readonly<Record<string, string>> = {
+  timeoutMs: "integer",
+  headers: "map<string>",
+  maxRetries: "integer",
+  retryStatuses: "list<integer>",
+  retryBaseDelayMs: "integer",
+  retryMaxDelayMs: "integer",
+  totalTimeoutMs: "integer?",
+};
+
+/** Client options the runtime defines for every API (runtime/options.ts, RuntimeOptions). */
+export const RUNTIME_OPTIONS = ["dispatcher", "logger"] as const;
+
+/** Names the runtime exports into every generated package; manifest names must not take them. */
+export const RUNTIME_EXPORTS = [
+  "ApiError",
+  "ConnectionError",
+  "InvalidArgumentError",
+  "TimeoutError",
+  "UserAbortError",
+  "RequestOptions",
+  "Logger",
+  "RuntimeOptions",
+] as const;

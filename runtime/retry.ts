@@ -1,0 +1,42 @@
+/** Longest server-requested delay the client honours; longer requests are capped to it. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * Delay before retry number `retry` (1 for the first retry): exponential from `baseMs`, capped at `maxMs`, minus up
+ * to a quarter of random jitter so that many clients retrying together spread out.
+ */
+export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const exponential = Math.min(baseMs * 2 ** (retry - 1), maxMs);
+  return Math.round(exponential * (1 - 0.25 * random()));
+}
+
+/**
+ * The delay a response asks for: `retry-after-ms` (milliseconds), else `retry-after` in seconds or as an HTTP date.
+ * Undefined when absent or unreadable; capped at MAX_RETRY_AFTER_MS; never negative.
+ */
+export function retryAfterMs(headers: Readonly<Record<string, string>>, now: number = Date.now()): number | undefined {
+  const clamp = (ms: number) => Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+  const milliseconds = headers["retry-after-ms"];
+  if (milliseconds !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(milliseconds)) return clamp(Number(milliseconds));
+  const value = headers["retry-after"]?.trim();
+  if (value === undefined || value === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return clamp(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : clamp(date - now);
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts; never leaves a timer behind. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
