@@ -113,3 +113,31 @@ describe("manifest validation", () => {
     assert.match(found[1]!, /unknown type "Pets"/);
   });
 });
+
+describe("the runtime's contract", () => {
+  it("an option the runtime needs is missing", () => {
+    const lines = minimalLines.join("\n").replace(/  maxRetries:\n    type: integer\n    default: 2\n    description: [^\n]*\n/, "");
+    assert.deepEqual(problems(lines), [`manifest.yaml:${line("options:") + 1}:3: options: missing option "maxRetries" (type "integer"): the runtime needs its default`]);
+  });
+
+  it("an option the runtime needs has another type, or is marked planned", () => {
+    assert.deepEqual(problems(minimalWith("default: 30000", "    default: 30000\n    status: planned")), [
+      `manifest.yaml:${line("default: 30000") + 1}:13: options.timeoutMs.status: the runtime already uses "timeoutMs"; it cannot be planned`,
+    ]);
+    const text = minimalLines.join("\n").replace("  totalTimeoutMs:\n    type: integer?\n    default: null", "  totalTimeoutMs:\n    type: number?\n    default: null");
+    assert.deepEqual(problems(text), [
+      `manifest.yaml:${line("totalTimeoutMs:") + 1}:11: options.totalTimeoutMs.type: the runtime needs "totalTimeoutMs" to be of type "integer?"`,
+    ]);
+  });
+
+  it("a live option the runtime does not know, or one it defines itself", () => {
+    const unknown = minimalWith("options:", "options:\n  cacheSize:\n    type: integer\n    default: 1\n    description: Not built yet.");
+    assert.deepEqual(problems(unknown), [
+      `manifest.yaml:${line("options:") + 1}:3: options.cacheSize: the runtime has no option "cacheSize"; mark it "status: planned" until it has`,
+    ]);
+    const planned = minimalWith("options:", "options:\n  cacheSize:\n    type: integer\n    default: 1\n    status: planned\n    description: Not built yet.");
+    assert.deepEqual(problems(planned), []);
+    const taken = minimalWith("options:", "options:\n  logger:\n    type: string\n    default: none\n    status: planned\n    description: Clashes.");
+    assert.deepEqual(problems(taken), [`manifest.yaml:${line("options:") + 1}:3: options.logger: client option "logger" is defined by the runtime for every client`]);
+  });
+});
