@@ -9,6 +9,14 @@ import { repoRoot } from "./helpers/cli.js";
 import { sendJson, startServer, type TestServer } from "./helpers/server.js";
 
 const run = promisify(execFile);
+
+/** Type-checks files in the app folder as a strict user project would, with the repository's TypeScript. */
+function typeCheck(cwd: string, files: string[]) {
+  const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
+  const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022"];
+  const types = ["--typeRoots", path.join(repoRoot, "node_modules/@types"), "--types", "node"];
+  return run(process.execPath, [tsc, ...flags, ...types, ...files], { cwd });
+}
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 // Packs the package, installs the tarball into an app outside the repository, and uses it as a user would:
@@ -81,13 +89,10 @@ export async function main(): Promise<boolean> {
 }
 `,
     );
-    const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
-    const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022"];
-    const types = ["--typeRoots", path.join(repoRoot, "node_modules/@types"), "--types", "node"];
-    await run(process.execPath, [tsc, ...flags, ...types, "program.ts"], { cwd: app });
+    await typeCheck(app, ["program.ts"]);
 
     await writeFile(path.join(app, "wrong.ts"), `import { SchematicClient } from "schematic-sdk";\nnew SchematicClient({ apiKey: 42 });\n`);
-    const failure = await run(process.execPath, [tsc, ...flags, ...types, "wrong.ts"], { cwd: app }).then(
+    const failure = await typeCheck(app, ["wrong.ts"]).then(
       () => assert.fail("a wrong program must not type-check"),
       (error: { stdout: string }) => error.stdout,
     );
@@ -107,10 +112,7 @@ export async function main(): Promise<boolean> {
       }
     }
     assert.ok(examples.length >= 12, `found ${examples.length} examples`);
-    const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
-    const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022"];
-    const types = ["--typeRoots", path.join(repoRoot, "node_modules/@types"), "--types", "node"];
-    const result = await run(process.execPath, [tsc, ...flags, ...types, ...examples], { cwd: app }).catch((error: { stdout: string }) => error);
+    const result = await typeCheck(app, examples).catch((error: { stdout: string }) => error);
     assert.ok(!("stdout" in result && result.stdout.includes("error")), `doc examples must type-check:\n${"stdout" in result ? result.stdout : ""}`);
   });
 });
