@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, each figure beside a reference measured in the same run.
+import { benchCache } from "./cache.js";
 import { benchTransport } from "./transport.js";
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`);
-const met = [await benchTransport()];
+const met = [await benchTransport(), await benchCache()];
 console.log(met.every(Boolean) ? "\nall targets met" : "\nsome targets MISSED");

@@ -2,7 +2,14 @@
 // Do not edit by hand: change manifest.yaml or the generator, then run `npm run generate`.
 
 import { ApiError, type ApiErrorClass } from "../runtime/index.js";
-export { ApiError, ConnectionError, InvalidArgumentError, TimeoutError, UserAbortError } from "../runtime/index.js";
+export {
+  ApiError,
+  ConnectionError,
+  InvalidArgumentError,
+  OfflineError,
+  TimeoutError,
+  UserAbortError,
+} from "../runtime/index.js";
 
 /**
  * The request was malformed or failed validation.

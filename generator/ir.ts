@@ -96,6 +96,19 @@ export interface IrResource {
   operations: IrOperation[];
 }
 
+/** Boolean checks generated onto the client, over one operation (all names are the SDK's camelCase names). */
+export interface IrFlagChecks {
+  resource: IrResource;
+  operation: IrOperation;
+  flagKeyParam: string;
+  /** Body fields that form the context of a check. */
+  contextFields: IrProperty[];
+  /** Name of the operation's result type. */
+  resultType: string;
+  fields: { value: string; flag: string; reason: string; error: string };
+  cache: { maxSize: number; maxAgeMs: number };
+}
+
 export interface IrApi {
   name: string;
   title: string;
@@ -114,4 +127,5 @@ export interface IrApi {
   errors: IrError[];
   types: IrType[];
   resources: IrResource[];
+  flagChecks?: IrFlagChecks;
 }

@@ -36,4 +36,5 @@ export const resourceClassName = (resource: string) => `${pascalCase(resource)}R
 export const paramsTypeName = (operation: string) => `${pascalCase(operation)}Params`;
 export const clientClassName = (api: string) => `${api}Client`;
 export const clientOptionsTypeName = (api: string) => `${api}ClientOptions`;
+export const clientCommonOptionsTypeName = (api: string) => `${api}ClientCommonOptions`;
 

@@ -1,4 +1,4 @@
-import type { IrApi, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
+import type { IrApi, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
 import { camelCase, clientClassName, paramsTypeName, resourceClassName } from "./naming.js";
 import { parseTypeExpr } from "./type-expr.js";
 import { fieldOf, type Manifest, type ManifestField, type ManifestOperation } from "./validate.js";
@@ -73,6 +73,32 @@ function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperat
   };
 }
 
+function normalizeFlagChecks(manifest: Manifest, resources: IrResource[], types: IrType[]): IrFlagChecks | undefined {
+  const checks = manifest.flagChecks;
+  if (!checks) return undefined;
+  const [resourceName, opName] = checks.operation.split(".");
+  const resource = resources.find((r) => r.name === resourceName)!;
+  const operation = resource.operations.find((op) => op.name === opName)!;
+  const objectType = (name: string | undefined) => types.find((t): t is IrObjectType => t.name === name && t.kind === "object")!;
+  const body = objectType(operation.body);
+  const result = objectType(operation.response.type?.kind === "ref" ? operation.response.type.name : undefined);
+  const tsName = (type: IrObjectType, wireName: string) => type.properties.find((p) => p.wireName === wireName)!.tsName;
+  return {
+    resource,
+    operation,
+    flagKeyParam: operation.pathParams.find((p) => p.wireName === checks.flagKey)!.tsName,
+    contextFields: checks.context.map((wireName) => body.properties.find((p) => p.wireName === wireName)!),
+    resultType: result.name,
+    fields: {
+      value: tsName(result, checks.result.value),
+      flag: tsName(result, checks.result.flag),
+      reason: tsName(result, checks.result.reason),
+      error: tsName(result, checks.result.error),
+    },
+    cache: { maxSize: checks.cache.maxSize, maxAgeMs: checks.cache.maxAgeMs },
+  };
+}
+
 export function normalizeManifest(manifest: Manifest, source: string): IrApi {
   const resources: IrResource[] = sorted(manifest.resources).map(([name, resource]) => ({
     name,
@@ -81,6 +107,7 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     operations: sorted(resource.operations).map(([opName, op]) => normalizeOperation(manifest, opName, op)),
   }));
   const options = sorted(manifest.options);
+  const types = sorted(manifest.types).map(([name, definition]) => normalizeType(name, definition));
   return {
     name: manifest.name,
     title: manifest.title,
@@ -94,12 +121,13 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     queryArrays: manifest.query?.arrays ?? "repeat",
     options: options
       .filter(([, option]) => option.status !== "planned")
-      .map(([name, option]) => ({ name, type: parseTypeExpr(option.type), default: option.default, description: option.description })),
+      .map(([name, option]) => ({ name, type: parseTypeExpr(option.type), default: canonical(option.default), description: option.description })),
     plannedOptions: options.filter(([, option]) => option.status === "planned").map(([name]) => name),
     errors: sorted(manifest.errors)
       .map(([className, error]) => ({ className, status: error.status, description: error.description }))
       .sort((a, b) => a.status - b.status),
-    types: sorted(manifest.types).map(([name, definition]) => normalizeType(name, definition)),
+    types,
     resources,
+    flagChecks: normalizeFlagChecks(manifest, resources, types),
   };
 }

@@ -12,7 +12,16 @@ export const REQUIRED_OPTIONS: Readonly<Record<string, string>> = {
   retryBaseDelayMs: "integer",
   retryMaxDelayMs: "integer",
   totalTimeoutMs: "integer?",
+  offline: "boolean",
 };
+
+/** Options the runtime needs when the manifest declares flag checks. */
+export const FLAG_CHECK_OPTIONS: Readonly<Record<string, string>> = {
+  flagDefaults: "map<boolean>",
+};
+
+/** Members of every generated client: resources must not take their names. */
+export const CLIENT_MEMBERS = ["checkFlag", "checkFlagWithEntitlement", "setFlagDefault", "setFlagDefaults", "close"] as const;
 
 /** Client options the runtime defines for every API (runtime/options.ts, RuntimeOptions). */
 export const RUNTIME_OPTIONS = ["dispatcher", "logger"] as const;
@@ -24,7 +33,13 @@ export const RUNTIME_EXPORTS = [
   "InvalidArgumentError",
   "TimeoutError",
   "UserAbortError",
+  "OfflineError",
   "RequestOptions",
   "Logger",
   "RuntimeOptions",
+  "CacheProvider",
+  "FlagCacheOption",
+  "FlagCacheOptions",
+  "FlagCheckOptions",
+  "FlagFallback",
 ] as const;

@@ -5,11 +5,12 @@ import { ManifestError, type LoadedManifest, type ManifestPath, type ManifestPro
 import {
   camelCase,
   clientClassName,
+  clientCommonOptionsTypeName,
   clientOptionsTypeName,
   paramsTypeName,
   resourceClassName,
 } from "./naming.js";
-import { REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
+import { CLIENT_MEMBERS, FLAG_CHECK_OPTIONS, REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
 
 const schema = JSON.parse(readFileSync(new URL("./manifest.schema.json", import.meta.url), "utf8"));
@@ -40,6 +41,13 @@ export interface ManifestOperation {
   example?: Record<string, unknown>;
   response: { status: number; type?: string; envelope?: string };
 }
+export interface ManifestFlagChecks {
+  operation: string;
+  flagKey: string;
+  context: string[];
+  result: { value: string; flag: string; reason: string; error: string };
+  cache: { maxSize: number; maxAgeMs: number };
+}
 export interface Manifest {
   name: string;
   title: string;
@@ -54,6 +62,7 @@ export interface Manifest {
   errors: Record<string, { status: number; description?: string }>;
   types: Record<string, ManifestTypeDefinition>;
   resources: Record<string, { description?: string; operations: Record<string, ManifestOperation> }>;
+  flagChecks?: ManifestFlagChecks;
 }
 
 export const fieldOf = (field: string | ManifestField): ManifestField =>
@@ -154,6 +163,7 @@ class SemanticChecker {
     this.checkErrors();
     this.checkTypes();
     this.checkResources();
+    this.checkFlagChecks();
     this.checkExportedNames();
     return this.problems;
   }
@@ -200,7 +210,7 @@ class SemanticChecker {
       if (type && !this.matches(option.default, type)) {
         this.report(["options", name, "default"], `default ${JSON.stringify(option.default)} does not match the option's type "${option.type}"`);
       }
-      const required = REQUIRED_OPTIONS[name];
+      const required = REQUIRED_OPTIONS[name] ?? (this.data.flagChecks ? FLAG_CHECK_OPTIONS[name] : undefined);
       if (required !== undefined && option.status === "planned") {
         this.report(["options", name, "status"], `the runtime already uses "${name}"; it cannot be planned`);
       } else if (required !== undefined && type && formatTypeExpr(type) !== required) {
@@ -209,7 +219,7 @@ class SemanticChecker {
         this.report(["options", name], `the runtime has no option "${name}"; mark it "status: planned" until it has`, "key");
       }
     }
-    for (const [name, type] of Object.entries(REQUIRED_OPTIONS)) {
+    for (const [name, type] of Object.entries({ ...REQUIRED_OPTIONS, ...(this.data.flagChecks ? FLAG_CHECK_OPTIONS : {}) })) {
       if (!Object.hasOwn(this.data.options, name)) {
         this.report(["options"], `missing option "${name}" (type "${type}"): the runtime needs its default`);
       }
@@ -295,6 +305,9 @@ class SemanticChecker {
 
   private checkResources() {
     for (const [resourceName, resource] of Object.entries(this.data.resources)) {
+      if ((CLIENT_MEMBERS as readonly string[]).includes(resourceName)) {
+        this.report(["resources", resourceName], `resource name "${resourceName}" is a method of every client`, "key");
+      }
       for (const [name, op] of Object.entries(resource.operations)) {
         this.checkOperation(["resources", resourceName, "operations", name], op);
       }
@@ -344,6 +357,34 @@ class SemanticChecker {
     }
   }
 
+  /** The flag-check section names an operation, and fields of it with the types the runtime relies on. */
+  private checkFlagChecks() {
+    const checks = this.data.flagChecks;
+    if (!checks) return;
+    const path = ["flagChecks"];
+    const [resourceName, opName] = checks.operation.split(".") as [string, string];
+    const op = this.data.resources[resourceName]?.operations[opName];
+    if (!op) return this.report([...path, "operation"], `unknown operation "${checks.operation}" (expected resource.operation)`);
+    const pathParam = op.pathParams?.[checks.flagKey];
+    if (pathParam === undefined || fieldOf(pathParam).type !== "string") {
+      this.report([...path, "flagKey"], `"${checks.flagKey}" must be a string path parameter of ${checks.operation}`);
+    }
+    const body = op.body === undefined ? undefined : this.data.types[op.body]?.properties;
+    for (const [index, field] of checks.context.entries()) {
+      const type = body?.[field] === undefined ? undefined : fieldOf(body[field]).type.replace(/\?$/, "");
+      if (type !== "map<string>") this.report([...path, "context", index], `"${field}" must be a map<string> field of the body of ${checks.operation}`);
+    }
+    const resultType = op.response.type === undefined ? undefined : this.data.types[op.response.type];
+    const expected = { value: "boolean", flag: "string", reason: "string", error: "string" } as const;
+    for (const [role, field] of Object.entries(checks.result) as [keyof typeof expected, string][]) {
+      const declared = resultType?.properties?.[field];
+      const type = declared === undefined ? undefined : fieldOf(declared).type.replace(/\?$/, "");
+      if (type !== expected[role]) {
+        this.report([...path, "result", role], `"${field}" must be a ${expected[role]} field of the result of ${checks.operation} (${op.response.type ?? "none"})`);
+      }
+    }
+  }
+
   private isScalarParam(type: IrTypeRef): boolean {
     if (type.kind === "primitive") return type.name !== "any";
     if (type.kind === "dateTime") return true;
@@ -362,6 +403,8 @@ class SemanticChecker {
     };
     claim(clientClassName(this.data.name), ["name"]);
     claim(clientOptionsTypeName(this.data.name), ["name"]);
+    claim(clientCommonOptionsTypeName(this.data.name), ["name"]);
+    if (this.data.flagChecks) for (const name of ["FlagCheckContext", "FlagCheckResult"]) claim(name, ["flagChecks"]);
     for (const name of Object.keys(this.data.types)) claim(name, ["types", name]);
     for (const name of Object.keys(this.data.errors)) claim(name, ["errors", name]);
     for (const [resourceName, resource] of Object.entries(this.data.resources)) {

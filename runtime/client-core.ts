@@ -3,6 +3,7 @@ import {
   ApiError,
   ConnectionError,
   InvalidArgumentError,
+  OfflineError,
   TimeoutError,
   UserAbortError,
   errorForResponse,
@@ -58,6 +59,8 @@ export interface ClientSettings {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   totalTimeoutMs: number | null;
+  /** Send nothing: operations throw OfflineError, and no API key is needed. */
+  offline: boolean;
   dispatcher?: Dispatcher | undefined;
   logger?: Logger | undefined;
 }
@@ -74,11 +77,14 @@ export class ClientCore {
   private readonly apiKey: string;
 
   constructor(settings: ClientSettings) {
-    const { apiKey, apiKeyOption } = settings;
-    if (typeof apiKey !== "string" || apiKey.trim() === "") {
-      throw new InvalidArgumentError(`${apiKeyOption} is required: pass your API key as "${apiKeyOption}"`);
+    const { apiKey = "", apiKeyOption } = settings;
+    if (typeof settings.offline !== "boolean") throw new InvalidArgumentError(`offline must be true or false, got ${describe(settings.offline)}`);
+    if (!settings.offline && (typeof apiKey !== "string" || apiKey.trim() === "")) {
+      throw new InvalidArgumentError(`${apiKeyOption} is required: pass your API key as "${apiKeyOption}", or set offline: true`);
     }
-    if (hasControlCharacters(apiKey)) throw new InvalidArgumentError(`${apiKeyOption} contains a line break or NUL character`);
+    if (typeof apiKey !== "string" || hasControlCharacters(apiKey)) {
+      throw new InvalidArgumentError(`${apiKeyOption} must be a string without line breaks or NUL characters`);
+    }
     for (const [server, { option, url }] of Object.entries(settings.servers)) {
       const base = new URL(checkBaseUrl(option, url));
       this.servers[server] = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") };
@@ -91,7 +97,8 @@ export class ClientCore {
     checkOptionalMs("totalTimeoutMs", settings.totalTimeoutMs);
     checkDispatcher(settings.dispatcher);
     this.apiKey = apiKey;
-    this.headers = { ...checkHeaders("headers", settings.headers), [settings.authHeader]: apiKey, accept: "application/json" };
+    this.headers = { ...checkHeaders("headers", settings.headers), accept: "application/json" };
+    if (apiKey !== "") this.headers[settings.authHeader] = apiKey;
     this.jsonHeaders = { ...this.headers, "content-type": "application/json" };
     this.settings = settings;
   }
@@ -101,6 +108,9 @@ export class ClientCore {
       throw new InvalidArgumentError(`${op.method} ${op.path}: parameters must be an object, got ${describe(args)}`);
     }
     const params = args as Readonly<Record<string, unknown>>;
+    if (this.settings.offline) {
+      throw new OfflineError(`${op.method} ${op.path} was not sent: the client is offline (offline: true) and makes no requests`);
+    }
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
     const query = op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "";
     // Serialized once: every attempt sends the same bytes, idempotency keys included.
@@ -212,7 +222,7 @@ export class ClientCore {
     const auth = this.settings.authHeader.toLowerCase();
     const safe: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
-      if (name.toLowerCase() !== auth && !value.includes(this.apiKey)) safe[name] = value;
+      if (name.toLowerCase() !== auth && (this.apiKey === "" || !value.includes(this.apiKey))) safe[name] = value;
     }
     return safe;
   }

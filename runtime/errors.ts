@@ -40,6 +40,11 @@ export class UserAbortError extends ApiError {
   override name = "UserAbortError";
 }
 
+/** The client was created with `offline: true`, so it sends no requests. */
+export class OfflineError extends ApiError {
+  override name = "OfflineError";
+}
+
 /** An argument or option was rejected before any request was sent. */
 export class InvalidArgumentError extends ApiError {
   override name = "InvalidArgumentError";

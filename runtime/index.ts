@@ -15,6 +15,7 @@ export {
   ApiError,
   ConnectionError,
   InvalidArgumentError,
+  OfflineError,
   TimeoutError,
   UserAbortError,
   errorForResponse,
@@ -24,3 +25,5 @@ export {
 export type { Logger, RequestOptions, RuntimeOptions } from "./options.js";
 export type { Dispatcher } from "./transport.js";
 export type { QueryArrayFormat } from "./url.js";
+export { FlagChecker, type FlagCacheOption, type FlagCacheOptions, type FlagCheckOptions, type FlagCheckSpec, type FlagFallback } from "./flags.js";
+export { LruCache, type CacheProvider } from "./lru-cache.js";

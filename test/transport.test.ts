@@ -293,7 +293,7 @@ describe("options", () => {
       [{ totalTimeoutMs: 0 }, /^totalTimeoutMs must be a positive number/],
       [{ baseUrl: "api.schematichq.com" }, /^baseUrl must be an absolute http\(s\) URL/],
       [{ dispatcher: {} as Agent }, /^dispatcher must be an undici Dispatcher/],
-      [{ apiKey: `${API_KEY}\r\nx-injected: 1` }, /^apiKey contains a line break/],
+      [{ apiKey: `${API_KEY}\r\nx-injected: 1` }, /^apiKey must be a string without line breaks/],
     ];
     for (const [options, message] of cases) {
       assert.throws(() => client(options), (error: unknown) => error instanceof InvalidArgumentError && message.test(error.message), JSON.stringify(options));

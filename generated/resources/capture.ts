@@ -5,7 +5,11 @@ import type { ClientCore, Operation, RequestOptions } from "../../runtime/index.
 import { captureBatchRequestBodyCodec } from "../codecs.js";
 import type { CaptureBatchRequestBody } from "../types.js";
 
-const sendBatchOperation: Operation<void> = {
+/**
+ * How `sendBatch` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const sendBatchOperation: Operation<void> = {
   method: "POST",
   path: "/batch",
   server: "eventCapture",

@@ -24,7 +24,11 @@ export interface GetCompanyParams {
   companyId: string;
 }
 
-const getCompanyOperation: Operation<CompanyDetailResponseData> = {
+/**
+ * How `getCompany` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const getCompanyOperation: Operation<CompanyDetailResponseData> = {
   method: "GET",
   path: "/companies/{company_id}",
   server: "api",
@@ -79,7 +83,11 @@ export interface ListCompaniesParams {
   withoutSubscription?: boolean;
 }
 
-const listCompaniesOperation: Operation<CompanyDetailResponseData[]> = {
+/**
+ * How `listCompanies` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const listCompaniesOperation: Operation<CompanyDetailResponseData[]> = {
   method: "GET",
   path: "/companies",
   server: "api",
@@ -110,7 +118,11 @@ const listCompaniesOperation: Operation<CompanyDetailResponseData[]> = {
   envelope: "data",
 };
 
-const upsertCompanyOperation: Operation<CompanyDetailResponseData> = {
+/**
+ * How `upsertCompany` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const upsertCompanyOperation: Operation<CompanyDetailResponseData> = {
   method: "POST",
   path: "/companies",
   server: "api",
@@ -119,7 +131,11 @@ const upsertCompanyOperation: Operation<CompanyDetailResponseData> = {
   envelope: "data",
 };
 
-const upsertUserOperation: Operation<UserDetailResponseData> = {
+/**
+ * How `upsertUser` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const upsertUserOperation: Operation<UserDetailResponseData> = {
   method: "POST",
   path: "/users",
   server: "api",

@@ -15,7 +15,11 @@ import type {
   RawEventResponseData,
 } from "../types.js";
 
-const createEventOperation: Operation<RawEventResponseData> = {
+/**
+ * How `createEvent` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const createEventOperation: Operation<RawEventResponseData> = {
   method: "POST",
   path: "/events",
   server: "api",
@@ -24,7 +28,11 @@ const createEventOperation: Operation<RawEventResponseData> = {
   envelope: "data",
 };
 
-const createEventBatchOperation: Operation<RawEventBatchResponseData> = {
+/**
+ * How `createEventBatch` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const createEventBatchOperation: Operation<RawEventBatchResponseData> = {
   method: "POST",
   path: "/event-batch",
   server: "api",

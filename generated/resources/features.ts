@@ -11,7 +11,11 @@ export interface CheckFlagParams extends CheckFlagRequestBody {
   key: string;
 }
 
-const checkFlagOperation: Operation<CheckFlagResponseData> = {
+/**
+ * How `checkFlag` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const checkFlagOperation: Operation<CheckFlagResponseData> = {
   method: "POST",
   path: "/flags/{key}/check",
   server: "api",
@@ -21,7 +25,11 @@ const checkFlagOperation: Operation<CheckFlagResponseData> = {
   envelope: "data",
 };
 
-const checkFlagsOperation: Operation<CheckFlagsResponseData> = {
+/**
+ * How `checkFlags` is sent; for the runtime, not part of the public API.
+ * @internal
+ */
+export const checkFlagsOperation: Operation<CheckFlagsResponseData> = {
   method: "POST",
   path: "/flags/check",
   server: "api",

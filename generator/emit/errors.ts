@@ -3,7 +3,7 @@ import type { IrApi } from "../ir.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
 
-const RUNTIME_ERRORS = ["ApiError", "ConnectionError", "InvalidArgumentError", "TimeoutError", "UserAbortError"];
+const RUNTIME_ERRORS = ["ApiError", "ConnectionError", "InvalidArgumentError", "OfflineError", "TimeoutError", "UserAbortError"];
 
 /** One ApiError subclass per documented status, and the table the runtime uses to pick one. */
 export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructure {

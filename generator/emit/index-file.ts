@@ -1,6 +1,6 @@
 import { StructureKind, type ExportDeclarationStructure, type SourceFileStructure } from "ts-morph";
 import type { IrApi } from "../ir.js";
-import { clientOptionsTypeName } from "../naming.js";
+import { clientCommonOptionsTypeName, clientOptionsTypeName } from "../naming.js";
 import { files, moduleSpecifier } from "./layout.js";
 
 const exportFrom = (toFile: string, names: string[], isTypeOnly = false): ExportDeclarationStructure => ({
@@ -13,16 +13,31 @@ const exportFrom = (toFile: string, names: string[], isTypeOnly = false): Export
 /** The package's public entry: the client, its options, the errors, the models and the parameter types. */
 export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure {
   const statements: ExportDeclarationStructure[] = [
-    exportFrom(files.client, [api.clientClassName, `type ${clientOptionsTypeName(api.name)}`]),
+    exportFrom(files.client, [
+      api.clientClassName,
+      `type ${clientOptionsTypeName(api.name)}`,
+      `type ${clientCommonOptionsTypeName(api.name)}`,
+      ...(api.flagChecks ? ["type FlagCheckContext", "type FlagCheckResult"] : []),
+    ]),
     exportFrom(files.errors, [
       "ApiError",
       "ConnectionError",
       "InvalidArgumentError",
+      "OfflineError",
       "TimeoutError",
       "UserAbortError",
       ...api.errors.map((e) => e.className),
     ]),
-    exportFrom(runtimeEntry, ["Logger", "RequestOptions", "RuntimeOptions"], true),
+    exportFrom(
+      runtimeEntry,
+      [
+        "Logger",
+        "RequestOptions",
+        "RuntimeOptions",
+        ...(api.flagChecks ? ["CacheProvider", "FlagCacheOption", "FlagCacheOptions", "FlagCheckOptions", "FlagFallback"] : []),
+      ],
+      true,
+    ),
     exportFrom(
       files.types,
       api.types.map((t) => t.name),

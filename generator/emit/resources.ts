@@ -44,7 +44,9 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports, runt
   imports.add(runtimeEntry, ["Operation"], true);
   return {
     kind: StructureKind.VariableStatement,
+    isExported: true,
     declarationKind: VariableDeclarationKind.Const,
+    docs: jsDoc(`How \`${op.name}\` is sent; for the runtime, not part of the public API.`, { internal: "" }),
     declarations: [{ name: operationConst(op), type: `Operation<${resultType(op)}>`, initializer: `{\n${fields.join(",\n")}\n}` }],
   };
 }
