@@ -102,6 +102,13 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
     retryExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ maxRetries: 0 }", "patient"),
     exampleError: (api.errors.find((e) => e.status === 404) ?? api.errors[0]!).className,
     errors: api.errors,
+    flagChecks: api.flagChecks && {
+      resultType: api.flagChecks.resultType,
+      cache: api.flagChecks.cache,
+      cacheDefault: JSON.stringify(api.flagChecks.cache),
+      contextList: api.flagChecks.contextFields.map((f) => `\`${f.tsName}\``).join(", "),
+      example: `${api.flagChecks.contextFields[0]!.tsName}: { id: "example" }`,
+    },
   });
   return [
     { path: "README.md", text: readme },

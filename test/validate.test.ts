@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { ManifestError, parseManifest } from "../generator/load.js";
 import { validateManifest } from "../generator/validate.js";
@@ -139,5 +140,36 @@ describe("the runtime's contract", () => {
     assert.deepEqual(problems(planned), []);
     const taken = minimalWith("options:", "options:\n  logger:\n    type: string\n    default: none\n    status: planned\n    description: Clashes.");
     assert.deepEqual(problems(taken), [`manifest.yaml:${line("options:") + 1}:3: options.logger: client option "logger" is defined by the runtime for every client`]);
+  });
+});
+
+describe("flag checks", () => {
+  const schematic = readFileSync("manifest.yaml", "utf8");
+  const lines = schematic.split("\n");
+  const at = (text: string) => lineOf(lines, text);
+
+  it("must name an operation that exists", () => {
+    assert.deepEqual(problems(schematic.replace("operation: features.checkFlag", "operation: features.isOn")), [
+      `manifest.yaml:${at("operation: features.checkFlag")}:14: flagChecks.operation: unknown operation "features.isOn" (expected resource.operation)`,
+    ]);
+  });
+
+  it("must name a string path parameter, map<string> context fields and typed result fields", () => {
+    const text = schematic
+      .replace("  flagKey: key", "  flagKey: flag")
+      .replace("context: [company, user]", "context: [company, preflight]")
+      .replace("result: { value: value,", "result: { value: reason,");
+    assert.deepEqual(problems(text), [
+      `manifest.yaml:${at("  flagKey: key")}:12: flagChecks.flagKey: "flag" must be a string path parameter of features.checkFlag`,
+      `manifest.yaml:${at("context: [company, user]")}:22: flagChecks.context.1: "preflight" must be a map<string> field of the body of features.checkFlag`,
+      `manifest.yaml:${at("result: { value: value,")}:20: flagChecks.result.value: "reason" must be a boolean field of the result of features.checkFlag (CheckFlagResponseData)`,
+    ]);
+  });
+
+  it("needs the flagDefaults option, and keeps client method names free", () => {
+    const withoutDefaults = schematic.replace(/  flagDefaults:\n    type: map<boolean>\n    default: \{\}\n    description: [^\n]*\n/, "");
+    assert.match(problems(withoutDefaults).join("\n"), /options: missing option "flagDefaults" \(type "map<boolean>"\)/);
+    const clash = schematic.replace("  capture:\n    description:", "  checkFlag:\n    description:");
+    assert.match(problems(clash).join("\n"), /resources\.checkFlag: resource name "checkFlag" is a method of every client/);
   });
 });
