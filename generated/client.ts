@@ -3,6 +3,9 @@
 
 import {
   ClientCore,
+  EventBuffer,
+  type EventOptions,
+  type EventStats,
   type FlagCacheOption,
   type FlagCheckOptions,
   FlagChecker,
@@ -10,11 +13,11 @@ import {
   type RuntimeOptions,
 } from "../runtime/index.js";
 import { errorClassesByStatus } from "./errors.js";
-import { CaptureResource } from "./resources/capture.js";
+import { CaptureResource, sendBatchOperation } from "./resources/capture.js";
 import { CompaniesResource } from "./resources/companies.js";
 import { EventsResource } from "./resources/events.js";
 import { FeaturesResource, checkFlagOperation } from "./resources/features.js";
-import type { CheckFlagResponseData } from "./types.js";
+import type { CheckFlagResponseData, EventBodyIdentify, EventBodyTrack } from "./types.js";
 
 /** Who a flag is checked for. Each map is sent as given, e.g. `{ company: { id: "co_123" } }`. */
 export interface FlagCheckContext {
@@ -43,15 +46,30 @@ export interface SchematicClientCommonOptions extends RuntimeOptions {
    */
   eventCaptureBaseUrl?: string;
   /**
+   * Longest time close() (and the flush when the process is about to exit) spends delivering queued events; events still unsent then count as failed.
+   * @default 10000
+   */
+  closeTimeoutMs?: number;
+  /**
    * Values flag checks return when the service cannot answer, by flag key.
    * @default {}
    */
   flagDefaults?: Record<string, boolean>;
   /**
+   * Longest time an identify or track event waits in the queue before its batch is sent, in milliseconds; a batch also goes as soon as it is full.
+   * @default 1000
+   */
+  flushIntervalMs?: number;
+  /**
    * Headers sent with every request.
    * @default {}
    */
   headers?: Record<string, string>;
+  /**
+   * Most events kept waiting to be sent. When the queue is full the oldest event is dropped to make room, and counted in eventStats().dropped.
+   * @default 10000
+   */
+  maxQueuedEvents?: number;
   /**
    * How many times a request is retried after a retriable status or a connection failure (refused, reset, closed before a response); 0 disables retries. Timeouts are not retried.
    * @default 2
@@ -101,8 +119,11 @@ export type SchematicClientOptions = SchematicClientCommonOptions & ({ apiKey: s
 const clientDefaults = Object.freeze({
   baseUrl: "https://api.schematichq.com",
   eventCaptureBaseUrl: "https://c.schematichq.com",
+  closeTimeoutMs: 10000,
   flagDefaults: {},
+  flushIntervalMs: 1000,
   headers: {},
+  maxQueuedEvents: 10000,
   maxRetries: 2,
   offline: false,
   retryBaseDelayMs: 500,
@@ -128,6 +149,7 @@ export class SchematicClient {
   /** Feature flags and their evaluation. */
   readonly features: FeaturesResource;
   private readonly flags: FlagChecker<CheckFlagResponseData>;
+  private readonly eventBuffer: EventBuffer;
 
   constructor(options: SchematicClientOptions) {
     const core = new ClientCore({
@@ -174,6 +196,47 @@ export class SchematicClient {
         logger: options.logger,
       },
     );
+    this.eventBuffer = new EventBuffer(
+      core,
+      {
+        operation: sendBatchOperation,
+        batchField: "events",
+        maxBatchSize: 100,
+        fields: { apiKey: "apiKey", type: "type", body: "body", idempotencyKey: "idempotencyKey", sentAt: "sentAt" },
+        kinds: {
+          identify: {
+            type: "identify",
+            rules: [
+              ["company", "object", false],
+              ["keys", "stringMap", true],
+              ["name", "string", false],
+              ["traits", "map", false],
+            ],
+          },
+          track: {
+            type: "track",
+            rules: [
+              ["company", "stringMap", false],
+              ["event", "string", true],
+              ["leaseId", "string", false],
+              ["quantity", "integer", false, 0],
+              ["traits", "map", false],
+              ["user", "stringMap", false],
+            ],
+          },
+        },
+      },
+      {
+        apiKey: options.apiKey,
+        flushIntervalMs: options.flushIntervalMs ?? clientDefaults.flushIntervalMs,
+        maxQueuedEvents: options.maxQueuedEvents ?? clientDefaults.maxQueuedEvents,
+        closeTimeoutMs: options.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
+        offline: options.offline ?? clientDefaults.offline,
+        logger: options.logger,
+        retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
+        retryMaxDelayMs: options.retryMaxDelayMs ?? clientDefaults.retryMaxDelayMs,
+      },
+    );
   }
 
   /**
@@ -202,5 +265,30 @@ export class SchematicClient {
   /** Sets the defaults of several flags at once; flags not named keep theirs. */
   setFlagDefaults(defaults: Record<string, boolean>): void {
     this.flags.setDefaults(defaults);
+  }
+
+  /** Creates or updates a user and, with `company`, the company it belongs to. Returns at once: the event is queued and sent in a batch. Throws InvalidArgumentError for a bad event, never because of the network. */
+  identify(body: EventBodyIdentify, options?: EventOptions): void {
+    this.eventBuffer.add("identify", body, options);
+  }
+
+  /** Records that a company or user did something, with an optional quantity, for metering. Returns at once: the event is queued and sent in a batch. Throws InvalidArgumentError for a bad event, never because of the network. */
+  track(body: EventBodyTrack, options?: EventOptions): void {
+    this.eventBuffer.add("track", body, options);
+  }
+
+  /** Sends every queued event now; resolves when none is left queued or under way. */
+  flush(): Promise<void> {
+    return this.eventBuffer.flush();
+  }
+
+  /** Stops taking events and delivers the queued ones. Resolves when every accepted event is delivered or has finally failed (bounded by `closeTimeoutMs`), with the counts. */
+  close(): Promise<EventStats> {
+    return this.eventBuffer.close();
+  }
+
+  /** How many events were accepted, delivered, retried, dropped and failed, and how many are pending. */
+  eventStats(): EventStats {
+    return this.eventBuffer.stats();
   }
 }

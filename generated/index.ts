@@ -26,6 +26,8 @@ export {
 } from "./errors.js";
 export type {
   CacheProvider,
+  EventOptions,
+  EventStats,
   FlagCacheOption,
   FlagCacheOptions,
   FlagCheckOptions,

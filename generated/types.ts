@@ -547,6 +547,10 @@ export interface EventBodyTrack {
   company?: Record<string, string>;
   event: string;
   leaseId?: string;
+  /**
+   * How many times the event happened.
+   * @minimum 0
+   */
   quantity?: number;
   traits?: Record<string, unknown>;
   user?: Record<string, string>;

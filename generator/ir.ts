@@ -15,6 +15,8 @@ export interface IrProperty {
   type: IrTypeRef;
   required: boolean;
   description?: string;
+  /** Smallest allowed value of a number field. */
+  minimum?: number;
 }
 
 export interface IrObjectType {
@@ -109,6 +111,18 @@ export interface IrFlagChecks {
   cache: { maxSize: number; maxAgeMs: number };
 }
 
+/** Non-blocking event methods generated onto the client, posted in batches through one operation. */
+export interface IrEvents {
+  resource: IrResource;
+  operation: IrOperation;
+  /** Argument of the operation (camelCase) holding the list of events. */
+  batchField: string;
+  maxBatchSize: number;
+  /** camelCase names of the fields of one event. */
+  fields: { apiKey: string; type: string; body: string; idempotencyKey: string; sentAt: string };
+  kinds: { name: string; type: string; body: IrObjectType; description?: string }[];
+}
+
 export interface IrApi {
   name: string;
   title: string;
@@ -128,4 +142,5 @@ export interface IrApi {
   types: IrType[];
   resources: IrResource[];
   flagChecks?: IrFlagChecks;
+  events?: IrEvents;
 }

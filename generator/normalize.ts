@@ -1,4 +1,4 @@
-import type { IrApi, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
+import type { IrApi, IrEvents, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
 import { camelCase, clientClassName, paramsTypeName, resourceClassName } from "./naming.js";
 import { parseTypeExpr } from "./type-expr.js";
 import { fieldOf, type Manifest, type ManifestField, type ManifestOperation } from "./validate.js";
@@ -21,6 +21,7 @@ function normalizeType(name: string, definition: Manifest["types"][string]): IrT
       type: parseTypeExpr(field.type),
       required: required.has(wireName),
       description: field.description,
+      minimum: field.minimum,
     };
   });
   return { kind: "object", name, description, properties };
@@ -99,6 +100,32 @@ function normalizeFlagChecks(manifest: Manifest, resources: IrResource[], types:
   };
 }
 
+function normalizeEvents(manifest: Manifest, resources: IrResource[], types: IrType[]): IrEvents | undefined {
+  const events = manifest.events;
+  if (!events) return undefined;
+  const [resourceName, opName] = events.operation.split(".");
+  const resource = resources.find((r) => r.name === resourceName)!;
+  const operation = resource.operations.find((op) => op.name === opName)!;
+  const objectType = (name: string | undefined) => types.find((t): t is IrObjectType => t.name === name && t.kind === "object")!;
+  const batch = objectType(operation.body).properties.find((p) => p.wireName === events.batchField)!;
+  const item = objectType(batch.type.kind === "list" && batch.type.item.kind === "ref" ? batch.type.item.name : undefined);
+  const tsName = (wireName: string) => item.properties.find((p) => p.wireName === wireName)!.tsName;
+  return {
+    resource,
+    operation,
+    batchField: batch.tsName,
+    maxBatchSize: events.maxBatchSize,
+    fields: {
+      apiKey: tsName(events.fields.apiKey),
+      type: tsName(events.fields.type),
+      body: tsName(events.fields.body),
+      idempotencyKey: tsName(events.fields.idempotencyKey),
+      sentAt: tsName(events.fields.sentAt),
+    },
+    kinds: sorted(events.kinds).map(([name, kind]) => ({ name, type: kind.type, body: objectType(kind.body), description: kind.description })),
+  };
+}
+
 export function normalizeManifest(manifest: Manifest, source: string): IrApi {
   const resources: IrResource[] = sorted(manifest.resources).map(([name, resource]) => ({
     name,
@@ -129,5 +156,6 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     types,
     resources,
     flagChecks: normalizeFlagChecks(manifest, resources, types),
+    events: normalizeEvents(manifest, resources, types),
   };
 }

@@ -20,8 +20,23 @@ export const FLAG_CHECK_OPTIONS: Readonly<Record<string, string>> = {
   flagDefaults: "map<boolean>",
 };
 
+/** Options the runtime needs when the manifest declares events. */
+export const EVENT_OPTIONS: Readonly<Record<string, string>> = {
+  flushIntervalMs: "integer",
+  maxQueuedEvents: "integer",
+  closeTimeoutMs: "integer",
+};
+
 /** Members of every generated client: resources must not take their names. */
-export const CLIENT_MEMBERS = ["checkFlag", "checkFlagWithEntitlement", "setFlagDefault", "setFlagDefaults", "close"] as const;
+export const CLIENT_MEMBERS = [
+  "checkFlag",
+  "checkFlagWithEntitlement",
+  "setFlagDefault",
+  "setFlagDefaults",
+  "flush",
+  "close",
+  "eventStats",
+] as const;
 
 /** Client options the runtime defines for every API (runtime/options.ts, RuntimeOptions). */
 export const RUNTIME_OPTIONS = ["dispatcher", "logger"] as const;
@@ -42,4 +57,6 @@ export const RUNTIME_EXPORTS = [
   "FlagCacheOptions",
   "FlagCheckOptions",
   "FlagFallback",
+  "EventOptions",
+  "EventStats",
 ] as const;

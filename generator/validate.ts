@@ -10,7 +10,7 @@ import {
   paramsTypeName,
   resourceClassName,
 } from "./naming.js";
-import { CLIENT_MEMBERS, FLAG_CHECK_OPTIONS, REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
+import { CLIENT_MEMBERS, EVENT_OPTIONS, FLAG_CHECK_OPTIONS, REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
 
 const schema = JSON.parse(readFileSync(new URL("./manifest.schema.json", import.meta.url), "utf8"));
@@ -22,6 +22,7 @@ export interface ManifestField {
   description?: string;
   name?: string;
   required?: boolean;
+  minimum?: number;
 }
 export interface ManifestTypeDefinition {
   description?: string;
@@ -48,6 +49,13 @@ export interface ManifestFlagChecks {
   result: { value: string; flag: string; reason: string; error: string };
   cache: { maxSize: number; maxAgeMs: number };
 }
+export interface ManifestEvents {
+  operation: string;
+  batchField: string;
+  maxBatchSize: number;
+  fields: { apiKey: string; type: string; body: string; idempotencyKey: string; sentAt: string };
+  kinds: Record<string, { type: string; body: string; description?: string }>;
+}
 export interface Manifest {
   name: string;
   title: string;
@@ -63,6 +71,7 @@ export interface Manifest {
   types: Record<string, ManifestTypeDefinition>;
   resources: Record<string, { description?: string; operations: Record<string, ManifestOperation> }>;
   flagChecks?: ManifestFlagChecks;
+  events?: ManifestEvents;
 }
 
 export const fieldOf = (field: string | ManifestField): ManifestField =>
@@ -164,6 +173,7 @@ class SemanticChecker {
     this.checkTypes();
     this.checkResources();
     this.checkFlagChecks();
+    this.checkEvents();
     this.checkExportedNames();
     return this.problems;
   }
@@ -210,7 +220,7 @@ class SemanticChecker {
       if (type && !this.matches(option.default, type)) {
         this.report(["options", name, "default"], `default ${JSON.stringify(option.default)} does not match the option's type "${option.type}"`);
       }
-      const required = REQUIRED_OPTIONS[name] ?? (this.data.flagChecks ? FLAG_CHECK_OPTIONS[name] : undefined);
+      const required = this.requiredOptions()[name];
       if (required !== undefined && option.status === "planned") {
         this.report(["options", name, "status"], `the runtime already uses "${name}"; it cannot be planned`);
       } else if (required !== undefined && type && formatTypeExpr(type) !== required) {
@@ -219,11 +229,20 @@ class SemanticChecker {
         this.report(["options", name], `the runtime has no option "${name}"; mark it "status: planned" until it has`, "key");
       }
     }
-    for (const [name, type] of Object.entries({ ...REQUIRED_OPTIONS, ...(this.data.flagChecks ? FLAG_CHECK_OPTIONS : {}) })) {
+    for (const [name, type] of Object.entries(this.requiredOptions())) {
       if (!Object.hasOwn(this.data.options, name)) {
         this.report(["options"], `missing option "${name}" (type "${type}"): the runtime needs its default`);
       }
     }
+  }
+
+  /** The options the runtime needs, given which capabilities the manifest declares. */
+  private requiredOptions(): Record<string, string> {
+    return {
+      ...REQUIRED_OPTIONS,
+      ...(this.data.flagChecks ? FLAG_CHECK_OPTIONS : {}),
+      ...(this.data.events ? EVENT_OPTIONS : {}),
+    };
   }
 
   private claim(taken: Map<string, ManifestPath>, name: string, path: ManifestPath, what: string) {
@@ -295,7 +314,10 @@ class SemanticChecker {
       const field = fieldOf(raw);
       const fieldPath = [...path, "properties", wireName];
       if (field.required !== undefined) this.report([...fieldPath, "required"], `list required fields in the type's "required" instead`);
-      this.typeAt(typeof raw === "string" ? fieldPath : [...fieldPath, "type"], field.type);
+      const type = this.typeAt(typeof raw === "string" ? fieldPath : [...fieldPath, "type"], field.type);
+      if (field.minimum !== undefined && type && !(type.kind === "primitive" && (type.name === "integer" || type.name === "number"))) {
+        this.report([...fieldPath, "minimum"], "minimum is only allowed on integer and number fields");
+      }
       this.claim(tsNames, field.name ?? camelCase(wireName), fieldPath, "TypeScript field name");
     }
     for (const [index, name] of (definition.required ?? []).entries()) {
@@ -382,6 +404,32 @@ class SemanticChecker {
       if (type !== expected[role]) {
         this.report([...path, "result", role], `"${field}" must be a ${expected[role]} field of the result of ${checks.operation} (${op.response.type ?? "none"})`);
       }
+    }
+  }
+
+  /** The events section names a batch operation whose list field holds objects with the named fields. */
+  private checkEvents() {
+    const events = this.data.events;
+    if (!events) return;
+    const path = ["events"];
+    const [resourceName, opName] = events.operation.split(".") as [string, string];
+    const op = this.data.resources[resourceName]?.operations[opName];
+    if (!op) return this.report([...path, "operation"], `unknown operation "${events.operation}" (expected resource.operation)`);
+    const batch = op.body === undefined ? undefined : this.data.types[op.body]?.properties?.[events.batchField];
+    const item = batch === undefined ? undefined : /^list<([A-Z][A-Za-z0-9]*)>$/.exec(fieldOf(batch).type)?.[1];
+    const itemType = item === undefined ? undefined : this.data.types[item];
+    if (!itemType?.properties) {
+      return this.report([...path, "batchField"], `"${events.batchField}" must be a body field of ${events.operation} holding a list of an object type`);
+    }
+    for (const [role, field] of Object.entries(events.fields)) {
+      if (!Object.hasOwn(itemType.properties, field)) this.report([...path, "fields", role], `"${field}" is not a field of ${item}`);
+    }
+    for (const [kind, spec] of Object.entries(events.kinds)) {
+      const kindPath = [...path, "kinds", kind];
+      if ((CLIENT_MEMBERS as readonly string[]).includes(kind) || Object.hasOwn(this.data.resources, kind)) {
+        this.report(kindPath, `event kind "${kind}" would take the name of a client member or resource`, "key");
+      }
+      if (!this.data.types[spec.body]?.properties) this.report([...kindPath, "body"], `"${spec.body}" must be an object type`);
     }
   }
 

@@ -181,6 +181,12 @@ export class ClientCore {
     }
   }
 
+  /** Whether a failure is worth another attempt: no response, a timeout, or a retriable status. */
+  isRetriable(error: ApiError): boolean {
+    if (error instanceof ConnectionError || error instanceof TimeoutError) return true;
+    return error.statusCode !== undefined && this.retryStatuses.has(error.statusCode);
+  }
+
   private backoff(retry: number): number {
     return backoffDelayMs(retry, this.settings.retryBaseDelayMs, this.settings.retryMaxDelayMs);
   }

@@ -27,3 +27,4 @@ export type { Dispatcher } from "./transport.js";
 export type { QueryArrayFormat } from "./url.js";
 export { FlagChecker, type FlagCacheOption, type FlagCacheOptions, type FlagCheckOptions, type FlagCheckSpec, type FlagFallback } from "./flags.js";
 export { LruCache, type CacheProvider } from "./lru-cache.js";
+export { EventBuffer, type EventOptions, type EventSpec, type EventStats, type FieldRule } from "./events.js";

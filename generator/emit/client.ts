@@ -1,8 +1,9 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi } from "../ir.js";
 import { clientCommonOptionsTypeName, clientOptionsTypeName } from "../naming.js";
-import { RUNTIME_OPTIONS } from "../runtime-contract.js";
+import { REQUIRED_OPTIONS, RUNTIME_OPTIONS } from "../runtime-contract.js";
 import { jsDoc } from "./docs.js";
+import { eventBufferInit, eventMembers } from "./events.js";
 import { flagCheckMembers, flagCheckTypes, flagCheckerInit } from "./flag-checks.js";
 import { Imports, files, propertyKey } from "./layout.js";
 import { tsType } from "./type-expr.js";
@@ -32,8 +33,9 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     `authHeader: ${JSON.stringify(api.auth.header)},`,
     `servers: {\n${servers.join("\n")}\n},`,
     // A nullable option keeps an explicit null (it means "none"); others fall back to the default.
+    // The core takes its own options; flag checks and events take theirs below.
     ...api.options
-      .filter((o) => o.name !== "flagDefaults")
+      .filter((o) => Object.hasOwn(REQUIRED_OPTIONS, o.name))
       .map((o) =>
         o.type.nullable
           ? `${propertyKey(o.name)}: options.${o.name} === undefined ? clientDefaults.${o.name} : options.${o.name},`
@@ -45,6 +47,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
   ];
 
   const flagParts = checks ? flagCheckMembers(api, checks, imports, runtimeEntry) : { properties: [], methods: [] };
+  const eventParts = api.events ? eventMembers(api.events, imports, runtimeEntry) : { properties: [], methods: [] };
   const flagTypes = checks ? flagCheckTypes(checks, imports, runtimeEntry) : [];
   if (checks) imports.add(runtimeEntry, ["FlagCacheOption"], true);
 
@@ -126,6 +129,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
           docs: jsDoc(resource.description),
         })),
         ...(flagParts.properties ?? []),
+        ...(eventParts.properties ?? []),
       ],
       ctors: [
         {
@@ -134,10 +138,11 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
             `const core = new ClientCore({\n${settings.join("\n")}\n});`,
             ...api.resources.map((resource) => `this.${resource.name} = new ${resource.className}(core);`),
             ...(checks ? [flagCheckerInit(checks)] : []),
+            ...(api.events ? [eventBufferInit(api, api.events)] : []),
           ],
         },
       ],
-      methods: flagParts.methods ?? [],
+      methods: [...(flagParts.methods ?? []), ...(eventParts.methods ?? [])],
     },
   ];
   return { kind: StructureKind.SourceFile, statements };

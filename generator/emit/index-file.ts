@@ -35,6 +35,7 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
         "RequestOptions",
         "RuntimeOptions",
         ...(api.flagChecks ? ["CacheProvider", "FlagCacheOption", "FlagCacheOptions", "FlagCheckOptions", "FlagFallback"] : []),
+        ...(api.events ? ["EventOptions", "EventStats"] : []),
       ],
       true,
     ),

@@ -5,7 +5,7 @@ import { jsDoc } from "./docs.js";
 import { propertyKey } from "./layout.js";
 import { tsType } from "./type-expr.js";
 
-export function propertySignature(property: Pick<IrProperty, "tsName" | "type" | "required" | "description" | "wireName">) {
+export function propertySignature(property: Pick<IrProperty, "tsName" | "type" | "required" | "description" | "wireName" | "minimum">) {
   return {
     name: propertyKey(property.tsName),
     type: tsType(property.type),
@@ -13,6 +13,7 @@ export function propertySignature(property: Pick<IrProperty, "tsName" | "type" |
     // The wire name is only worth a note where the manifest renamed the field.
     docs: jsDoc(property.description, {
       remarks: property.tsName === camelCase(property.wireName) ? undefined : `Wire name: \`${property.wireName}\`.`,
+      minimum: property.minimum === undefined ? undefined : String(property.minimum),
     }),
   };
 }
