@@ -21,6 +21,8 @@ export interface Row {
   target?: number;
   /** Our figure must stay at most this, whatever the reference. */
   absoluteMax?: number;
+  /** Our figure must reach at least this, whatever the reference. */
+  absoluteMin?: number;
 }
 
 const figure = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
@@ -40,9 +42,14 @@ export function printRows(title: string, rows: Row[]): boolean {
       met &&= row.ours <= row.absoluteMax;
       targets.push(`ours <= ${row.absoluteMax} ${row.unit}`);
     }
+    if (row.absoluteMin !== undefined) {
+      met &&= row.ours >= row.absoluteMin;
+      targets.push(`ours >= ${row.absoluteMin} ${row.unit}`);
+    }
     allMet &&= met;
+    const target = targets.length === 0 ? "(for information)" : `(target ${targets.join(", ")}) ${met ? "met" : "MISSED"}`;
     console.log(
-      `  ${row.name.padEnd(44)} ours ${figure(row.ours).padStart(9)} ${row.unit.padEnd(6)} ${row.referenceName.padEnd(22)} ${figure(row.reference).padStart(9)} ${row.unit.padEnd(6)} ratio ${ratio.toFixed(2)} (target ${targets.join(", ")}) ${met ? "met" : "MISSED"}`,
+      `  ${row.name.padEnd(44)} ours ${figure(row.ours).padStart(9)} ${row.unit.padEnd(6)} ${row.referenceName.padEnd(22)} ${figure(row.reference).padStart(9)} ${row.unit.padEnd(6)} ratio ${ratio.toFixed(2)} ${target}`,
     );
   }
   return allMet;

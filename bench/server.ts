@@ -1,4 +1,5 @@
-// A flag-check endpoint for benchmarks, run in its own process so it does not share the client's event loop.
+// A flag-check endpoint and a capture endpoint for benchmarks, run in their own process so that they do not share
+// the client's event loop.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -18,12 +19,25 @@ const body = JSON.stringify({
   params: {},
 });
 
+let eventsReceived = 0;
+
 const server = createServer((req, res) => {
-  req.resume();
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", () => {
+    if (req.url === "/batch") {
+      // The capture service: reads the batch, counts its events, acknowledges.
+      eventsReceived += (JSON.parse(Buffer.concat(chunks).toString()) as { events: unknown[] }).events.length;
+      res.writeHead(200, { "content-type": "application/json", "content-length": 2 });
+      res.end("{}");
+      return;
+    }
     res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     res.end(body);
   });
+});
+process.on("message", (message: string) => {
+  if (message === "count") process.send?.({ eventsReceived });
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => {

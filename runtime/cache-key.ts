@@ -9,20 +9,23 @@ export interface CacheKey {
 }
 
 export const HASH_SEED = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
 
-/** Adds a string to an FNV-1a hash, closed by a separator. */
+/**
+ * Adds a string to an FNV-1a-style hash, two UTF-16 units per step (half the loop iterations of one per step, on the
+ * hottest path of a cached flag check), closed by its length.
+ */
 export function hashString(hash: number, text: string): number {
   const length = text.length;
-  for (let i = 0; i < length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return Math.imul(hash ^ 0x1f, 0x01000193);
+  let i = 0;
+  for (; i + 1 < length; i += 2) hash = Math.imul(hash ^ (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)), FNV_PRIME);
+  if (i < length) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return Math.imul(hash ^ (length + 0x10000000), FNV_PRIME);
 }
 
 /** Adds a small number (a position, a count) to a hash. */
 export function hashNumber(hash: number, value: number): number {
-  return Math.imul(hash ^ (value + 0x100), 0x01000193);
+  return Math.imul(hash ^ (value + 0x100), FNV_PRIME);
 }
 
 /** Kept to 30 bits so that V8 stores it unboxed as a Map key. */

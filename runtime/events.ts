@@ -231,7 +231,8 @@ export class EventBuffer {
           return;
         }
         this.counts.retried += batch.length;
-        await sleep(delayMs);
+        // A wait between attempts must not keep the process alive: at exit, close() bounds delivery instead.
+        await sleep(delayMs, undefined, true);
       }
     }
   }

@@ -68,10 +68,16 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * Boolean checks over one operation: cached, coalesced, and answered from defaults when the service cannot answer.
  * A check throws only for bad arguments, never because the service is down.
  */
+/** What the built-in cache holds: the result, and its answer read out once so that a hit reads one known field. */
+interface Cached<Result> {
+  readonly result: Result;
+  readonly value: boolean;
+}
+
 export class FlagChecker<Result extends object> {
   private readonly cache: CacheProvider<Result> | undefined;
   /** Set when the cache is the built-in one: its hits are answered without a promise round trip. */
-  private readonly memory: LruCache<Result> | undefined;
+  private readonly memory: LruCache<Cached<Result>> | undefined;
   private readonly maxAgeMs: number;
   private readonly valueField: string;
   private readonly defaults = new Map<string, boolean>();
@@ -92,7 +98,7 @@ export class FlagChecker<Result extends object> {
         throw new InvalidArgumentError(`cache.maxAgeMs must be a positive number of milliseconds, got ${describe(maxAgeMs)}`);
       }
       this.maxAgeMs = maxAgeMs;
-      if (maxSize > 0) this.cache = this.memory = new LruCache<Result>(maxSize, maxAgeMs);
+      if (maxSize > 0) this.memory = new LruCache<Cached<Result>>(maxSize, maxAgeMs);
     } else if (option !== false) {
       const provider = option as CacheProvider<Result>;
       if (typeof provider.get !== "function" || typeof provider.set !== "function" || typeof provider.delete !== "function") {
@@ -118,30 +124,32 @@ export class FlagChecker<Result extends object> {
 
   check(flagKey: string, context?: Context, options?: FlagCheckOptions): Promise<boolean> {
     try {
-      const key = this.checkKey(flagKey, context);
-      const hit = this.memory?.get(key);
-      if (hit !== undefined) return Promise.resolve(this.valueOf(hit));
-      return this.evaluate(flagKey, context, key, options).then((result) => this.valueOf(result));
+      const hash = this.hashCheck(flagKey, context);
+      const hit = this.memory?.getMatching(hash, this.matcher);
+      if (hit !== undefined) return hit.value ? RESOLVED_TRUE : RESOLVED_FALSE;
+      return this.evaluate(flagKey, context, hash, options).then((result) => this.valueOf(result));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   async checkWithEntitlement(flagKey: string, context?: Context, options?: FlagCheckOptions): Promise<Result & { fallback?: FlagFallback }> {
-    return this.evaluate(flagKey, context, this.checkKey(flagKey, context), options);
+    return this.evaluate(flagKey, context, this.hashCheck(flagKey, context), options);
   }
 
   private valueOf(result: Result): boolean {
     return (result as Record<string, unknown>)[this.valueField] === true;
   }
 
-  private async evaluate(flagKey: string, context: Context | undefined, key: CacheKey, options: FlagCheckOptions = {}): Promise<Result> {
+  private async evaluate(flagKey: string, context: Context | undefined, hash: number, options: FlagCheckOptions = {}): Promise<Result> {
     if (this.settings.offline) return this.fallback(flagKey, "offline", undefined, options);
-    const memoryHit = this.memory?.get(key);
-    if (memoryHit !== undefined) return memoryHit;
+    // Still synchronous after hashCheck: the scratch parts are this check's.
+    const memoryHit = this.memory?.getMatching(hash, this.matcher);
+    if (memoryHit !== undefined) return memoryHit.result;
+    const key: CacheKey = { hash, parts: this.partsOf() };
     // Past the built-in cache, keys are strings: a custom store needs one, and the coalescing map uses it.
     const text = keyString(key.parts);
-    if (this.cache && !this.memory) {
+    if (this.cache) {
       const hit = await this.cacheCall("read", () => this.cache!.get(text));
       if (hit !== undefined) return hit;
     }
@@ -168,7 +176,7 @@ export class FlagChecker<Result extends object> {
     const result = await this.core.request(this.spec.operation, args, { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries });
     // Cached results are shared by every caller: freeze them so that one caller cannot change another's answer.
     deepFreeze(result);
-    if (this.memory) this.memory.set(key, result);
+    if (this.memory) this.memory.set(key, { result, value: this.valueOf(result) });
     else if (this.cache) await this.cacheCall("write", () => this.cache!.set(text, result, this.maxAgeMs));
     return result;
   }
@@ -211,13 +219,22 @@ export class FlagChecker<Result extends object> {
   }
 
   /**
-   * The identity of a check, and the validation of its arguments: the flag key, then for each context map given its
-   * field name, its number of entries and its entries sorted by name. Map key order does not matter, and no two
-   * different checks share an identity.
+   * The parts of the check hashCheck saw last: its flag key, then for each context map given its field name, its
+   * number of entries and its entries sorted by name. Reused from call to call, so that a cache hit allocates
+   * nothing; read only synchronously after hashCheck (the matcher, and partsOf before any await).
    */
-  private checkKey(flagKey: string, context: Context | undefined): CacheKey {
+  private readonly scratch: string[] = [];
+  private scratchLength = 0;
+
+  /**
+   * Validates a check's arguments, records its parts in `scratch`, and hashes them. Map key order does not matter,
+   * and no two different checks have the same parts.
+   */
+  private hashCheck(flagKey: string, context: Context | undefined): number {
     if (typeof flagKey !== "string" || flagKey === "") throw new InvalidArgumentError(`flag key must be a non-empty string, got ${describe(flagKey)}`);
-    const parts = [flagKey];
+    const scratch = this.scratch;
+    scratch[0] = flagKey;
+    let length = 1;
     // The hash covers what varies; field names and counts, from the manifest, enter as small numbers.
     let hash = hashString(HASH_SEED, flagKey);
     if (context !== undefined && context !== null) {
@@ -232,9 +249,9 @@ export class FlagChecker<Result extends object> {
         if (typeof map !== "object" || map === null || Array.isArray(map)) {
           throw new InvalidArgumentError(`flag context "${field}" must be an object of strings, got ${describe(map)}`);
         }
-        const names = Object.keys(map);
-        if (names.length > 1) names.sort();
-        parts.push(field, String(names.length));
+        const names = sortedNames(map);
+        scratch[length++] = field;
+        scratch[length++] = String(names.length);
         hash = hashNumber(hashNumber(hash, f), names.length);
         for (let i = 0; i < names.length; i++) {
           const name = names[i]!;
@@ -242,13 +259,57 @@ export class FlagChecker<Result extends object> {
           if (typeof value !== "string") {
             throw new InvalidArgumentError(`flag context "${field}.${name}" must be a string, got ${describe(value)}`);
           }
-          parts.push(name, value);
+          scratch[length++] = name;
+          scratch[length++] = value;
           hash = hashString(hashString(hash, name), value);
         }
       }
     }
-    return { hash: finishHash(hash), parts };
+    this.scratchLength = length;
+    return finishHash(hash);
   }
+
+  /** Whether stored parts are those of the check hashCheck saw last. */
+  private readonly matcher = (parts: readonly string[]): boolean => {
+    const length = this.scratchLength;
+    if (parts.length !== length) return false;
+    const scratch = this.scratch;
+    for (let i = 0; i < length; i++) if (parts[i] !== scratch[i]) return false;
+    return true;
+  };
+
+  /** A copy of the parts of the check hashCheck saw last, to keep. */
+  private partsOf(): string[] {
+    return this.scratch.slice(0, this.scratchLength);
+  }
+}
+
+/** A settled promise can be shared by every caller: a cache hit then allocates nothing at all. */
+const RESOLVED_TRUE = Promise.resolve(true);
+const RESOLVED_FALSE = Promise.resolve(false);
+
+const NO_NAMES: readonly string[] = [];
+/** Reused for the common one-key map, so that a cache hit allocates no array. */
+const oneName: string[] = [""];
+
+/**
+ * The keys of a context map in name order. A one-key map (the common case) is read without allocating: the result
+ * is then a shared array, valid until the next call.
+ */
+function sortedNames(map: ContextMap): readonly string[] {
+  let count = 0;
+  let first = "";
+  for (const name in map) {
+    if (!Object.hasOwn(map, name)) continue;
+    if (++count > 1) break;
+    first = name;
+  }
+  if (count === 0) return NO_NAMES;
+  if (count === 1) {
+    oneName[0] = first;
+    return oneName;
+  }
+  return Object.keys(map).sort();
 }
 
 function deepFreeze(value: unknown): void {

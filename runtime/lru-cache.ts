@@ -45,7 +45,21 @@ export class LruCache<T> implements CacheProvider<T> {
   }
 
   get(key: string | CacheKey): T | undefined {
-    const node = this.find(typeof key === "string" ? cacheKey([key]) : key);
+    return this.touch(this.find(typeof key === "string" ? cacheKey([key]) : key));
+  }
+
+  /**
+   * Looks up by hash, telling keys apart with `matches(parts)` instead of a built key: a caller that can compare its
+   * key with stored parts finds an entry without allocating anything.
+   */
+  getMatching(hash: number, matches: (parts: readonly string[]) => boolean): T | undefined {
+    let node = this.byHash.get(hash);
+    while (node !== undefined && !matches(node.key.parts)) node = node.sameHash;
+    return this.touch(node);
+  }
+
+  /** A found entry's value, unless it has expired; reading it makes it the most recent. */
+  private touch(node: Node<T> | undefined): T | undefined {
     if (node === undefined) return undefined;
     if (node.expiresAt <= this.now()) {
       this.remove(node);

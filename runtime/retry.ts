@@ -25,8 +25,11 @@ export function retryAfterMs(headers: Readonly<Record<string, string>>, now: num
   return Number.isNaN(date) ? undefined : clamp(date - now);
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts; never leaves a timer behind. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits `ms`, or rejects with the signal's reason as soon as it aborts; never leaves a timer behind. With `unref`
+ * the wait does not keep the process alive.
+ */
+export function sleep(ms: number, signal?: AbortSignal, unref = false): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
@@ -37,6 +40,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
+    if (unref) timer.unref();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
