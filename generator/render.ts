@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import { tsType } from "./emit/type-expr.js";
-import { exampleCall } from "./examples.js";
+import { exampleCall, exampleValue } from "./examples.js";
 import type { IrApi, IrObjectType, IrOperation, IrResource } from "./ir.js";
 
 const templatesDir = new URL("../templates/", import.meta.url);
@@ -108,6 +108,13 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
       cacheDefault: JSON.stringify(api.flagChecks.cache),
       contextList: api.flagChecks.contextFields.map((f) => `\`${f.tsName}\``).join(", "),
       example: `${api.flagChecks.contextFields[0]!.tsName}: { id: "example" }`,
+    },
+    events: api.events && {
+      maxBatchSize: api.events.maxBatchSize,
+      kinds: api.events.kinds.map((kind) => ({
+        name: kind.name,
+        example: exampleValue(api, { kind: "ref", name: kind.body.name, nullable: false }),
+      })),
     },
   });
   return [

@@ -172,6 +172,28 @@ describe("bounded memory and close", () => {
       assert.equal(code, 0, stderr);
       assert.equal(capture.counted.size, 250);
     }));
+
+  it("a process whose capture service is down still exits by itself, within closeTimeoutMs", T, async () => {
+    const closed = await startCapture();
+    const deadUrl = closed.url;
+    await closed.close();
+    const script = `
+      import { SchematicClient } from ${JSON.stringify(path.join(repoRoot, "generated/index.ts"))};
+      const client = new SchematicClient({ apiKey: "sch_child", eventCaptureBaseUrl: process.argv[1], closeTimeoutMs: 500, retryBaseDelayMs: 20 });
+      client.track({ event: "lost" });
+      process.on("exit", () => console.log(JSON.stringify(client.eventStats())));
+    `;
+    const started = Date.now();
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, deadUrl], { cwd: repoRoot, timeout: 30_000 });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.equal(code, 0);
+    assert.ok(Date.now() - started < 15_000, "exited without waiting for a service that is down");
+    const { retried, ...stats } = JSON.parse(stdout) as Record<string, number>;
+    assert.deepStrictEqual(stats, { accepted: 1, delivered: 0, dropped: 0, failed: 1, pending: 0 });
+    assert.ok(retried! > 0, "it kept trying until close ran out of time");
+  });
 });
 
 describe("offline and bad input", () => {

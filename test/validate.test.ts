@@ -173,3 +173,26 @@ describe("flag checks", () => {
     assert.match(problems(clash).join("\n"), /resources\.checkFlag: resource name "checkFlag" is a method of every client/);
   });
 });
+
+describe("events", () => {
+  const schematic = readFileSync("manifest.yaml", "utf8");
+  const lines = schematic.split("\n");
+
+  it("must name a batch operation whose list field holds objects with the named fields", () => {
+    assert.deepEqual(problems(schematic.replace("  batchField: events", "  batchField: items")), [
+      `manifest.yaml:${lineOf(lines, "  batchField: events")}:15: events.batchField: "items" must be a body field of capture.sendBatch holding a list of an object type`,
+    ]);
+    assert.match(problems(schematic.replace("sentAt: sent_at }", "sentAt: sent_time }")).join("\n"), /events\.fields\.sentAt: "sent_time" is not a field of CaptureEvent/);
+  });
+
+  it("kinds must not take a client member's name, and need the event options", () => {
+    assert.match(problems(schematic.replace("    track:\n      type: track", "    flush:\n      type: track")).join("\n"), /events\.kinds\.flush: event kind "flush" would take the name of a client member or resource/);
+    const withoutOption = schematic.replace(/  closeTimeoutMs:\n    type: integer\n    default: 10000\n/, "  closeTimeoutMsOld:\n    type: integer\n    default: 10000\n    status: planned\n");
+    assert.match(problems(withoutOption).join("\n"), /options: missing option "closeTimeoutMs" \(type "integer"\)/);
+  });
+
+  it("minimum is only for numbers", () => {
+    const text = schematic.replace("      event: string\n      lease_id: string", "      event: { type: string, minimum: 1 }\n      lease_id: string");
+    assert.match(problems(text).join("\n"), /types\.EventBodyTrack\.properties\.event\.minimum: minimum is only allowed on integer and number fields/);
+  });
+});
