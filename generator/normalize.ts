@@ -74,13 +74,23 @@ function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperat
   };
 }
 
+/** The resource and operation a validated "resource.operation" reference names. */
+function operationNamed(resources: IrResource[], reference: string): { resource: IrResource; operation: IrOperation } {
+  const [resourceName, opName] = reference.split(".");
+  const resource = resources.find((r) => r.name === resourceName)!;
+  return { resource, operation: resource.operations.find((op) => op.name === opName)! };
+}
+
+/** A validated reference to an object type. */
+function objectTypeNamed(types: IrType[], name: string | undefined): IrObjectType {
+  return types.find((t): t is IrObjectType => t.name === name && t.kind === "object")!;
+}
+
 function normalizeFlagChecks(manifest: Manifest, resources: IrResource[], types: IrType[]): IrFlagChecks | undefined {
   const checks = manifest.flagChecks;
   if (!checks) return undefined;
-  const [resourceName, opName] = checks.operation.split(".");
-  const resource = resources.find((r) => r.name === resourceName)!;
-  const operation = resource.operations.find((op) => op.name === opName)!;
-  const objectType = (name: string | undefined) => types.find((t): t is IrObjectType => t.name === name && t.kind === "object")!;
+  const { resource, operation } = operationNamed(resources, checks.operation);
+  const objectType = (name: string | undefined) => objectTypeNamed(types, name);
   const body = objectType(operation.body);
   const result = objectType(operation.response.type?.kind === "ref" ? operation.response.type.name : undefined);
   const tsName = (type: IrObjectType, wireName: string) => type.properties.find((p) => p.wireName === wireName)!.tsName;
@@ -103,10 +113,8 @@ function normalizeFlagChecks(manifest: Manifest, resources: IrResource[], types:
 function normalizeEvents(manifest: Manifest, resources: IrResource[], types: IrType[]): IrEvents | undefined {
   const events = manifest.events;
   if (!events) return undefined;
-  const [resourceName, opName] = events.operation.split(".");
-  const resource = resources.find((r) => r.name === resourceName)!;
-  const operation = resource.operations.find((op) => op.name === opName)!;
-  const objectType = (name: string | undefined) => types.find((t): t is IrObjectType => t.name === name && t.kind === "object")!;
+  const { resource, operation } = operationNamed(resources, events.operation);
+  const objectType = (name: string | undefined) => objectTypeNamed(types, name);
   const batch = objectType(operation.body).properties.find((p) => p.wireName === events.batchField)!;
   const item = objectType(batch.type.kind === "list" && batch.type.item.kind === "ref" ? batch.type.item.name : undefined);
   const tsName = (wireName: string) => item.properties.find((p) => p.wireName === wireName)!.tsName;

@@ -41,14 +41,19 @@ export const CLIENT_MEMBERS = [
 /** Client options the runtime defines for every API (runtime/options.ts, RuntimeOptions). */
 export const RUNTIME_OPTIONS = ["dispatcher", "logger"] as const;
 
-/** Names the runtime exports into every generated package; manifest names must not take them. */
-export const RUNTIME_EXPORTS = [
+/** The runtime's error classes, re-exported by every generated package beside the manifest's own. */
+export const RUNTIME_ERROR_CLASSES = [
   "ApiError",
   "ConnectionError",
   "InvalidArgumentError",
+  "OfflineError",
   "TimeoutError",
   "UserAbortError",
-  "OfflineError",
+] as const;
+
+/** Names the runtime exports into every generated package; manifest names must not take them. */
+export const RUNTIME_EXPORTS = [
+  ...RUNTIME_ERROR_CLASSES,
   "RequestOptions",
   "Logger",
   "RuntimeOptions",

@@ -379,14 +379,21 @@ class SemanticChecker {
     }
   }
 
+  /** The operation a "resource.operation" reference names; reported when there is none. */
+  private operationAt(path: ManifestPath, reference: string): ManifestOperation | undefined {
+    const [resourceName, opName] = reference.split(".") as [string, string];
+    const op = this.data.resources[resourceName]?.operations[opName];
+    if (!op) this.report(path, `unknown operation "${reference}" (expected resource.operation)`);
+    return op;
+  }
+
   /** The flag-check section names an operation, and fields of it with the types the runtime relies on. */
   private checkFlagChecks() {
     const checks = this.data.flagChecks;
     if (!checks) return;
     const path = ["flagChecks"];
-    const [resourceName, opName] = checks.operation.split(".") as [string, string];
-    const op = this.data.resources[resourceName]?.operations[opName];
-    if (!op) return this.report([...path, "operation"], `unknown operation "${checks.operation}" (expected resource.operation)`);
+    const op = this.operationAt([...path, "operation"], checks.operation);
+    if (!op) return;
     const pathParam = op.pathParams?.[checks.flagKey];
     if (pathParam === undefined || fieldOf(pathParam).type !== "string") {
       this.report([...path, "flagKey"], `"${checks.flagKey}" must be a string path parameter of ${checks.operation}`);
@@ -412,9 +419,8 @@ class SemanticChecker {
     const events = this.data.events;
     if (!events) return;
     const path = ["events"];
-    const [resourceName, opName] = events.operation.split(".") as [string, string];
-    const op = this.data.resources[resourceName]?.operations[opName];
-    if (!op) return this.report([...path, "operation"], `unknown operation "${events.operation}" (expected resource.operation)`);
+    const op = this.operationAt([...path, "operation"], events.operation);
+    if (!op) return;
     const batch = op.body === undefined ? undefined : this.data.types[op.body]?.properties?.[events.batchField];
     const item = batch === undefined ? undefined : /^list<([A-Z][A-Za-z0-9]*)>$/.exec(fieldOf(batch).type)?.[1];
     const itemType = item === undefined ? undefined : this.data.types[item];

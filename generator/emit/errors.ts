@@ -1,9 +1,8 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi } from "../ir.js";
+import { RUNTIME_ERROR_CLASSES } from "../runtime-contract.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
-
-const RUNTIME_ERRORS = ["ApiError", "ConnectionError", "InvalidArgumentError", "OfflineError", "TimeoutError", "UserAbortError"];
 
 /** One ApiError subclass per documented status, and the table the runtime uses to pick one. */
 export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructure {
@@ -24,7 +23,7 @@ export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructur
       {
         kind: StructureKind.ExportDeclaration,
         moduleSpecifier: imports.specifier(runtimeEntry),
-        namedExports: RUNTIME_ERRORS,
+        namedExports: [...RUNTIME_ERROR_CLASSES],
       },
       ...classes,
       {
