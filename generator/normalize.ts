@@ -1,7 +1,7 @@
 import type { IrApi, IrEvents, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
 import { camelCase, clientClassName, paramsTypeName, resourceClassName } from "./naming.js";
 import { parseTypeExpr } from "./type-expr.js";
-import { fieldOf, type Manifest, type ManifestField, type ManifestOperation } from "./validate.js";
+import { fieldOf, type Manifest, type ManifestField, type ManifestOperation } from "./manifest.js";
 
 /** Entries of a YAML mapping in a stable order: its keys carry no order, so output must not depend on it. */
 function sorted<T>(record: Record<string, T> | undefined): [string, T][] {

@@ -1,0 +1,321 @@
+import type { IrTypeRef } from "./ir.js";
+import type { LoadedManifest, ManifestPath, ManifestProblem } from "./load.js";
+import { fieldOf, type Manifest, type ManifestOperation, type ManifestTypeDefinition } from "./manifest.js";
+import { camelCase, clientClassName, clientCommonOptionsTypeName, clientOptionsTypeName, paramsTypeName, resourceClassName } from "./naming.js";
+import { CLIENT_MEMBERS, EVENT_OPTIONS, FLAG_CHECK_OPTIONS, REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
+import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
+
+export const display = (path: ManifestPath) => (path.length === 0 ? "manifest" : path.join("."));
+
+/** The rules a JSON Schema cannot say: references resolve, names are unique, the runtime gets what it needs. */
+export class SemanticChecker {
+  private readonly problems: ManifestProblem[] = [];
+  private readonly data: Manifest;
+
+  constructor(private readonly manifest: LoadedManifest) {
+    this.data = manifest.data as Manifest;
+  }
+
+  run(): ManifestProblem[] {
+    this.checkServers();
+    this.checkOptions();
+    this.checkErrors();
+    this.checkTypes();
+    this.checkResources();
+    this.checkFlagChecks();
+    this.checkEvents();
+    this.checkExportedNames();
+    return this.problems;
+  }
+
+  private report(path: ManifestPath, message: string, at: "key" | "value" = "value") {
+    this.problems.push({ position: this.manifest.positionOf(path, at), message: `${display(path)}: ${message}` });
+  }
+
+  /** Parses a type expression and checks its references; reports and returns undefined when it is wrong. */
+  private typeAt(path: ManifestPath, text: string): IrTypeRef | undefined {
+    let ref: IrTypeRef;
+    try {
+      ref = parseTypeExpr(text);
+    } catch (error) {
+      if (!(error instanceof TypeExprError)) throw error;
+      this.report(path, `invalid type "${text}": ${error.message}`);
+      return undefined;
+    }
+    for (const name of referencedNames(ref)) {
+      if (!Object.hasOwn(this.data.types, name)) {
+        const known = Object.keys(this.data.types).filter((t) => t.toLowerCase() === name.toLowerCase());
+        this.report(path, `unknown type "${name}"${known.length > 0 ? ` (did you mean "${known[0]}"?)` : ""}`);
+        return undefined;
+      }
+    }
+    return ref;
+  }
+
+  private checkServers() {
+    if (!Object.hasOwn(this.data.servers, this.data.defaultServer)) {
+      this.report(["defaultServer"], `unknown server "${this.data.defaultServer}" (servers: ${Object.keys(this.data.servers).join(", ")})`);
+    }
+  }
+
+  private checkOptions() {
+    const taken = new Map<string, ManifestPath>([[this.data.auth.option, ["auth", "option"]]]);
+    for (const name of RUNTIME_OPTIONS) taken.set(name, ["(runtime)"]);
+    for (const [name, server] of Object.entries(this.data.servers)) {
+      this.claim(taken, server.option, ["servers", name, "option"], "client option");
+    }
+    for (const [name, option] of Object.entries(this.data.options)) {
+      this.claim(taken, name, ["options", name], "client option");
+      const type = this.typeAt(["options", name, "type"], option.type);
+      if (type && !this.matches(option.default, type)) {
+        this.report(["options", name, "default"], `default ${JSON.stringify(option.default)} does not match the option's type "${option.type}"`);
+      }
+      const required = this.requiredOptions()[name];
+      if (required !== undefined && option.status === "planned") {
+        this.report(["options", name, "status"], `the runtime already uses "${name}"; it cannot be planned`);
+      } else if (required !== undefined && type && formatTypeExpr(type) !== required) {
+        this.report(["options", name, "type"], `the runtime needs "${name}" to be of type "${required}"`);
+      } else if (required === undefined && option.status !== "planned") {
+        this.report(["options", name], `the runtime has no option "${name}"; mark it "status: planned" until it has`, "key");
+      }
+    }
+    for (const [name, type] of Object.entries(this.requiredOptions())) {
+      if (!Object.hasOwn(this.data.options, name)) {
+        this.report(["options"], `missing option "${name}" (type "${type}"): the runtime needs its default`);
+      }
+    }
+  }
+
+  /** The options the runtime needs, given which capabilities the manifest declares. */
+  private requiredOptions(): Record<string, string> {
+    return {
+      ...REQUIRED_OPTIONS,
+      ...(this.data.flagChecks ? FLAG_CHECK_OPTIONS : {}),
+      ...(this.data.events ? EVENT_OPTIONS : {}),
+    };
+  }
+
+  private claim(taken: Map<string, ManifestPath>, name: string, path: ManifestPath, what: string) {
+    const earlier = taken.get(name);
+    if (earlier?.[0] === "(runtime)") {
+      this.report(path, `${what} "${name}" is defined by the runtime for every client`, "key");
+    } else if (earlier) {
+      const { line, column } = this.manifest.positionOf(earlier, "key");
+      this.report(path, `${what} "${name}" is already declared at line ${line}, column ${column}`, "key");
+    } else {
+      taken.set(name, path);
+    }
+  }
+
+  /** Whether a value fits a type: used for option defaults. */
+  private matches(value: unknown, type: IrTypeRef): boolean {
+    if (value === null) return type.nullable;
+    switch (type.kind) {
+      case "primitive":
+        if (type.name === "any") return true;
+        if (type.name === "integer") return Number.isInteger(value);
+        if (type.name === "number") return typeof value === "number" && Number.isFinite(value);
+        return typeof value === type.name;
+      case "dateTime":
+        return typeof value === "string" && !Number.isNaN(Date.parse(value));
+      case "list":
+        return Array.isArray(value) && value.every((item) => this.matches(item, type.item));
+      case "map":
+        return (
+          typeof value === "object" && !Array.isArray(value) && Object.values(value as object).every((v) => this.matches(v, type.value))
+        );
+      case "ref": {
+        const definition = this.data.types[type.name]!;
+        if (definition.enum) return definition.enum.includes(value as string);
+        return typeof value === "object" && !Array.isArray(value);
+      }
+    }
+  }
+
+  private checkErrors() {
+    const statuses = new Map<string, ManifestPath>();
+    for (const [name, error] of Object.entries(this.data.errors)) {
+      this.claim(statuses, String(error.status), ["errors", name, "status"], "error status");
+    }
+  }
+
+  private checkTypes() {
+    for (const [name, definition] of Object.entries(this.data.types)) {
+      const path = ["types", name];
+      const kinds = (["enum", "oneOf", "properties"] as const).filter((kind) => definition[kind] !== undefined);
+      if (kinds.length !== 1) {
+        this.report(path, kinds.length === 0 ? "a type needs one of enum, oneOf or properties" : `a type has one of enum, oneOf or properties, not ${kinds.join(" and ")}`);
+        continue;
+      }
+      if (definition.required && !definition.properties) this.report([...path, "required"], "required is only allowed beside properties");
+      for (const [index, variant] of (definition.oneOf ?? []).entries()) {
+        const target = this.data.types[variant];
+        if (!target) this.report([...path, "oneOf", index], `unknown type "${variant}"`);
+        else if (!target.properties) this.report([...path, "oneOf", index], `variant "${variant}" must be an object type (with properties)`);
+      }
+      if (definition.properties) this.checkObject(path, definition);
+    }
+  }
+
+  private checkObject(path: string[], definition: ManifestTypeDefinition) {
+    const properties = definition.properties!;
+    const tsNames = new Map<string, ManifestPath>();
+    for (const [wireName, raw] of Object.entries(properties)) {
+      const field = fieldOf(raw);
+      const fieldPath = [...path, "properties", wireName];
+      if (field.required !== undefined) this.report([...fieldPath, "required"], `list required fields in the type's "required" instead`);
+      const type = this.typeAt(typeof raw === "string" ? fieldPath : [...fieldPath, "type"], field.type);
+      if (field.minimum !== undefined && type && !(type.kind === "primitive" && (type.name === "integer" || type.name === "number"))) {
+        this.report([...fieldPath, "minimum"], "minimum is only allowed on integer and number fields");
+      }
+      this.claim(tsNames, field.name ?? camelCase(wireName), fieldPath, "TypeScript field name");
+    }
+    for (const [index, name] of (definition.required ?? []).entries()) {
+      if (!Object.hasOwn(properties, name)) this.report([...path, "required", index], `"${name}" is not one of the type's properties`);
+    }
+  }
+
+  private checkResources() {
+    for (const [resourceName, resource] of Object.entries(this.data.resources)) {
+      if ((CLIENT_MEMBERS as readonly string[]).includes(resourceName)) {
+        this.report(["resources", resourceName], `resource name "${resourceName}" is a method of every client`, "key");
+      }
+      for (const [name, op] of Object.entries(resource.operations)) {
+        this.checkOperation(["resources", resourceName, "operations", name], op);
+      }
+    }
+  }
+
+  private checkOperation(path: string[], op: ManifestOperation) {
+    if (op.server !== undefined && !Object.hasOwn(this.data.servers, op.server)) {
+      this.report([...path, "server"], `unknown server "${op.server}" (servers: ${Object.keys(this.data.servers).join(", ")})`);
+    }
+    const placeholders = [...op.path.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!);
+    const declared = Object.keys(op.pathParams ?? {});
+    for (const name of placeholders) {
+      if (!declared.includes(name)) this.report([...path, "path"], `path parameter "{${name}}" is not declared in pathParams`);
+    }
+    for (const name of declared) {
+      if (!placeholders.includes(name)) this.report([...path, "pathParams", name], `path parameter "${name}" does not appear in the path "${op.path}"`, "key");
+    }
+    const tsNames = new Map<string, ManifestPath>();
+    for (const section of ["pathParams", "query"] as const) {
+      for (const [wireName, raw] of Object.entries(op[section] ?? {})) {
+        const field = fieldOf(raw);
+        const paramPath = [...path, section, wireName];
+        const type = this.typeAt(typeof raw === "string" ? paramPath : [...paramPath, "type"], field.type);
+        if (type && !this.isScalarParam(section === "query" && type.kind === "list" ? type.item : type)) {
+          this.report(paramPath, `a ${section === "query" ? "query" : "path"} parameter must be a string, number, boolean, date-time or enum${section === "query" ? ", or a list of those" : ""}`);
+        }
+        if (section === "pathParams" && field.required === false) this.report(paramPath, "path parameters are always required");
+        this.claim(tsNames, field.name ?? camelCase(wireName), paramPath, "parameter name");
+      }
+    }
+    if (op.body !== undefined) {
+      const body = this.data.types[op.body];
+      if (!body) this.report([...path, "body"], `unknown type "${op.body}"`);
+      else if (!body.properties) this.report([...path, "body"], `the body type "${op.body}" must be an object type (with properties)`);
+      else {
+        for (const [wireName, raw] of Object.entries(body.properties)) {
+          const tsName = fieldOf(raw).name ?? camelCase(wireName);
+          const earlier = tsNames.get(tsName);
+          if (earlier) this.report(earlier, `parameter name "${tsName}" collides with the field "${wireName}" of the body type "${op.body}"; rename one with "name:"`, "key");
+        }
+      }
+    }
+    if (op.response.type !== undefined) this.typeAt([...path, "response", "type"], op.response.type);
+    if (op.response.envelope !== undefined && op.response.type === undefined) {
+      this.report([...path, "response", "envelope"], "an envelope needs a response type");
+    }
+  }
+
+  /** The operation a "resource.operation" reference names; reported when there is none. */
+  private operationAt(path: ManifestPath, reference: string): ManifestOperation | undefined {
+    const [resourceName, opName] = reference.split(".") as [string, string];
+    const op = this.data.resources[resourceName]?.operations[opName];
+    if (!op) this.report(path, `unknown operation "${reference}" (expected resource.operation)`);
+    return op;
+  }
+
+  /** The flag-check section names an operation, and fields of it with the types the runtime relies on. */
+  private checkFlagChecks() {
+    const checks = this.data.flagChecks;
+    if (!checks) return;
+    const path = ["flagChecks"];
+    const op = this.operationAt([...path, "operation"], checks.operation);
+    if (!op) return;
+    const pathParam = op.pathParams?.[checks.flagKey];
+    if (pathParam === undefined || fieldOf(pathParam).type !== "string") {
+      this.report([...path, "flagKey"], `"${checks.flagKey}" must be a string path parameter of ${checks.operation}`);
+    }
+    const body = op.body === undefined ? undefined : this.data.types[op.body]?.properties;
+    for (const [index, field] of checks.context.entries()) {
+      const type = body?.[field] === undefined ? undefined : fieldOf(body[field]).type.replace(/\?$/, "");
+      if (type !== "map<string>") this.report([...path, "context", index], `"${field}" must be a map<string> field of the body of ${checks.operation}`);
+    }
+    const resultType = op.response.type === undefined ? undefined : this.data.types[op.response.type];
+    const expected = { value: "boolean", flag: "string", reason: "string", error: "string" } as const;
+    for (const [role, field] of Object.entries(checks.result) as [keyof typeof expected, string][]) {
+      const declared = resultType?.properties?.[field];
+      const type = declared === undefined ? undefined : fieldOf(declared).type.replace(/\?$/, "");
+      if (type !== expected[role]) {
+        this.report([...path, "result", role], `"${field}" must be a ${expected[role]} field of the result of ${checks.operation} (${op.response.type ?? "none"})`);
+      }
+    }
+  }
+
+  /** The events section names a batch operation whose list field holds objects with the named fields. */
+  private checkEvents() {
+    const events = this.data.events;
+    if (!events) return;
+    const path = ["events"];
+    const op = this.operationAt([...path, "operation"], events.operation);
+    if (!op) return;
+    const batch = op.body === undefined ? undefined : this.data.types[op.body]?.properties?.[events.batchField];
+    const item = batch === undefined ? undefined : /^list<([A-Z][A-Za-z0-9]*)>$/.exec(fieldOf(batch).type)?.[1];
+    const itemType = item === undefined ? undefined : this.data.types[item];
+    if (!itemType?.properties) {
+      return this.report([...path, "batchField"], `"${events.batchField}" must be a body field of ${events.operation} holding a list of an object type`);
+    }
+    for (const [role, field] of Object.entries(events.fields)) {
+      if (!Object.hasOwn(itemType.properties, field)) this.report([...path, "fields", role], `"${field}" is not a field of ${item}`);
+    }
+    for (const [kind, spec] of Object.entries(events.kinds)) {
+      const kindPath = [...path, "kinds", kind];
+      if ((CLIENT_MEMBERS as readonly string[]).includes(kind) || Object.hasOwn(this.data.resources, kind)) {
+        this.report(kindPath, `event kind "${kind}" would take the name of a client member or resource`, "key");
+      }
+      if (!this.data.types[spec.body]?.properties) this.report([...kindPath, "body"], `"${spec.body}" must be an object type`);
+    }
+  }
+
+  private isScalarParam(type: IrTypeRef): boolean {
+    if (type.kind === "primitive") return type.name !== "any";
+    if (type.kind === "dateTime") return true;
+    return type.kind === "ref" && this.data.types[type.name]?.enum !== undefined;
+  }
+
+  /** Every exported name of the generated package is unique. */
+  private checkExportedNames() {
+    const taken = new Map<string, ManifestPath>();
+    for (const name of RUNTIME_EXPORTS) taken.set(name, ["(runtime)"]);
+    const claim = (name: string, path: ManifestPath) => {
+      const earlier = taken.get(name);
+      if (!earlier) return void taken.set(name, path);
+      const where = earlier[0] === "(runtime)" ? "a runtime export" : `declared by ${display(earlier)}`;
+      this.report(path, `generated name "${name}" is already ${where}`, "key");
+    };
+    claim(clientClassName(this.data.name), ["name"]);
+    claim(clientOptionsTypeName(this.data.name), ["name"]);
+    claim(clientCommonOptionsTypeName(this.data.name), ["name"]);
+    if (this.data.flagChecks) for (const name of ["FlagCheckContext", "FlagCheckResult"]) claim(name, ["flagChecks"]);
+    for (const name of Object.keys(this.data.types)) claim(name, ["types", name]);
+    for (const name of Object.keys(this.data.errors)) claim(name, ["errors", name]);
+    for (const [resourceName, resource] of Object.entries(this.data.resources)) {
+      claim(resourceClassName(resourceName), ["resources", resourceName]);
+      for (const [name, op] of Object.entries(resource.operations)) {
+        if (op.pathParams || op.query) claim(paramsTypeName(name), ["resources", resourceName, "operations", name]);
+      }
+    }
+  }
+}
