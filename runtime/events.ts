@@ -118,7 +118,8 @@ export class EventBuffer {
     this.queue.push({
       [fields.apiKey]: this.settings.apiKey,
       [fields.type]: type,
-      [fields.body]: body,
+      // A copy: a caller that reuses and changes its object after the call does not change the queued event.
+      [fields.body]: { ...(body as object) },
       [fields.idempotencyKey]: options.idempotencyKey ?? randomUUID(),
       [fields.sentAt]: options.sentAt ?? new Date(),
     });
@@ -204,7 +205,11 @@ export class EventBuffer {
         if (this.queue.length > this.head && this.timer === undefined && !this.closed) {
           this.timer = setTimeout(() => this.onTimer(), this.settings.flushIntervalMs).unref();
         }
-        if (this.sending === 0 && this.queue.length === this.head) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+        if (this.sending === 0 && this.queue.length === this.head) {
+          // Drained: nothing for the exit hook to deliver, so the registry need not keep this buffer alive.
+          open.delete(this);
+          this.idleWaiters.splice(0).forEach((resolve) => resolve());
+        }
       });
     }
   }

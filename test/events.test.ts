@@ -73,6 +73,17 @@ describe("identify and track", () => {
       assert.deepStrictEqual(await sdk.close(), { accepted: 2, delivered: 2, retried: 0, dropped: 0, failed: 0, pending: 0 });
     }));
 
+  it("queues a copy: changing the object after the call does not change the event", T, () =>
+    withCapture(async (capture) => {
+      const sdk = client(capture);
+      const body = { event: "api_call", quantity: 1 };
+      sdk.track(body);
+      body.quantity = 2;
+      sdk.track(body);
+      await sdk.close();
+      assert.deepStrictEqual(capture.batches.flat().map((e) => e.body.quantity), [1, 2]);
+    }));
+
   it("sends a partial batch after flushIntervalMs", T, () =>
     withCapture(async (capture) => {
       const sdk = client(capture, { flushIntervalMs: 300 });
