@@ -36,5 +36,7 @@ export const resourceClassName = (resource: string) => `${pascalCase(resource)}R
 export const paramsTypeName = (operation: string) => `${pascalCase(operation)}Params`;
 export const clientClassName = (api: string) => `${api}Client`;
 export const clientOptionsTypeName = (api: string) => `${api}ClientOptions`;
+/** Name of the (internal) descriptor constant of an operation, exported by its resource file. */
+export const operationConstName = (operation: string) => `${operation}Operation`;
 export const clientCommonOptionsTypeName = (api: string) => `${api}ClientCommonOptions`;
 

@@ -16,7 +16,7 @@ import {
   checkHeaders,
   checkOptionalMs,
   checkPositiveMs,
-  checkRetries,
+  checkCount,
   checkStatuses,
   hasControlCharacters,
   type Logger,
@@ -90,7 +90,7 @@ export class ClientCore {
       this.servers[server] = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") };
     }
     checkPositiveMs("timeoutMs", settings.timeoutMs);
-    checkRetries("maxRetries", settings.maxRetries);
+    checkCount("maxRetries", settings.maxRetries);
     this.retryStatuses = new Set(checkStatuses("retryStatuses", settings.retryStatuses));
     checkDelayMs("retryBaseDelayMs", settings.retryBaseDelayMs);
     checkDelayMs("retryMaxDelayMs", settings.retryMaxDelayMs);
@@ -127,7 +127,7 @@ export class ClientCore {
   private async send(request: HttpRequest, path: string, options: RequestOptions): Promise<HttpResponse> {
     const { settings } = this;
     const timeoutMs = options.timeoutMs === undefined ? settings.timeoutMs : checkPositiveMs("options.timeoutMs", options.timeoutMs);
-    const maxRetries = options.maxRetries === undefined ? settings.maxRetries : checkRetries("options.maxRetries", options.maxRetries);
+    const maxRetries = options.maxRetries === undefined ? settings.maxRetries : checkCount("options.maxRetries", options.maxRetries);
     const totalTimeoutMs =
       options.totalTimeoutMs === undefined ? settings.totalTimeoutMs : checkOptionalMs("options.totalTimeoutMs", options.totalTimeoutMs);
     const { signal } = options;

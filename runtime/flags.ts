@@ -2,7 +2,7 @@ import type { ClientCore, Operation } from "./client-core.js";
 import { ApiError, ConnectionError, InvalidArgumentError, TimeoutError } from "./errors.js";
 import { HASH_SEED, finishHash, hashNumber, hashString, keyString, type CacheKey } from "./cache-key.js";
 import { LruCache, type CacheProvider } from "./lru-cache.js";
-import type { Logger } from "./options.js";
+import { checkCount, checkPositiveMs, type Logger } from "./options.js";
 import { describe } from "./url.js";
 
 /** Why a check answered with a default instead of the service's evaluation. */
@@ -93,11 +93,8 @@ export class FlagChecker<Result extends object> {
     this.maxAgeMs = spec.cacheDefaults.maxAgeMs;
     if (option === undefined || (typeof option === "object" && option !== null && !("get" in option))) {
       const { maxSize = spec.cacheDefaults.maxSize, maxAgeMs = spec.cacheDefaults.maxAgeMs } = option ?? {};
-      if (!Number.isInteger(maxSize) || maxSize < 0) throw new InvalidArgumentError(`cache.maxSize must be a whole number, 0 or more, got ${describe(maxSize)}`);
-      if (typeof maxAgeMs !== "number" || !(maxAgeMs > 0) || !Number.isFinite(maxAgeMs)) {
-        throw new InvalidArgumentError(`cache.maxAgeMs must be a positive number of milliseconds, got ${describe(maxAgeMs)}`);
-      }
-      this.maxAgeMs = maxAgeMs;
+      checkCount("cache.maxSize", maxSize);
+      this.maxAgeMs = checkPositiveMs("cache.maxAgeMs", maxAgeMs);
       if (maxSize > 0) this.memory = new LruCache<Cached<Result>>(maxSize, maxAgeMs);
     } else if (option !== false) {
       const provider = option as CacheProvider<Result>;
@@ -110,7 +107,7 @@ export class FlagChecker<Result extends object> {
   }
 
   setDefault(flagKey: string, value: boolean): void {
-    if (typeof flagKey !== "string" || flagKey === "") throw new InvalidArgumentError(`flag key must be a non-empty string, got ${describe(flagKey)}`);
+    checkFlagKey(flagKey);
     if (typeof value !== "boolean") throw new InvalidArgumentError(`default of flag "${flagKey}" must be a boolean, got ${describe(value)}`);
     this.defaults.set(flagKey, value);
   }
@@ -231,7 +228,7 @@ export class FlagChecker<Result extends object> {
    * and no two different checks have the same parts.
    */
   private hashCheck(flagKey: string, context: Context | undefined): number {
-    if (typeof flagKey !== "string" || flagKey === "") throw new InvalidArgumentError(`flag key must be a non-empty string, got ${describe(flagKey)}`);
+    checkFlagKey(flagKey);
     const scratch = this.scratch;
     scratch[0] = flagKey;
     let length = 1;
@@ -282,6 +279,10 @@ export class FlagChecker<Result extends object> {
   private partsOf(): string[] {
     return this.scratch.slice(0, this.scratchLength);
   }
+}
+
+function checkFlagKey(flagKey: unknown): void {
+  if (typeof flagKey !== "string" || flagKey === "") throw new InvalidArgumentError(`flag key must be a non-empty string, got ${describe(flagKey)}`);
 }
 
 /** A settled promise can be shared by every caller: a cache hit then allocates nothing at all. */

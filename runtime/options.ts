@@ -78,7 +78,8 @@ export function checkOptionalMs(where: string, value: unknown): number | null {
   return value === null || value === undefined ? null : checkPositiveMs(where, value);
 }
 
-export function checkRetries(where: string, value: unknown): number {
+/** A count: a whole number, 0 or more (retries, cache sizes). */
+export function checkCount(where: string, value: unknown): number {
   if (!Number.isInteger(value) || (value as number) < 0) {
     throw new InvalidArgumentError(`${where} must be a whole number, 0 or more, got ${describe(value)}`);
   }

@@ -1,5 +1,6 @@
 import { Scope, type ClassDeclarationStructure } from "ts-morph";
 import type { IrApi, IrEvents, IrObjectType, IrProperty, IrTypeRef } from "../ir.js";
+import { operationConstName } from "../naming.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
 
@@ -31,7 +32,7 @@ function rules(api: IrApi, body: IrObjectType): string {
 export function eventBufferInit(api: IrApi, events: IrEvents): string {
   const kinds = events.kinds.map((k) => `${k.name}: { type: ${JSON.stringify(k.type)}, rules: ${rules(api, k.body)} },`);
   return `this.eventBuffer = new EventBuffer(core, {
-    operation: ${events.operation.name}Operation,
+    operation: ${operationConstName(events.operation.name)},
     batchField: ${JSON.stringify(events.batchField)},
     maxBatchSize: ${events.maxBatchSize},
     fields: ${JSON.stringify(events.fields)},
@@ -51,7 +52,7 @@ export function eventBufferInit(api: IrApi, events: IrEvents): string {
 /** One non-blocking method per event kind, and flush, close and eventStats. */
 export function eventMembers(events: IrEvents, imports: Imports, runtimeEntry: string): ClassParts {
   imports.add(runtimeEntry, ["EventBuffer"]).add(runtimeEntry, ["EventOptions", "EventStats"], true);
-  imports.add(files.resource(events.resource.name), [`${events.operation.name}Operation`]);
+  imports.add(files.resource(events.resource.name), [operationConstName(events.operation.name)]);
   imports.add(files.types, events.kinds.map((k) => k.body.name), true);
   return {
     properties: [{ name: "eventBuffer", type: "EventBuffer", scope: Scope.Private, isReadonly: true }],

@@ -1,12 +1,13 @@
 import { Scope, StructureKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrFlagChecks } from "../ir.js";
+import { operationConstName } from "../naming.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files, propertyKey } from "./layout.js";
 import { tsType } from "./type-expr.js";
 
 type ClassParts = Pick<ClassDeclarationStructure, "properties" | "methods">;
 
-const operationConst = (checks: IrFlagChecks) => `${checks.operation.name}Operation`;
+const operationConst = (checks: IrFlagChecks) => operationConstName(checks.operation.name);
 
 /** The context and result types of flag checks, declared beside the client. */
 export function flagCheckTypes(checks: IrFlagChecks, imports: Imports, runtimeEntry: string): StatementStructures[] {

@@ -9,14 +9,14 @@ import {
 } from "ts-morph";
 import { exampleCall } from "../examples.js";
 import type { IrApi, IrOperation, IrParam, IrResource } from "../ir.js";
-import { codecName } from "../naming.js";
+import { codecName, operationConstName } from "../naming.js";
 import { referencedNames } from "../type-expr.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
 import { codecExpression, codecHelpers, codecModels, tsType } from "./type-expr.js";
 import { propertySignature } from "./types.js";
 
-const operationConst = (op: IrOperation) => `${op.name}Operation`;
+const operationConst = (op: IrOperation) => operationConstName(op.name);
 
 const pairs = (params: IrParam[]) => `[${params.map((p) => `[${JSON.stringify(p.tsName)}, ${JSON.stringify(p.wireName)}]`).join(", ")}]`;
 
