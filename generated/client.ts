@@ -3,20 +3,29 @@
 
 import {
   ClientCore,
+  type ClientSettings,
   EventBuffer,
   type EventOptions,
+  type EventSettings,
+  type EventSpec,
   type EventStats,
   type FlagCacheOption,
   type FlagCheckOptions,
+  type FlagCheckSettings,
+  type FlagCheckSpec,
   FlagChecker,
   type FlagFallback,
   type RuntimeOptions,
+  SyncClientCore,
+  SyncEvents,
+  SyncFlagChecker,
+  type SyncRuntimeOptions,
 } from "../runtime/index.js";
 import { errorClassesByStatus } from "./errors.js";
-import { CaptureResource, sendBatchOperation } from "./resources/capture.js";
-import { CompaniesResource } from "./resources/companies.js";
-import { EventsResource } from "./resources/events.js";
-import { FeaturesResource, checkFlagOperation } from "./resources/features.js";
+import { CaptureResource, CaptureSyncResource, sendBatchOperation } from "./resources/capture.js";
+import { CompaniesResource, CompaniesSyncResource } from "./resources/companies.js";
+import { EventsResource, EventsSyncResource } from "./resources/events.js";
+import { FeaturesResource, FeaturesSyncResource, checkFlagOperation } from "./resources/features.js";
 import type { CheckFlagResponseData, EventBodyIdentify, EventBodyTrack } from "./types.js";
 
 /** Who a flag is checked for. Each map is sent as given, e.g. `{ company: { id: "co_123" } }`. */
@@ -115,6 +124,19 @@ export interface SchematicClientCommonOptions extends RuntimeOptions {
 /** Options of {@link SchematicClient}: `apiKey` is required unless `offline` is true. */
 export type SchematicClientOptions = SchematicClientCommonOptions & ({ apiKey: string } | { offline: true });
 
+/** Options of {@link SchematicSyncClient}: those of {@link SchematicClient}, with the HTTP client given as `proxyUrl` or `dispatcherModule`, which its worker thread can rebuild, instead of a dispatcher object. */
+export interface SchematicSyncClientCommonOptions
+  extends Omit<SchematicClientCommonOptions, keyof RuntimeOptions | "cache">, SyncRuntimeOptions {
+  /**
+   * Cache of flag-check results, kept in the calling thread: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own whose methods answer synchronously, or false for none.
+   * @default {"maxSize":1000,"maxAgeMs":5000}
+   */
+  cache?: FlagCacheOption<CheckFlagResponseData>;
+}
+
+/** Options of {@link SchematicSyncClient}: `apiKey` is required unless `offline` is true. */
+export type SchematicSyncClientOptions = SchematicSyncClientCommonOptions & ({ apiKey: string } | { offline: true });
+
 /** Defaults of the client options, from manifest.yaml. */
 const clientDefaults = Object.freeze({
   baseUrl: "https://api.schematichq.com",
@@ -134,6 +156,108 @@ const clientDefaults = Object.freeze({
   cache: { maxSize: 1000, maxAgeMs: 5000 },
 });
 
+/** The settings of the runtime's core, from the options of either client (the async client adds its dispatcher). */
+function coreSettings(options: Omit<SchematicClientCommonOptions, "dispatcher" | "cache">): ClientSettings {
+  return {
+    apiKey: options.apiKey,
+    apiKeyOption: "apiKey",
+    authHeader: "X-Schematic-Api-Key",
+    servers: {
+      api: { option: "baseUrl", url: options.baseUrl ?? clientDefaults.baseUrl },
+      eventCapture: {
+        option: "eventCaptureBaseUrl",
+        url: options.eventCaptureBaseUrl ?? clientDefaults.eventCaptureBaseUrl,
+      },
+    },
+    headers: options.headers ?? clientDefaults.headers,
+    maxRetries: options.maxRetries ?? clientDefaults.maxRetries,
+    offline: options.offline ?? clientDefaults.offline,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? clientDefaults.retryMaxDelayMs,
+    retryStatuses: options.retryStatuses ?? clientDefaults.retryStatuses,
+    timeoutMs: options.timeoutMs ?? clientDefaults.timeoutMs,
+    totalTimeoutMs: options.totalTimeoutMs === undefined ? clientDefaults.totalTimeoutMs : options.totalTimeoutMs,
+    logger: options.logger,
+    errorClasses: errorClassesByStatus,
+    queryArrays: "repeat",
+  };
+}
+
+/** How flag checks map onto `features.checkFlag`. */
+const flagCheckSpec: FlagCheckSpec<CheckFlagResponseData> = {
+  operation: checkFlagOperation,
+  flagKeyParam: "key",
+  contextFields: ["company", "user"],
+  fields: { value: "value", flag: "flag", reason: "reason", error: "error" },
+  cacheDefaults: clientDefaults.cache,
+};
+
+function flagCheckSettings(
+  options: Pick<SchematicClientCommonOptions, "cache" | "flagDefaults" | "offline" | "logger">,
+): FlagCheckSettings<CheckFlagResponseData> {
+  return {
+    cache: options.cache,
+    flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
+    offline: options.offline ?? clientDefaults.offline,
+    logger: options.logger,
+  };
+}
+
+/** How events map onto `capture.sendBatch`, and how each kind of event is checked. */
+const eventSpec: EventSpec = {
+  operation: sendBatchOperation,
+  batchField: "events",
+  maxBatchSize: 100,
+  fields: { apiKey: "apiKey", type: "type", body: "body", idempotencyKey: "idempotencyKey", sentAt: "sentAt" },
+  kinds: {
+    identify: {
+      type: "identify",
+      rules: [
+        ["company", "object", false],
+        ["keys", "stringMap", true],
+        ["name", "string", false],
+        ["traits", "map", false],
+      ],
+    },
+    track: {
+      type: "track",
+      rules: [
+        ["company", "stringMap", false],
+        ["event", "string", true],
+        ["leaseId", "string", false],
+        ["quantity", "integer", false, 0],
+        ["traits", "map", false],
+        ["user", "stringMap", false],
+      ],
+    },
+  },
+};
+
+function eventSettings(
+  options: Pick<
+    SchematicClientCommonOptions,
+    | "apiKey"
+    | "flushIntervalMs"
+    | "maxQueuedEvents"
+    | "closeTimeoutMs"
+    | "offline"
+    | "logger"
+    | "retryBaseDelayMs"
+    | "retryMaxDelayMs"
+  >,
+): EventSettings {
+  return {
+    apiKey: options.apiKey,
+    flushIntervalMs: options.flushIntervalMs ?? clientDefaults.flushIntervalMs,
+    maxQueuedEvents: options.maxQueuedEvents ?? clientDefaults.maxQueuedEvents,
+    closeTimeoutMs: options.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
+    offline: options.offline ?? clientDefaults.offline,
+    logger: options.logger,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? clientDefaults.retryMaxDelayMs,
+  };
+}
+
 /**
  * Schematic manages feature flags, entitlements and billing. The client checks flags, upserts companies and users, and records events.
  * @example
@@ -152,91 +276,13 @@ export class SchematicClient {
   private readonly eventBuffer: EventBuffer;
 
   constructor(options: SchematicClientOptions) {
-    const core = new ClientCore({
-      apiKey: options.apiKey,
-      apiKeyOption: "apiKey",
-      authHeader: "X-Schematic-Api-Key",
-      servers: {
-        api: { option: "baseUrl", url: options.baseUrl ?? clientDefaults.baseUrl },
-        eventCapture: {
-          option: "eventCaptureBaseUrl",
-          url: options.eventCaptureBaseUrl ?? clientDefaults.eventCaptureBaseUrl,
-        },
-      },
-      headers: options.headers ?? clientDefaults.headers,
-      maxRetries: options.maxRetries ?? clientDefaults.maxRetries,
-      offline: options.offline ?? clientDefaults.offline,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? clientDefaults.retryMaxDelayMs,
-      retryStatuses: options.retryStatuses ?? clientDefaults.retryStatuses,
-      timeoutMs: options.timeoutMs ?? clientDefaults.timeoutMs,
-      totalTimeoutMs: options.totalTimeoutMs === undefined ? clientDefaults.totalTimeoutMs : options.totalTimeoutMs,
-      dispatcher: options.dispatcher,
-      logger: options.logger,
-      errorClasses: errorClassesByStatus,
-      queryArrays: "repeat",
-    });
+    const core = new ClientCore({ ...coreSettings(options), dispatcher: options.dispatcher });
     this.capture = new CaptureResource(core);
     this.companies = new CompaniesResource(core);
     this.events = new EventsResource(core);
     this.features = new FeaturesResource(core);
-    this.flags = new FlagChecker(
-      core,
-      {
-        operation: checkFlagOperation,
-        flagKeyParam: "key",
-        contextFields: ["company", "user"],
-        fields: { value: "value", flag: "flag", reason: "reason", error: "error" },
-        cacheDefaults: clientDefaults.cache,
-      },
-      {
-        cache: options.cache,
-        flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
-        offline: options.offline ?? clientDefaults.offline,
-        logger: options.logger,
-      },
-    );
-    this.eventBuffer = new EventBuffer(
-      core,
-      {
-        operation: sendBatchOperation,
-        batchField: "events",
-        maxBatchSize: 100,
-        fields: { apiKey: "apiKey", type: "type", body: "body", idempotencyKey: "idempotencyKey", sentAt: "sentAt" },
-        kinds: {
-          identify: {
-            type: "identify",
-            rules: [
-              ["company", "object", false],
-              ["keys", "stringMap", true],
-              ["name", "string", false],
-              ["traits", "map", false],
-            ],
-          },
-          track: {
-            type: "track",
-            rules: [
-              ["company", "stringMap", false],
-              ["event", "string", true],
-              ["leaseId", "string", false],
-              ["quantity", "integer", false, 0],
-              ["traits", "map", false],
-              ["user", "stringMap", false],
-            ],
-          },
-        },
-      },
-      {
-        apiKey: options.apiKey,
-        flushIntervalMs: options.flushIntervalMs ?? clientDefaults.flushIntervalMs,
-        maxQueuedEvents: options.maxQueuedEvents ?? clientDefaults.maxQueuedEvents,
-        closeTimeoutMs: options.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
-        offline: options.offline ?? clientDefaults.offline,
-        logger: options.logger,
-        retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
-        retryMaxDelayMs: options.retryMaxDelayMs ?? clientDefaults.retryMaxDelayMs,
-      },
-    );
+    this.flags = new FlagChecker(core, flagCheckSpec, flagCheckSettings(options));
+    this.eventBuffer = new EventBuffer(core, eventSpec, eventSettings(options));
   }
 
   /**
@@ -284,6 +330,91 @@ export class SchematicClient {
 
   /** Stops taking events and delivers the queued ones. Resolves when every accepted event is delivered or has finally failed (bounded by `closeTimeoutMs`), with the counts. */
   close(): Promise<EventStats> {
+    return this.eventBuffer.close();
+  }
+
+  /** How many events were accepted, delivered, retried, dropped and failed, and how many are pending. */
+  eventStats(): EventStats {
+    return this.eventBuffer.stats();
+  }
+}
+
+/**
+ * The same client as {@link SchematicClient}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (`Atomics.wait`, no busy-waiting); cache hits, offline answers, flag defaults and queuing events need no round trip. The worker starts on the first request and never keeps the process alive.
+ * @example
+ * const client = new SchematicSyncClient({ apiKey: process.env.API_KEY! });
+ * const on = client.checkFlag("new-dashboard", { company: { id: "co_123" } }); // a boolean, no await
+ */
+export class SchematicSyncClient {
+  /** The event capture service, which receives identify and track events in batches. */
+  readonly capture: CaptureSyncResource;
+  /** Companies and their users. */
+  readonly companies: CompaniesSyncResource;
+  /** Events recorded through the REST API. */
+  readonly events: EventsSyncResource;
+  /** Feature flags and their evaluation. */
+  readonly features: FeaturesSyncResource;
+  private readonly flags: SyncFlagChecker<CheckFlagResponseData>;
+  private readonly eventBuffer: SyncEvents;
+
+  constructor(options: SchematicSyncClientOptions) {
+    const core = new SyncClientCore(coreSettings(options), options, {
+      url: import.meta.url,
+      exportName: "SchematicClient",
+    });
+    this.capture = new CaptureSyncResource(core);
+    this.companies = new CompaniesSyncResource(core);
+    this.events = new EventsSyncResource(core);
+    this.features = new FeaturesSyncResource(core);
+    this.flags = new SyncFlagChecker(
+      (args, callOptions) => core.request(checkFlagOperation, "features.checkFlag", args, callOptions),
+      flagCheckSpec,
+      flagCheckSettings(options),
+    );
+    this.eventBuffer = new SyncEvents(core.bridge, eventSpec, eventSettings(options));
+  }
+
+  /**
+   * Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, timeout, connection failure, 5xx or 429 after retries, unknown flag) it returns `options.defaultValue`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context. Only a check that misses the cache blocks, until the service answers or the check falls back.
+   * @example
+   * const on = client.checkFlag("new-dashboard", { company: { id: "co_123" } });
+   */
+  checkFlag(flagKey: string, context?: FlagCheckContext, options?: FlagCheckOptions): boolean {
+    return this.flags.check(flagKey, context, options);
+  }
+
+  /** Like {@link SchematicSyncClient.checkFlag}, with the full answer: value, reason, flag and rule ids, entitlement. */
+  checkFlagWithEntitlement(flagKey: string, context?: FlagCheckContext, options?: FlagCheckOptions): FlagCheckResult {
+    return this.flags.checkWithEntitlement(flagKey, context, options);
+  }
+
+  /** Sets the value a check of this flag returns when the service cannot answer. */
+  setFlagDefault(flagKey: string, value: boolean): void {
+    this.flags.setDefault(flagKey, value);
+  }
+
+  /** Sets the defaults of several flags at once; flags not named keep theirs. */
+  setFlagDefaults(defaults: Record<string, boolean>): void {
+    this.flags.setDefaults(defaults);
+  }
+
+  /** Creates or updates a user and, with `company`, the company it belongs to. Returns at once: the event is handed to the worker thread without waiting for it, queued there and sent in a batch. Throws InvalidArgumentError for a bad event, never because of the network. */
+  identify(body: EventBodyIdentify, options?: EventOptions): void {
+    this.eventBuffer.add("identify", body, options);
+  }
+
+  /** Records that a company or user did something, with an optional quantity, for metering. Returns at once: the event is handed to the worker thread without waiting for it, queued there and sent in a batch. Throws InvalidArgumentError for a bad event, never because of the network. */
+  track(body: EventBodyTrack, options?: EventOptions): void {
+    this.eventBuffer.add("track", body, options);
+  }
+
+  /** Sends every queued event now; returns when none is left queued or under way. */
+  flush(): void {
+    this.eventBuffer.flush();
+  }
+
+  /** Stops taking events and delivers the queued ones. Returns when every accepted event is delivered or has finally failed (bounded by `closeTimeoutMs`), with the counts. */
+  close(): EventStats {
     return this.eventBuffer.close();
   }
 

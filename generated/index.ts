@@ -7,6 +7,9 @@ export {
   SchematicClient,
   type SchematicClientCommonOptions,
   type SchematicClientOptions,
+  SchematicSyncClient,
+  type SchematicSyncClientCommonOptions,
+  type SchematicSyncClientOptions,
 } from "./client.js";
 export {
   ApiError,
@@ -35,6 +38,8 @@ export type {
   Logger,
   RequestOptions,
   RuntimeOptions,
+  SyncRequestOptions,
+  SyncRuntimeOptions,
 } from "../runtime/index.js";
 export type {
   BillingCreditAutoTopupAvailability,
@@ -123,7 +128,12 @@ export type {
   UserDetailResponseData,
   WarningTier,
 } from "./types.js";
-export { CaptureResource } from "./resources/capture.js";
-export { CompaniesResource, type GetCompanyParams, type ListCompaniesParams } from "./resources/companies.js";
-export { EventsResource } from "./resources/events.js";
-export { type CheckFlagParams, FeaturesResource } from "./resources/features.js";
+export { CaptureResource, CaptureSyncResource } from "./resources/capture.js";
+export {
+  CompaniesResource,
+  CompaniesSyncResource,
+  type GetCompanyParams,
+  type ListCompaniesParams,
+} from "./resources/companies.js";
+export { EventsResource, EventsSyncResource } from "./resources/events.js";
+export { type CheckFlagParams, FeaturesResource, FeaturesSyncResource } from "./resources/features.js";

@@ -41,12 +41,15 @@ export function exampleArgument(api: IrApi, op: IrOperation): string | undefined
   return fields.length === 0 ? undefined : exampleObject(api, fields, 0);
 }
 
-/** A call of the operation on the client variable `client`, with per-request options when `options` is given. */
-export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, options?: string, client = "client"): string {
+/**
+ * A call of the operation on the client variable `client`, with per-request options when `options` is given;
+ * awaited unless `sync`.
+ */
+export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, options?: string, client = "client", sync = false): string {
   const argument = exampleArgument(api, op) ?? (options && op.paramsType ? "undefined" : undefined);
   const args = [argument, options].filter((arg) => arg !== undefined).join(", ");
-  const call = `${client}.${resource.name}.${op.name}(${args})`;
-  return op.response.type ? `const ${resultName(op)} = await ${call};` : `await ${call};`;
+  const call = `${sync ? "" : "await "}${client}.${resource.name}.${op.name}(${args})`;
+  return op.response.type ? `const ${resultName(op)} = ${call};` : `${call};`;
 }
 
 /** A variable name for an operation's result: "getCompany" -> "company", "listCompanies" -> "companies". */

@@ -94,6 +94,8 @@ export interface IrOperation {
 export interface IrResource {
   name: string;
   className: string;
+  /** Class of the resource in the sync client. */
+  syncClassName: string;
   description?: string;
   operations: IrOperation[];
 }
@@ -130,6 +132,7 @@ export interface IrApi {
   description?: string;
   packageName: string;
   clientClassName: string;
+  syncClientClassName: string;
   /** Manifest file name, for headers and docs. */
   source: string;
   servers: IrServer[];

@@ -34,7 +34,11 @@ export function kebabCase(name: string): string {
 
 export const resourceClassName = (resource: string) => `${pascalCase(resource)}Resource`;
 export const paramsTypeName = (operation: string) => `${pascalCase(operation)}Params`;
+export const syncResourceClassName = (resource: string) => `${pascalCase(resource)}SyncResource`;
 export const clientClassName = (api: string) => `${api}Client`;
+export const syncClientClassName = (api: string) => `${api}SyncClient`;
+export const syncClientOptionsTypeName = (api: string) => `${api}SyncClientOptions`;
+export const syncClientCommonOptionsTypeName = (api: string) => `${api}SyncClientCommonOptions`;
 export const clientOptionsTypeName = (api: string) => `${api}ClientOptions`;
 /** Name of the (internal) descriptor constant of an operation, exported by its resource file. */
 export const operationConstName = (operation: string) => `${operation}Operation`;

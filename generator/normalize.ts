@@ -1,5 +1,5 @@
 import type { IrApi, IrEvents, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
-import { camelCase, clientClassName, paramsTypeName, resourceClassName } from "./naming.js";
+import { camelCase, clientClassName, paramsTypeName, resourceClassName, syncClientClassName, syncResourceClassName } from "./naming.js";
 import { parseTypeExpr } from "./type-expr.js";
 import { fieldOf, type Manifest, type ManifestField, type ManifestOperation } from "./manifest.js";
 
@@ -138,6 +138,7 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
   const resources: IrResource[] = sorted(manifest.resources).map(([name, resource]) => ({
     name,
     className: resourceClassName(name),
+    syncClassName: syncResourceClassName(name),
     description: resource.description,
     operations: sorted(resource.operations).map(([opName, op]) => normalizeOperation(manifest, opName, op)),
   }));
@@ -150,6 +151,7 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     description: manifest.description,
     packageName: manifest.package,
     clientClassName: clientClassName(manifest.name),
+    syncClientClassName: syncClientClassName(manifest.name),
     source,
     servers: sorted(manifest.servers).map(([name, server]) => ({ name, ...server })),
     auth: manifest.auth,

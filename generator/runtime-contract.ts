@@ -38,8 +38,8 @@ export const CLIENT_MEMBERS = [
   "eventStats",
 ] as const;
 
-/** Client options the runtime defines for every API (runtime/options.ts, RuntimeOptions). */
-export const RUNTIME_OPTIONS = ["dispatcher", "logger"] as const;
+/** Client options the runtime defines for every API (runtime/options.ts: RuntimeOptions, SyncRuntimeOptions). */
+export const RUNTIME_OPTIONS = ["dispatcher", "logger", "proxyUrl", "dispatcherModule"] as const;
 
 /** The runtime's error classes, re-exported by every generated package beside the manifest's own. */
 export const RUNTIME_ERROR_CLASSES = [
@@ -57,6 +57,8 @@ export const RUNTIME_EXPORTS = [
   "RequestOptions",
   "Logger",
   "RuntimeOptions",
+  "SyncRequestOptions",
+  "SyncRuntimeOptions",
   "CacheProvider",
   "FlagCacheOption",
   "FlagCacheOptions",

@@ -1,7 +1,18 @@
 import type { IrTypeRef } from "./ir.js";
 import type { LoadedManifest, ManifestPath, ManifestProblem } from "./load.js";
 import { fieldOf, type Manifest, type ManifestOperation, type ManifestTypeDefinition } from "./manifest.js";
-import { camelCase, clientClassName, clientCommonOptionsTypeName, clientOptionsTypeName, paramsTypeName, resourceClassName } from "./naming.js";
+import {
+  camelCase,
+  clientClassName,
+  clientCommonOptionsTypeName,
+  clientOptionsTypeName,
+  paramsTypeName,
+  resourceClassName,
+  syncClientClassName,
+  syncClientCommonOptionsTypeName,
+  syncClientOptionsTypeName,
+  syncResourceClassName,
+} from "./naming.js";
 import { CLIENT_MEMBERS, EVENT_OPTIONS, FLAG_CHECK_OPTIONS, REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
 
@@ -308,11 +319,15 @@ export class SemanticChecker {
     claim(clientClassName(this.data.name), ["name"]);
     claim(clientOptionsTypeName(this.data.name), ["name"]);
     claim(clientCommonOptionsTypeName(this.data.name), ["name"]);
+    claim(syncClientClassName(this.data.name), ["name"]);
+    claim(syncClientOptionsTypeName(this.data.name), ["name"]);
+    claim(syncClientCommonOptionsTypeName(this.data.name), ["name"]);
     if (this.data.flagChecks) for (const name of ["FlagCheckContext", "FlagCheckResult"]) claim(name, ["flagChecks"]);
     for (const name of Object.keys(this.data.types)) claim(name, ["types", name]);
     for (const name of Object.keys(this.data.errors)) claim(name, ["errors", name]);
     for (const [resourceName, resource] of Object.entries(this.data.resources)) {
       claim(resourceClassName(resourceName), ["resources", resourceName]);
+      claim(syncResourceClassName(resourceName), ["resources", resourceName]);
       for (const [name, op] of Object.entries(resource.operations)) {
         if (op.pathParams || op.query) claim(paramsTypeName(name), ["resources", resourceName, "operations", name]);
       }

@@ -104,13 +104,8 @@ export class ClientCore {
   }
 
   async request<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): Promise<Result> {
-    if (typeof args !== "object" || args === null || Array.isArray(args)) {
-      throw new InvalidArgumentError(`${op.method} ${op.path}: parameters must be an object, got ${describe(args)}`);
-    }
+    checkCall(op, args, this.settings.offline);
     const params = args as Readonly<Record<string, unknown>>;
-    if (this.settings.offline) {
-      throw new OfflineError(`${op.method} ${op.path} was not sent: the client is offline (offline: true) and makes no requests`);
-    }
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
     const query = op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "";
     // Serialized once: every attempt sends the same bytes, idempotency keys included.
@@ -231,6 +226,16 @@ export class ClientCore {
       if (name.toLowerCase() !== auth && (this.apiKey === "" || !value.includes(this.apiKey))) safe[name] = value;
     }
     return safe;
+  }
+}
+
+/** What every call is refused for before anything is sent, by either client: arguments that are not an object, or being offline. */
+export function checkCall(op: Operation<unknown>, args: unknown, offline: boolean): void {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    throw new InvalidArgumentError(`${op.method} ${op.path}: parameters must be an object, got ${describe(args)}`);
+  }
+  if (offline) {
+    throw new OfflineError(`${op.method} ${op.path} was not sent: the client is offline (offline: true) and makes no requests`);
   }
 }
 

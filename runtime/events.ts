@@ -91,23 +91,12 @@ export class EventBuffer {
     private readonly spec: EventSpec,
     private readonly settings: EventSettings,
   ) {
-    checkPositiveMs("flushIntervalMs", settings.flushIntervalMs);
-    checkPositiveMs("closeTimeoutMs", settings.closeTimeoutMs);
-    if (!Number.isInteger(settings.maxQueuedEvents) || settings.maxQueuedEvents < 1) {
-      throw new InvalidArgumentError(`maxQueuedEvents must be a whole number, 1 or more, got ${describe(settings.maxQueuedEvents)}`);
-    }
+    checkEventSettings(settings);
   }
 
   /** Validates an event and queues it. Throws InvalidArgumentError for a bad event; never for the network. */
   add(kind: string, body: unknown, options: EventOptions = {}): void {
-    const { type, rules } = this.spec.kinds[kind]!;
-    checkBody(kind, body, rules);
-    if (options.idempotencyKey !== undefined && (typeof options.idempotencyKey !== "string" || options.idempotencyKey === "")) {
-      throw new InvalidArgumentError(`${kind}: idempotencyKey must be a non-empty string, got ${describe(options.idempotencyKey)}`);
-    }
-    if (options.sentAt !== undefined && !(options.sentAt instanceof Date && !Number.isNaN(options.sentAt.getTime()))) {
-      throw new InvalidArgumentError(`${kind}: sentAt must be a valid Date, got ${describe(options.sentAt)}`);
-    }
+    const { type } = checkEvent(this.spec, kind, body, options);
     if (this.settings.offline) return;
     if (this.closed) {
       this.counts.dropped++;
@@ -241,6 +230,29 @@ export class EventBuffer {
       }
     }
   }
+}
+
+/** The settings of an event queue, checked as the client is built. */
+export function checkEventSettings(settings: Pick<EventSettings, "flushIntervalMs" | "closeTimeoutMs" | "maxQueuedEvents">): void {
+  checkPositiveMs("flushIntervalMs", settings.flushIntervalMs);
+  checkPositiveMs("closeTimeoutMs", settings.closeTimeoutMs);
+  if (!Number.isInteger(settings.maxQueuedEvents) || settings.maxQueuedEvents < 1) {
+    throw new InvalidArgumentError(`maxQueuedEvents must be a whole number, 1 or more, got ${describe(settings.maxQueuedEvents)}`);
+  }
+}
+
+/** Checks an event and its options against the manifest's rules; returns its kind. Throws InvalidArgumentError. */
+export function checkEvent(spec: Pick<EventSpec, "kinds">, kind: string, body: unknown, options: EventOptions = {}): EventSpec["kinds"][string] {
+  const eventKind = spec.kinds[kind]!;
+  checkBody(kind, body, eventKind.rules);
+  if (typeof options !== "object" || options === null) throw new InvalidArgumentError(`${kind}: options must be an object, got ${describe(options)}`);
+  if (options.idempotencyKey !== undefined && (typeof options.idempotencyKey !== "string" || options.idempotencyKey === "")) {
+    throw new InvalidArgumentError(`${kind}: idempotencyKey must be a non-empty string, got ${describe(options.idempotencyKey)}`);
+  }
+  if (options.sentAt !== undefined && !(options.sentAt instanceof Date && !Number.isNaN(options.sentAt.getTime()))) {
+    throw new InvalidArgumentError(`${kind}: sentAt must be a valid Date, got ${describe(options.sentAt)}`);
+  }
+  return eventKind;
 }
 
 function checkBody(kind: string, body: unknown, rules: readonly FieldRule[]): void {

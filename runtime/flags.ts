@@ -64,29 +64,27 @@ type ContextMap = Readonly<Record<string, unknown>>;
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
 
-/**
- * Boolean checks over one operation: cached, coalesced, and answered from defaults when the service cannot answer.
- * A check throws only for bad arguments, never because the service is down.
- */
 /** What the built-in cache holds: the result, and its answer read out once so that a hit reads one known field. */
 interface Cached<Result> {
   readonly result: Result;
   readonly value: boolean;
 }
 
-export class FlagChecker<Result extends object> {
-  private readonly cache: CacheProvider<Result> | undefined;
+/**
+ * What the async and the sync checker share, all of it synchronous: argument checks, the cache and its hits, flag
+ * defaults and fallback answers. Subclasses add the one thing that differs, how a miss reaches the service.
+ */
+abstract class FlagRules<Result extends object> {
+  protected readonly cache: CacheProvider<Result> | undefined;
   /** Set when the cache is the built-in one: its hits are answered without a promise round trip. */
-  private readonly memory: LruCache<Cached<Result>> | undefined;
-  private readonly maxAgeMs: number;
+  protected readonly memory: LruCache<Cached<Result>> | undefined;
+  protected readonly maxAgeMs: number;
   private readonly valueField: string;
   private readonly defaults = new Map<string, boolean>();
-  private readonly inflight = new Map<string, Promise<Result>>();
 
   constructor(
-    private readonly core: ClientCore,
-    private readonly spec: FlagCheckSpec<Result>,
-    private readonly settings: FlagCheckSettings<Result>,
+    protected readonly spec: FlagCheckSpec<Result>,
+    protected readonly settings: FlagCheckSettings<Result>,
   ) {
     const option = settings.cache;
     this.valueField = spec.fields.value;
@@ -119,78 +117,41 @@ export class FlagChecker<Result extends object> {
     for (const [flagKey, value] of Object.entries(defaults)) this.setDefault(flagKey, value);
   }
 
-  check(flagKey: string, context?: Context, options?: FlagCheckOptions): Promise<boolean> {
-    try {
-      const hash = this.hashCheck(flagKey, context);
-      const hit = this.memory?.getMatching(hash, this.matcher);
-      if (hit !== undefined) return hit.value ? RESOLVED_TRUE : RESOLVED_FALSE;
-      return this.evaluate(flagKey, context, hash, options).then((result) => this.valueOf(result));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  async checkWithEntitlement(flagKey: string, context?: Context, options?: FlagCheckOptions): Promise<Result & { fallback?: FlagFallback }> {
-    return this.evaluate(flagKey, context, this.hashCheck(flagKey, context), options);
-  }
-
-  private valueOf(result: Result): boolean {
+  protected valueOf(result: Result): boolean {
     return (result as Record<string, unknown>)[this.valueField] === true;
   }
 
-  private async evaluate(flagKey: string, context: Context | undefined, hash: number, options: FlagCheckOptions = {}): Promise<Result> {
-    if (this.settings.offline) return this.fallback(flagKey, "offline", undefined, options);
-    // Still synchronous after hashCheck: the scratch parts are this check's.
-    const memoryHit = this.memory?.getMatching(hash, this.matcher);
-    if (memoryHit !== undefined) return memoryHit.result;
-    const key: CacheKey = { hash, parts: this.partsOf() };
-    // Past the built-in cache, keys are strings: a custom store needs one, and the coalescing map uses it.
-    const text = keyString(key.parts);
-    if (this.cache) {
-      const hit = await this.cacheCall("read", () => this.cache!.get(text));
-      if (hit !== undefined) return hit;
-    }
-    let pending = this.inflight.get(text);
-    if (pending === undefined) {
-      pending = this.fetch(flagKey, context, key, text, options);
-      this.inflight.set(text, pending);
-      const done = () => this.inflight.delete(text);
-      pending.then(done, done);
-    }
-    try {
-      return await pending;
-    } catch (error) {
-      return this.fallback(flagKey, this.causeOf(error), error as ApiError, options);
-    }
+  /** The built-in cache's entry for the check hashCheck saw last, if any. */
+  protected memoryHit(hash: number): Cached<Result> | undefined {
+    return this.memory?.getMatching(hash, this.matcher);
   }
 
-  private async fetch(flagKey: string, context: Context | undefined, key: CacheKey, text: string, options: FlagCheckOptions): Promise<Result> {
+  /** The operation's arguments for a check: the flag key and the context maps given. */
+  protected argsOf(flagKey: string, context: Context | undefined): Record<string, unknown> {
     const args: Record<string, unknown> = { [this.spec.flagKeyParam]: flagKey };
     for (const field of this.spec.contextFields) {
       const map = (context as Record<string, unknown> | undefined)?.[field];
       if (map !== undefined) args[field] = map;
     }
-    const result = await this.core.request(this.spec.operation, args, { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries });
+    return args;
+  }
+
+  /** Freezes a fresh result and keeps it in the built-in cache; returns whether a custom store should keep it. */
+  protected remember(key: CacheKey, result: Result): boolean {
     // Cached results are shared by every caller: freeze them so that one caller cannot change another's answer.
     deepFreeze(result);
     if (this.memory) this.memory.set(key, { result, value: this.valueOf(result) });
-    else if (this.cache) await this.cacheCall("write", () => this.cache!.set(text, result, this.maxAgeMs));
-    return result;
+    return this.cache !== undefined;
   }
 
-  /** A custom store that fails must not fail the check: it is reported, and the check goes on without it. */
-  private async cacheCall<T>(what: string, call: () => T | Promise<T>): Promise<T | undefined> {
-    try {
-      const value = call();
-      return isThenable(value) ? await value : value;
-    } catch (error) {
-      this.settings.logger?.warn?.(`flag cache ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
+  protected reportCacheFailure(what: string, error: unknown): undefined {
+    this.settings.logger?.warn?.(`flag cache ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
   }
 
-  private causeOf(error: unknown): FlagFallback {
-    if (!(error instanceof ApiError)) throw error;
+  /** Bad arguments are the caller's to fix, and other failures are bugs: only service failures become a default. */
+  protected causeOf(error: unknown): FlagFallback {
+    if (!(error instanceof ApiError) || error instanceof InvalidArgumentError) throw error;
     if (error instanceof TimeoutError) return "timeout";
     if (error instanceof ConnectionError) return "connection";
     if (error.statusCode === 429) return "rate_limited";
@@ -199,7 +160,7 @@ export class FlagChecker<Result extends object> {
     return "error";
   }
 
-  private fallback(flagKey: string, cause: FlagFallback, error: ApiError | undefined, options: FlagCheckOptions): Result {
+  protected fallback(flagKey: string, cause: FlagFallback, error: ApiError | undefined, options: FlagCheckOptions): Result {
     const given = options.defaultValue;
     const value = typeof given === "function" ? given() === true : (given ?? this.defaults.get(flagKey) ?? false);
     const { fields } = this.spec;
@@ -227,7 +188,7 @@ export class FlagChecker<Result extends object> {
    * Validates a check's arguments, records its parts in `scratch`, and hashes them. Map key order does not matter,
    * and no two different checks have the same parts.
    */
-  private hashCheck(flagKey: string, context: Context | undefined): number {
+  protected hashCheck(flagKey: string, context: Context | undefined): number {
     checkFlagKey(flagKey);
     const scratch = this.scratch;
     scratch[0] = flagKey;
@@ -275,9 +236,146 @@ export class FlagChecker<Result extends object> {
     return true;
   };
 
-  /** A copy of the parts of the check hashCheck saw last, to keep. */
-  private partsOf(): string[] {
-    return this.scratch.slice(0, this.scratchLength);
+  /** The cache key of the check hashCheck saw last, to keep. */
+  protected keyOf(hash: number): CacheKey {
+    return { hash, parts: this.scratch.slice(0, this.scratchLength) };
+  }
+}
+
+/**
+ * Boolean checks over one operation: cached, coalesced, and answered from defaults when the service cannot answer.
+ * A check throws only for bad arguments, never because the service is down.
+ */
+export class FlagChecker<Result extends object> extends FlagRules<Result> {
+  private readonly inflight = new Map<string, Promise<Result>>();
+
+  constructor(
+    private readonly core: ClientCore,
+    spec: FlagCheckSpec<Result>,
+    settings: FlagCheckSettings<Result>,
+  ) {
+    super(spec, settings);
+  }
+
+  check(flagKey: string, context?: Context, options?: FlagCheckOptions): Promise<boolean> {
+    try {
+      const hash = this.hashCheck(flagKey, context);
+      const hit = this.memoryHit(hash);
+      if (hit !== undefined) return hit.value ? RESOLVED_TRUE : RESOLVED_FALSE;
+      return this.evaluate(flagKey, context, hash, options).then((result) => this.valueOf(result));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async checkWithEntitlement(flagKey: string, context?: Context, options?: FlagCheckOptions): Promise<Result & { fallback?: FlagFallback }> {
+    return this.evaluate(flagKey, context, this.hashCheck(flagKey, context), options);
+  }
+
+  /** Answers the check hashCheck saw last; must be called synchronously after it. */
+  private async evaluate(flagKey: string, context: Context | undefined, hash: number, options: FlagCheckOptions = {}): Promise<Result> {
+    if (this.settings.offline) return this.fallback(flagKey, "offline", undefined, options);
+    const memoryHit = this.memoryHit(hash);
+    if (memoryHit !== undefined) return memoryHit.result;
+    const key = this.keyOf(hash);
+    // Past the built-in cache, keys are strings: a custom store needs one, and the coalescing map uses it.
+    const text = keyString(key.parts);
+    if (this.cache) {
+      const hit = await this.cacheCall("read", () => this.cache!.get(text));
+      if (hit !== undefined) return hit;
+    }
+    let pending = this.inflight.get(text);
+    if (pending === undefined) {
+      pending = this.fetch(flagKey, context, key, text, options);
+      this.inflight.set(text, pending);
+      const done = () => this.inflight.delete(text);
+      pending.then(done, done);
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      return this.fallback(flagKey, this.causeOf(error), error as ApiError, options);
+    }
+  }
+
+  private async fetch(flagKey: string, context: Context | undefined, key: CacheKey, text: string, options: FlagCheckOptions): Promise<Result> {
+    const args = this.argsOf(flagKey, context);
+    const result = await this.core.request(this.spec.operation, args, { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries });
+    if (this.remember(key, result)) await this.cacheCall("write", () => this.cache!.set(text, result, this.maxAgeMs));
+    return result;
+  }
+
+  /** A custom store that fails must not fail the check: it is reported, and the check goes on without it. */
+  private async cacheCall<T>(what: string, call: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      const value = call();
+      return isThenable(value) ? await value : value;
+    } catch (error) {
+      return this.reportCacheFailure(what, error);
+    }
+  }
+}
+
+/** A flag-check request made synchronously: returns the service's result or throws its ApiError. */
+export type SyncFlagFetch<Result> = (args: Record<string, unknown>, options: { timeoutMs?: number; maxRetries?: number }) => Result;
+
+/**
+ * The synchronous checker of the sync client: the same rules, cache and defaults as FlagChecker, answered in the
+ * calling thread; only a miss blocks, on `fetch`. A custom cache store must answer synchronously here.
+ */
+export class SyncFlagChecker<Result extends object> extends FlagRules<Result> {
+  constructor(
+    private readonly fetch: SyncFlagFetch<Result>,
+    spec: FlagCheckSpec<Result>,
+    settings: FlagCheckSettings<Result>,
+  ) {
+    super(spec, settings);
+  }
+
+  check(flagKey: string, context?: Context, options?: FlagCheckOptions): boolean {
+    const hash = this.hashCheck(flagKey, context);
+    const hit = this.memoryHit(hash);
+    if (hit !== undefined) return hit.value;
+    return this.valueOf(this.evaluate(flagKey, context, hash, options));
+  }
+
+  checkWithEntitlement(flagKey: string, context?: Context, options?: FlagCheckOptions): Result & { fallback?: FlagFallback } {
+    return this.evaluate(flagKey, context, this.hashCheck(flagKey, context), options);
+  }
+
+  /** Answers the check hashCheck saw last. */
+  private evaluate(flagKey: string, context: Context | undefined, hash: number, options: FlagCheckOptions = {}): Result {
+    if (this.settings.offline) return this.fallback(flagKey, "offline", undefined, options);
+    const memoryHit = this.memoryHit(hash);
+    if (memoryHit !== undefined) return memoryHit.result;
+    const key = this.keyOf(hash);
+    const text = this.cache ? keyString(key.parts) : "";
+    if (this.cache) {
+      const hit = this.cacheCall("read", () => this.cache!.get(text));
+      if (hit !== undefined) return hit;
+    }
+    let result: Result;
+    try {
+      result = this.fetch(this.argsOf(flagKey, context), { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries });
+    } catch (error) {
+      return this.fallback(flagKey, this.causeOf(error), error as ApiError, options);
+    }
+    if (this.remember(key, result)) this.cacheCall("write", () => this.cache!.set(text, result, this.maxAgeMs));
+    return result;
+  }
+
+  /** As in FlagChecker, a failing store is reported and skipped; so is one that answers with a promise. */
+  private cacheCall<T>(what: string, call: () => T | Promise<T>): T | undefined {
+    try {
+      const value = call();
+      if (isThenable(value)) {
+        void Promise.resolve(value).catch(() => undefined);
+        throw new Error("the sync client needs a cache store that answers synchronously, and this one returned a promise");
+      }
+      return value;
+    } catch (error) {
+      return this.reportCacheFailure(what, error);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import { InvalidArgumentError } from "./errors.js";
 import type { Dispatcher } from "./transport.js";
 import { describe } from "./url.js";
@@ -20,6 +21,31 @@ export interface RuntimeOptions {
   dispatcher?: Dispatcher;
   /**
    * Receives the client's diagnostic messages, such as retries.
+   * @default no logging
+   */
+  logger?: Logger;
+}
+
+/**
+ * Client options of every generated sync client. Its requests run in a worker thread, so a Dispatcher object cannot
+ * be handed over: the HTTP client is described in a form the worker can rebuild instead.
+ */
+export interface SyncRuntimeOptions {
+  /**
+   * Sends every request, event batches included, through this HTTP(S) proxy, e.g. `"http://proxy.internal:3128"`.
+   * @default no proxy
+   */
+  proxyUrl?: string;
+  /**
+   * Absolute path or `file:` URL of a module exporting `createDispatcher()`, which returns (or resolves to) the undici
+   * Dispatcher that carries every request: an `Agent` with connection limits or TLS options, a `ProxyAgent` with
+   * credentials... The worker imports it; for a package, pass `import.meta.resolve("name")` or `require.resolve("name")`.
+   * @default undici's global dispatcher of the worker
+   */
+  dispatcherModule?: string;
+  /**
+   * Receives the client's diagnostic messages. It runs in the thread that created the client: messages from requests
+   * arrive before the call returns, messages from event delivery when that thread is idle.
    * @default no logging
    */
   logger?: Logger;
@@ -112,4 +138,22 @@ export function checkDispatcher(value: unknown): Dispatcher | undefined {
     throw new InvalidArgumentError(`dispatcher must be an undici Dispatcher (Agent, ProxyAgent, ...), got ${describe(value)}`);
   }
   return value as Dispatcher;
+}
+
+/** Options of one call of a sync client: those of the async client but `signal`, which nothing could fire while the call blocks. */
+export type SyncRequestOptions = Omit<RequestOptions, "signal">;
+
+export function checkSyncTransport(options: SyncRuntimeOptions): void {
+  const { proxyUrl, dispatcherModule } = options;
+  if (proxyUrl !== undefined) checkBaseUrl("proxyUrl", proxyUrl);
+  if (dispatcherModule !== undefined) {
+    const absolute = typeof dispatcherModule === "string" && (dispatcherModule.startsWith("file:") || isAbsolute(dispatcherModule));
+    if (!absolute) {
+      throw new InvalidArgumentError(`dispatcherModule must be an absolute path or a file: URL, got ${describe(dispatcherModule)}`);
+    }
+    if (proxyUrl !== undefined) throw new InvalidArgumentError("give proxyUrl or dispatcherModule, not both: the dispatcher module can build a ProxyAgent");
+  }
+  if ("dispatcher" in options && (options as { dispatcher?: unknown }).dispatcher !== undefined) {
+    throw new InvalidArgumentError("the sync client takes no dispatcher object (its requests run in a worker thread): give proxyUrl or dispatcherModule");
+  }
 }

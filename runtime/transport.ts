@@ -1,4 +1,4 @@
-import { getGlobalDispatcher, type Dispatcher } from "undici";
+import { ProxyAgent, getGlobalDispatcher, type Dispatcher } from "undici";
 
 export type { Dispatcher };
 
@@ -116,4 +116,9 @@ export function flattenHeaders(raw: HttpResponse["rawHeaders"]): Record<string, 
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return headers;
+}
+
+/** A dispatcher that sends every request through an HTTP(S) proxy (how the sync client's worker honours `proxyUrl`). */
+export function proxyDispatcher(proxyUrl: string): Dispatcher {
+  return new ProxyAgent(proxyUrl);
 }

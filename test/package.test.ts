@@ -66,10 +66,33 @@ new SchematicClient({ apiKey: "sch_key", baseUrl: process.argv[2] }).features
     assert.equal(stdout.trim(), "from-cjs");
   });
 
+  it("runs the sync client from plain ESM and CommonJS: its worker ships in the package, and the process exits by itself", async () => {
+    const program = (load: string) => `${load}
+const client = new SchematicSyncClient({ apiKey: "sch_key", baseUrl: process.argv[2] });
+const result = client.features.checkFlag({ key: "from-sync", company: { id: "co_1" } });
+const on = client.checkFlag("cached", { company: { id: "co_1" } }) && client.checkFlag("cached", { company: { id: "co_1" } });
+let notFound = false;
+try {
+  client.features.checkFlag({ key: "" });
+} catch (error) {
+  notFound = error instanceof ApiError;
+}
+console.log(JSON.stringify({ flag: result.flag, date: result.featureUsageResetAt instanceof Date, on, rejected: notFound }));
+`;
+    await writeFile(path.join(app, "sync.mjs"), program(`import { SchematicSyncClient, ApiError } from "schematic-sdk";`));
+    await writeFile(path.join(app, "sync.cjs"), program(`const { SchematicSyncClient, ApiError } = require("schematic-sdk");`));
+    for (const file of ["sync.mjs", "sync.cjs"]) {
+      server.requests.length = 0;
+      const { stdout } = await run(process.execPath, ["--no-warnings", file, server.url], { cwd: app, timeout: 30_000 });
+      assert.deepStrictEqual(JSON.parse(stdout), { flag: "from-sync", date: true, on: true, rejected: true }, file);
+      assert.equal(server.requests.length, 2, `${file}: the second check of "cached" came from the cache`);
+    }
+  });
+
   it("type-checks a program against its declarations, and rejects a wrong one", async () => {
     await writeFile(
       path.join(app, "program.ts"),
-      `import { SchematicClient, NotFoundError, type CheckFlagResponseData, type SchematicClientOptions } from "schematic-sdk";
+      `import { SchematicClient, SchematicSyncClient, NotFoundError, type CheckFlagResponseData, type SchematicClientOptions } from "schematic-sdk";
 const options: SchematicClientOptions = { apiKey: "sch_key", timeoutMs: 5_000 };
 const client = new SchematicClient(options);
 export async function main(): Promise<boolean> {
@@ -86,6 +109,15 @@ export async function main(): Promise<boolean> {
   // @ts-expect-error: a flag check result has no such field
   result.notAField;
   return result.value;
+}
+const sync = new SchematicSyncClient({ apiKey: "sch_key", proxyUrl: "http://proxy.internal:3128" });
+export function syncMain(): boolean {
+  const result: CheckFlagResponseData = sync.features.checkFlag({ key: "f" });
+  // @ts-expect-error: the sync client returns values, not promises
+  sync.features.checkFlag({ key: "f" }).then(() => undefined);
+  // @ts-expect-error: the sync client's worker cannot take a dispatcher object
+  new SchematicSyncClient({ apiKey: "sch_key", dispatcher: {} });
+  return sync.checkFlag("f") && result.value;
 }
 `,
     );

@@ -1,23 +1,26 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi } from "../ir.js";
-import { clientCommonOptionsTypeName, clientOptionsTypeName } from "../naming.js";
-import { REQUIRED_OPTIONS, RUNTIME_OPTIONS } from "../runtime-contract.js";
+import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
+import { REQUIRED_OPTIONS } from "../runtime-contract.js";
 import { jsDoc } from "./docs.js";
-import { eventBufferInit, eventMembers } from "./events.js";
-import { flagCheckMembers, flagCheckTypes, flagCheckerInit } from "./flag-checks.js";
+import { eventBufferInit, eventMembers, eventShared } from "./events.js";
+import { flagCheckMembers, flagCheckShared, flagCheckTypes, flagCheckerInit } from "./flag-checks.js";
 import { Imports, files, propertyKey } from "./layout.js";
 import { tsType } from "./type-expr.js";
 
-/** The client options type, the defaults taken from the manifest, and the client class. */
+/** The client options types, the defaults taken from the manifest, what both clients build from options, and the two clients. */
 export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructure {
   const optionsType = clientOptionsTypeName(api.name);
   const commonType = clientCommonOptionsTypeName(api.name);
+  const syncOptionsType = syncClientOptionsTypeName(api.name);
+  const syncCommonType = syncClientCommonOptionsTypeName(api.name);
   const imports = new Imports(files.client)
-    .add(runtimeEntry, ["ClientCore"])
-    .add(runtimeEntry, ["RuntimeOptions"], true)
+    .add(runtimeEntry, ["ClientCore", "SyncClientCore"])
+    .add(runtimeEntry, ["ClientSettings", "RuntimeOptions", "SyncRuntimeOptions"], true)
     .add(files.errors, ["errorClassesByStatus"]);
-  for (const resource of api.resources) imports.add(files.resource(resource.name), [resource.className]);
+  for (const resource of api.resources) imports.add(files.resource(resource.name), [resource.className, resource.syncClassName]);
   const checks = api.flagChecks;
+  const events = api.events;
 
   const defaults: [string, string][] = [
     ...api.servers.map((server): [string, string] => [server.option, JSON.stringify(server.url)]),
@@ -33,7 +36,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     `authHeader: ${JSON.stringify(api.auth.header)},`,
     `servers: {\n${servers.join("\n")}\n},`,
     // A nullable option keeps an explicit null (it means "none"); others fall back to the default.
-    // The core takes its own options; flag checks and events take theirs below.
+    // The core takes its own options; flag checks and events take theirs from their own functions.
     ...api.options
       .filter((o) => Object.hasOwn(REQUIRED_OPTIONS, o.name))
       .map((o) =>
@@ -41,16 +44,26 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
           ? `${propertyKey(o.name)}: options.${o.name} === undefined ? clientDefaults.${o.name} : options.${o.name},`
           : `${propertyKey(o.name)}: options.${o.name} ?? clientDefaults.${o.name},`,
       ),
-    ...RUNTIME_OPTIONS.map((name) => `${name}: options.${name},`),
+    "logger: options.logger,",
     "errorClasses: errorClassesByStatus,",
     `queryArrays: ${JSON.stringify(api.queryArrays)},`,
   ];
 
-  const flagParts = checks ? flagCheckMembers(api, checks, imports, runtimeEntry) : { properties: [], methods: [] };
-  const eventParts = api.events ? eventMembers(api.events, imports, runtimeEntry) : { properties: [], methods: [] };
   const flagTypes = checks ? flagCheckTypes(checks, imports, runtimeEntry) : [];
   if (checks) imports.add(runtimeEntry, ["FlagCacheOption"], true);
+  const shared = [...(checks ? flagCheckShared(api, checks, imports, runtimeEntry) : []), ...(events ? eventShared(api, events, imports, runtimeEntry) : [])];
 
+  const cacheProperty = (sync: boolean) => ({
+    name: "cache",
+    type: `FlagCacheOption<${checks!.resultType}>`,
+    hasQuestionToken: true,
+    docs: jsDoc(
+      sync
+        ? "Cache of flag-check results, kept in the calling thread: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own whose methods answer synchronously, or false for none."
+        : "Cache of flag-check results: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own, or false for none.",
+      { default: JSON.stringify(checks!.cache) },
+    ),
+  });
   const optionProperties = [
     {
       name: api.auth.option,
@@ -70,20 +83,57 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       hasQuestionToken: true,
       docs: jsDoc(option.description, { default: JSON.stringify(option.default) }),
     })),
-    ...(checks
-      ? [
-          {
-            name: "cache",
-            type: `FlagCacheOption<${checks.resultType}>`,
-            hasQuestionToken: true,
-            docs: jsDoc(
-              "Cache of flag-check results: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own, or false for none.",
-              { default: JSON.stringify(checks.cache) },
-            ),
-          },
-        ]
-      : []),
+    ...(checks ? [cacheProperty(false)] : []),
   ];
+  const requiredKey = `({ ${api.auth.option}: string } | { offline: true })`;
+
+  const clientClass = (sync: boolean): StatementStructures => {
+    const flagParts = checks ? flagCheckMembers(api, checks, imports, runtimeEntry, sync) : { properties: [], methods: [] };
+    const eventParts = events ? eventMembers(events, imports, runtimeEntry, sync) : { properties: [], methods: [] };
+    const name = sync ? api.syncClientClassName : api.clientClassName;
+    const flagExample = checks
+      ? `\nconst on = client.checkFlag("new-dashboard", { ${checks.contextFields[0]!.tsName}: { id: "co_123" } }); // a boolean, no await`
+      : "";
+    const core = sync
+      ? `const core = new SyncClientCore(coreSettings(options), options, { url: import.meta.url, exportName: ${JSON.stringify(api.clientClassName)} });`
+      : "const core = new ClientCore({ ...coreSettings(options), dispatcher: options.dispatcher });";
+    return {
+      kind: StructureKind.Class,
+      name,
+      isExported: true,
+      docs: sync
+        ? jsDoc(
+            `The same client as {@link ${api.clientClassName}}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (\`Atomics.wait\`, no busy-waiting); cache hits, offline answers, flag defaults and queuing events need no round trip. The worker starts on the first request and never keeps the process alive.`,
+            { example: `\nconst client = new ${name}({ ${api.auth.option}: process.env.API_KEY! });${flagExample}` },
+          )
+        : jsDoc(api.description ?? `Client of the ${api.title}.`, {
+            example: `\nconst client = new ${name}({ ${api.auth.option}: process.env.API_KEY! });`,
+          }),
+      properties: [
+        ...api.resources.map((resource) => ({
+          name: resource.name,
+          type: sync ? resource.syncClassName : resource.className,
+          isReadonly: true,
+          docs: jsDoc(resource.description),
+        })),
+        ...(flagParts.properties ?? []),
+        ...(eventParts.properties ?? []),
+      ],
+      ctors: [
+        {
+          parameters: [{ name: "options", type: sync ? syncOptionsType : optionsType }],
+          statements: [
+            core,
+            ...api.resources.map((resource) => `this.${resource.name} = new ${sync ? resource.syncClassName : resource.className}(core);`),
+            ...(checks ? [flagCheckerInit(checks, sync)] : []),
+            ...(events ? [eventBufferInit(sync)] : []),
+          ],
+        },
+      ],
+      methods: [...(flagParts.methods ?? []), ...(eventParts.methods ?? [])],
+    };
+  };
+  const classes = [clientClass(false), clientClass(true)];
 
   const statements: StatementStructures[] = [
     ...imports.structures(),
@@ -101,7 +151,24 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       name: optionsType,
       isExported: true,
       docs: jsDoc(`Options of {@link ${api.clientClassName}}: \`${api.auth.option}\` is required unless \`offline\` is true.`),
-      type: `${commonType} & ({ ${api.auth.option}: string } | { offline: true })`,
+      type: `${commonType} & ${requiredKey}`,
+    },
+    {
+      kind: StructureKind.Interface,
+      name: syncCommonType,
+      isExported: true,
+      extends: [`Omit<${commonType}, keyof RuntimeOptions${checks ? ' | "cache"' : ""}>`, "SyncRuntimeOptions"],
+      docs: jsDoc(
+        `Options of {@link ${api.syncClientClassName}}: those of {@link ${api.clientClassName}}, with the HTTP client given as \`proxyUrl\` or \`dispatcherModule\`, which its worker thread can rebuild, instead of a dispatcher object.`,
+      ),
+      properties: checks ? [cacheProperty(true)] : [],
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: syncOptionsType,
+      isExported: true,
+      docs: jsDoc(`Options of {@link ${api.syncClientClassName}}: \`${api.auth.option}\` is required unless \`offline\` is true.`),
+      type: `${syncCommonType} & ${requiredKey}`,
     },
     {
       kind: StructureKind.VariableStatement,
@@ -115,35 +182,15 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       ],
     },
     {
-      kind: StructureKind.Class,
-      name: api.clientClassName,
-      isExported: true,
-      docs: jsDoc(api.description ?? `Client of the ${api.title}.`, {
-        example: `\nconst client = new ${api.clientClassName}({ ${api.auth.option}: process.env.API_KEY! });`,
-      }),
-      properties: [
-        ...api.resources.map((resource) => ({
-          name: resource.name,
-          type: resource.className,
-          isReadonly: true,
-          docs: jsDoc(resource.description),
-        })),
-        ...(flagParts.properties ?? []),
-        ...(eventParts.properties ?? []),
-      ],
-      ctors: [
-        {
-          parameters: [{ name: "options", type: optionsType }],
-          statements: [
-            `const core = new ClientCore({\n${settings.join("\n")}\n});`,
-            ...api.resources.map((resource) => `this.${resource.name} = new ${resource.className}(core);`),
-            ...(checks ? [flagCheckerInit(checks)] : []),
-            ...(api.events ? [eventBufferInit(api, api.events)] : []),
-          ],
-        },
-      ],
-      methods: [...(flagParts.methods ?? []), ...(eventParts.methods ?? [])],
+      kind: StructureKind.Function,
+      name: "coreSettings",
+      docs: jsDoc("The settings of the runtime's core, from the options of either client (the async client adds its dispatcher)."),
+      parameters: [{ name: "options", type: `Omit<${commonType}, "dispatcher"${checks ? ' | "cache"' : ""}>` }],
+      returnType: "ClientSettings",
+      statements: `return {\n${settings.join("\n")}\n};`,
     },
+    ...shared,
+    ...classes,
   ];
   return { kind: StructureKind.SourceFile, statements };
 }

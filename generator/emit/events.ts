@@ -1,6 +1,6 @@
-import { Scope, type ClassDeclarationStructure } from "ts-morph";
+import { Scope, StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrEvents, IrObjectType, IrProperty, IrTypeRef } from "../ir.js";
-import { operationConstName } from "../naming.js";
+import { clientCommonOptionsTypeName, operationConstName } from "../naming.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
 
@@ -28,34 +28,70 @@ function rules(api: IrApi, body: IrObjectType): string {
   return `[${body.properties.map(rule).join(", ")}]`;
 }
 
-/** The statement that creates the EventBuffer in the client's constructor. */
-export function eventBufferInit(api: IrApi, events: IrEvents): string {
+/** The spec of events and the settings both clients build from their options, declared once beside them. */
+export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runtimeEntry: string): StatementStructures[] {
+  imports.add(runtimeEntry, ["EventSpec", "EventSettings"], true);
+  imports.add(files.resource(events.resource.name), [operationConstName(events.operation.name)]);
   const kinds = events.kinds.map((k) => `${k.name}: { type: ${JSON.stringify(k.type)}, rules: ${rules(api, k.body)} },`);
-  return `this.eventBuffer = new EventBuffer(core, {
-    operation: ${operationConstName(events.operation.name)},
-    batchField: ${JSON.stringify(events.batchField)},
-    maxBatchSize: ${events.maxBatchSize},
-    fields: ${JSON.stringify(events.fields)},
-    kinds: {\n${kinds.join("\n")}\n},
-  }, {
-    apiKey: options.${api.auth.option},
-    flushIntervalMs: options.flushIntervalMs ?? clientDefaults.flushIntervalMs,
-    maxQueuedEvents: options.maxQueuedEvents ?? clientDefaults.maxQueuedEvents,
-    closeTimeoutMs: options.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
-    offline: options.offline ?? clientDefaults.offline,
-    logger: options.logger,
-    retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
-    retryMaxDelayMs: options.retryMaxDelayMs ?? clientDefaults.retryMaxDelayMs,
-  });`;
+  const auth = api.auth.option;
+  return [
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: jsDoc(`How events map onto \`${events.resource.name}.${events.operation.name}\`, and how each kind of event is checked.`),
+      declarations: [
+        {
+          name: "eventSpec",
+          type: "EventSpec",
+          initializer: `{
+            operation: ${operationConstName(events.operation.name)},
+            batchField: ${JSON.stringify(events.batchField)},
+            maxBatchSize: ${events.maxBatchSize},
+            fields: ${JSON.stringify(events.fields)},
+            kinds: {\n${kinds.join("\n")}\n},
+          }`,
+        },
+      ],
+    },
+    {
+      kind: StructureKind.Function,
+      name: "eventSettings",
+      parameters: [
+        {
+          name: "options",
+          type: `Pick<${clientCommonOptionsTypeName(api.name)}, ${[auth, "flushIntervalMs", "maxQueuedEvents", "closeTimeoutMs", "offline", "logger", "retryBaseDelayMs", "retryMaxDelayMs"].map((name) => JSON.stringify(name)).join(" | ")}>`,
+        },
+      ],
+      returnType: "EventSettings",
+      statements: `return {
+        apiKey: options.${auth},
+        flushIntervalMs: options.flushIntervalMs ?? clientDefaults.flushIntervalMs,
+        maxQueuedEvents: options.maxQueuedEvents ?? clientDefaults.maxQueuedEvents,
+        closeTimeoutMs: options.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
+        offline: options.offline ?? clientDefaults.offline,
+        logger: options.logger,
+        retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
+        retryMaxDelayMs: options.retryMaxDelayMs ?? clientDefaults.retryMaxDelayMs,
+      };`,
+    },
+  ];
+}
+
+/** The statement that creates the event queue in a client's constructor: an EventBuffer, or for the sync client SyncEvents, which feeds the EventBuffer of its worker. */
+export function eventBufferInit(sync: boolean): string {
+  return sync
+    ? "this.eventBuffer = new SyncEvents(core.bridge, eventSpec, eventSettings(options));"
+    : "this.eventBuffer = new EventBuffer(core, eventSpec, eventSettings(options));";
 }
 
 /** One non-blocking method per event kind, and flush, close and eventStats. */
-export function eventMembers(events: IrEvents, imports: Imports, runtimeEntry: string): ClassParts {
-  imports.add(runtimeEntry, ["EventBuffer"]).add(runtimeEntry, ["EventOptions", "EventStats"], true);
-  imports.add(files.resource(events.resource.name), [operationConstName(events.operation.name)]);
+export function eventMembers(events: IrEvents, imports: Imports, runtimeEntry: string, sync: boolean): ClassParts {
+  const queue = sync ? "SyncEvents" : "EventBuffer";
+  imports.add(runtimeEntry, [queue]).add(runtimeEntry, ["EventOptions", "EventStats"], true);
   imports.add(files.types, events.kinds.map((k) => k.body.name), true);
+  const handedOver = sync ? "handed to the worker thread without waiting for it, queued there and sent in a batch" : "queued and sent in a batch";
   return {
-    properties: [{ name: "eventBuffer", type: "EventBuffer", scope: Scope.Private, isReadonly: true }],
+    properties: [{ name: "eventBuffer", type: queue, scope: Scope.Private, isReadonly: true }],
     methods: [
       ...events.kinds.map((kind) => ({
         name: kind.name,
@@ -65,23 +101,23 @@ export function eventMembers(events: IrEvents, imports: Imports, runtimeEntry: s
         ],
         returnType: "void",
         docs: jsDoc(
-          `${kind.description ?? `Records a \`${kind.type}\` event.`} Returns at once: the event is queued and sent in a batch. Throws InvalidArgumentError for a bad event, never because of the network.`,
+          `${kind.description ?? `Records a \`${kind.type}\` event.`} Returns at once: the event is ${handedOver}. Throws InvalidArgumentError for a bad event, never because of the network.`,
         ),
         statements: `this.eventBuffer.add(${JSON.stringify(kind.name)}, body, options);`,
       })),
       {
         name: "flush",
         parameters: [],
-        returnType: "Promise<void>",
-        docs: jsDoc("Sends every queued event now; resolves when none is left queued or under way."),
-        statements: "return this.eventBuffer.flush();",
+        returnType: sync ? "void" : "Promise<void>",
+        docs: jsDoc(`Sends every queued event now; ${sync ? "returns" : "resolves"} when none is left queued or under way.`),
+        statements: sync ? "this.eventBuffer.flush();" : "return this.eventBuffer.flush();",
       },
       {
         name: "close",
         parameters: [],
-        returnType: "Promise<EventStats>",
+        returnType: sync ? "EventStats" : "Promise<EventStats>",
         docs: jsDoc(
-          "Stops taking events and delivers the queued ones. Resolves when every accepted event is delivered or has finally failed (bounded by `closeTimeoutMs`), with the counts.",
+          `Stops taking events and delivers the queued ones. ${sync ? "Returns" : "Resolves"} when every accepted event is delivered or has finally failed (bounded by \`closeTimeoutMs\`), with the counts.`,
         ),
         statements: "return this.eventBuffer.close();",
       },

@@ -1,6 +1,6 @@
-import { Scope, StructureKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
+import { Scope, StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrFlagChecks } from "../ir.js";
-import { operationConstName } from "../naming.js";
+import { clientCommonOptionsTypeName, operationConstName } from "../naming.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files, propertyKey } from "./layout.js";
 import { tsType } from "./type-expr.js";
@@ -37,25 +37,67 @@ export function flagCheckTypes(checks: IrFlagChecks, imports: Imports, runtimeEn
   ];
 }
 
-/** The client's flag-check members: a FlagChecker over the manifest's operation, and the methods that use it. */
-export function flagCheckMembers(api: IrApi, checks: IrFlagChecks, imports: Imports, runtimeEntry: string): ClassParts {
-  imports.add(runtimeEntry, ["FlagChecker"]).add(runtimeEntry, ["FlagCheckOptions"], true);
+/** The spec of flag checks and the settings both clients build from their options, declared once beside them. */
+export function flagCheckShared(api: IrApi, checks: IrFlagChecks, imports: Imports, runtimeEntry: string): StatementStructures[] {
+  imports.add(runtimeEntry, ["FlagCheckSpec", "FlagCheckSettings"], true);
   imports.add(files.resource(checks.resource.name), [operationConst(checks)]);
-  const example = (call: string) => `\nconst on = await client.${call}("new-dashboard", { ${checks.contextFields[0]!.tsName}: { id: "co_123" } });`;
+  const result = checks.resultType;
+  return [
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: jsDoc(`How flag checks map onto \`${checks.resource.name}.${checks.operation.name}\`.`),
+      declarations: [
+        {
+          name: "flagCheckSpec",
+          type: `FlagCheckSpec<${result}>`,
+          initializer: `{
+            operation: ${operationConst(checks)},
+            flagKeyParam: ${JSON.stringify(checks.flagKeyParam)},
+            contextFields: ${JSON.stringify(checks.contextFields.map((f) => f.tsName))},
+            fields: ${JSON.stringify(checks.fields)},
+            cacheDefaults: clientDefaults.cache,
+          }`,
+        },
+      ],
+    },
+    {
+      kind: StructureKind.Function,
+      name: "flagCheckSettings",
+      parameters: [{ name: "options", type: `Pick<${clientCommonOptionsTypeName(api.name)}, "cache" | "flagDefaults" | "offline" | "logger">` }],
+      returnType: `FlagCheckSettings<${result}>`,
+      statements: `return {
+        cache: options.cache,
+        flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
+        offline: options.offline ?? clientDefaults.offline,
+        logger: options.logger,
+      };`,
+    },
+  ];
+}
+
+/** The client's flag-check members: a checker over the manifest's operation (FlagChecker, or SyncFlagChecker), and the methods that use it. */
+export function flagCheckMembers(api: IrApi, checks: IrFlagChecks, imports: Imports, runtimeEntry: string, sync: boolean): ClassParts {
+  const checker = sync ? "SyncFlagChecker" : "FlagChecker";
+  imports.add(runtimeEntry, [checker]).add(runtimeEntry, ["FlagCheckOptions"], true);
+  const result = (type: string) => (sync ? type : `Promise<${type}>`);
+  const example = (call: string) =>
+    `\nconst on = ${sync ? "" : "await "}client.${call}("new-dashboard", { ${checks.contextFields[0]!.tsName}: { id: "co_123" } });`;
   const args = [
     { name: "flagKey", type: "string" },
     { name: "context", type: "FlagCheckContext", hasQuestionToken: true },
     { name: "options", type: "FlagCheckOptions", hasQuestionToken: true },
   ];
+  const blocking = sync ? " Only a check that misses the cache blocks, until the service answers or the check falls back." : "";
   return {
-    properties: [{ name: "flags", type: `FlagChecker<${checks.resultType}>`, scope: Scope.Private, isReadonly: true }],
+    properties: [{ name: "flags", type: `${checker}<${checks.resultType}>`, scope: Scope.Private, isReadonly: true }],
     methods: [
       {
         name: "checkFlag",
         parameters: args,
-        returnType: "Promise<boolean>",
+        returnType: result("boolean"),
         docs: jsDoc(
-          `Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, timeout, connection failure, 5xx or 429 after retries, unknown flag) it returns \`options.defaultValue\`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context.`,
+          `Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, timeout, connection failure, 5xx or 429 after retries, unknown flag) it returns \`options.defaultValue\`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context.${blocking}`,
           { example: example("checkFlag") },
         ),
         statements: "return this.flags.check(flagKey, context, options);",
@@ -63,8 +105,10 @@ export function flagCheckMembers(api: IrApi, checks: IrFlagChecks, imports: Impo
       {
         name: "checkFlagWithEntitlement",
         parameters: args,
-        returnType: "Promise<FlagCheckResult>",
-        docs: jsDoc(`Like {@link ${api.clientClassName}.checkFlag}, with the full answer: value, reason, flag and rule ids, entitlement.`),
+        returnType: result("FlagCheckResult"),
+        docs: jsDoc(
+          `Like {@link ${sync ? api.syncClientClassName : api.clientClassName}.checkFlag}, with the full answer: value, reason, flag and rule ids, entitlement.`,
+        ),
         statements: "return this.flags.checkWithEntitlement(flagKey, context, options);",
       },
       {
@@ -88,18 +132,13 @@ export function flagCheckMembers(api: IrApi, checks: IrFlagChecks, imports: Impo
   };
 }
 
-/** The statement that creates the FlagChecker in the client's constructor. */
-export function flagCheckerInit(checks: IrFlagChecks): string {
-  return `this.flags = new FlagChecker(core, {
-    operation: ${operationConst(checks)},
-    flagKeyParam: ${JSON.stringify(checks.flagKeyParam)},
-    contextFields: ${JSON.stringify(checks.contextFields.map((f) => f.tsName))},
-    fields: ${JSON.stringify(checks.fields)},
-    cacheDefaults: clientDefaults.cache,
-  }, {
-    cache: options.cache,
-    flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
-    offline: options.offline ?? clientDefaults.offline,
-    logger: options.logger,
-  });`;
+/** The statement that creates the checker in a client's constructor; the sync one reaches the service through its core. */
+export function flagCheckerInit(checks: IrFlagChecks, sync: boolean): string {
+  if (!sync) return "this.flags = new FlagChecker(core, flagCheckSpec, flagCheckSettings(options));";
+  const method = JSON.stringify(`${checks.resource.name}.${checks.operation.name}`);
+  return `this.flags = new SyncFlagChecker(
+    (args, callOptions) => core.request(${operationConst(checks)}, ${method}, args, callOptions),
+    flagCheckSpec,
+    flagCheckSettings(options),
+  );`;
 }

@@ -1,6 +1,6 @@
 import { StructureKind, type ExportDeclarationStructure, type SourceFileStructure } from "ts-morph";
 import type { IrApi } from "../ir.js";
-import { clientCommonOptionsTypeName, clientOptionsTypeName } from "../naming.js";
+import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
 import { RUNTIME_ERROR_CLASSES } from "../runtime-contract.js";
 import { files, moduleSpecifier } from "./layout.js";
 
@@ -16,8 +16,11 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
   const statements: ExportDeclarationStructure[] = [
     exportFrom(files.client, [
       api.clientClassName,
+      api.syncClientClassName,
       `type ${clientOptionsTypeName(api.name)}`,
       `type ${clientCommonOptionsTypeName(api.name)}`,
+      `type ${syncClientOptionsTypeName(api.name)}`,
+      `type ${syncClientCommonOptionsTypeName(api.name)}`,
       ...(api.flagChecks ? ["type FlagCheckContext", "type FlagCheckResult"] : []),
     ]),
     exportFrom(files.errors, [...RUNTIME_ERROR_CLASSES, ...api.errors.map((e) => e.className)]),
@@ -27,6 +30,8 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
         "Logger",
         "RequestOptions",
         "RuntimeOptions",
+        "SyncRequestOptions",
+        "SyncRuntimeOptions",
         ...(api.flagChecks ? ["CacheProvider", "FlagCacheOption", "FlagCacheOptions", "FlagCheckOptions", "FlagFallback"] : []),
         ...(api.events ? ["EventOptions", "EventStats"] : []),
       ],
@@ -42,7 +47,7 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
     const params = resource.operations
       .filter((op) => op.pathParams.length > 0 || op.queryParams.length > 0)
       .map((op) => `type ${op.paramsType}`);
-    statements.push(exportFrom(files.resource(resource.name), [resource.className, ...params]));
+    statements.push(exportFrom(files.resource(resource.name), [resource.className, resource.syncClassName, ...params]));
   }
   return { kind: StructureKind.SourceFile, statements };
 }

@@ -63,27 +63,30 @@ function paramsInterface(op: IrOperation): StatementStructures | undefined {
   };
 }
 
-function method(api: IrApi, resource: IrResource, op: IrOperation): OptionalKind<MethodDeclarationStructure> {
+function method(api: IrApi, resource: IrResource, op: IrOperation, sync: boolean): OptionalKind<MethodDeclarationStructure> {
   const parameters = [];
   if (op.paramsType) parameters.push({ name: "params", type: op.paramsType, hasQuestionToken: !op.paramsRequired });
-  parameters.push({ name: "options", type: "RequestOptions", hasQuestionToken: true });
+  parameters.push({ name: "options", type: sync ? "SyncRequestOptions" : "RequestOptions", hasQuestionToken: true });
   const args = op.paramsType ? "params" : "{}";
+  const call = sync
+    ? `this.core.request(${operationConst(op)}, ${JSON.stringify(`${resource.name}.${op.name}`)}, ${args}, options)`
+    : `this.core.request(${operationConst(op)}, ${args}, options)`;
   return {
     name: op.name,
     parameters,
-    returnType: `Promise<${resultType(op)}>`,
+    returnType: sync ? resultType(op) : `Promise<${resultType(op)}>`,
     docs: jsDoc(op.description, {
       remarks: `\`${op.method} ${op.path}\``,
-      example: `\n${exampleCall(api, resource, op)}`,
+      example: `\n${exampleCall(api, resource, op, undefined, "client", sync)}`,
     }),
-    statements: `return this.core.request(${operationConst(op)}, ${args}, options);`,
+    statements: op.response.type || !sync ? `return ${call};` : `${call};`,
   };
 }
 
-/** One file per resource: its parameter types, its operation descriptors and its class. */
+/** One file per resource: its parameter types, its operation descriptors, and its classes for the async and the sync client. */
 export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: string): SourceFileStructure {
   const file = files.resource(resource.name);
-  const imports = new Imports(file).add(runtimeEntry, ["ClientCore", "RequestOptions"], true);
+  const imports = new Imports(file).add(runtimeEntry, ["ClientCore", "RequestOptions", "SyncClientCore", "SyncRequestOptions"], true);
   const statements: StatementStructures[] = [];
   for (const op of resource.operations) {
     const params = paramsInterface(op);
@@ -96,13 +99,25 @@ export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: str
     imports.add(files.types, typeNames, true);
     statements.push(operationDescriptor(api, op, imports, runtimeEntry));
   }
-  statements.push({
-    kind: StructureKind.Class,
-    name: resource.className,
-    isExported: true,
-    docs: jsDoc(resource.description, { remarks: `Reached as \`client.${resource.name}\`.` }),
-    ctors: [{ parameters: [{ name: "core", type: "ClientCore", scope: Scope.Private, isReadonly: true }] }],
-    methods: resource.operations.map((op) => method(api, resource, op)),
-  });
+  statements.push(
+    {
+      kind: StructureKind.Class,
+      name: resource.className,
+      isExported: true,
+      docs: jsDoc(resource.description, { remarks: `Reached as \`client.${resource.name}\`.` }),
+      ctors: [{ parameters: [{ name: "core", type: "ClientCore", scope: Scope.Private, isReadonly: true }] }],
+      methods: resource.operations.map((op) => method(api, resource, op, false)),
+    },
+    {
+      kind: StructureKind.Class,
+      name: resource.syncClassName,
+      isExported: true,
+      docs: jsDoc(resource.description, {
+        remarks: `Reached as \`client.${resource.name}\` of {@link ${api.syncClientClassName}}: the methods of {@link ${resource.className}}, returning values instead of promises.`,
+      }),
+      ctors: [{ parameters: [{ name: "core", type: "SyncClientCore", scope: Scope.Private, isReadonly: true }] }],
+      methods: resource.operations.map((op) => method(api, resource, op, true)),
+    },
+  );
   return { kind: StructureKind.SourceFile, statements: [...imports.structures(), ...statements] };
 }

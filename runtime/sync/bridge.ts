@@ -1,0 +1,188 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import {
+  ApiError,
+  ConnectionError,
+  InvalidArgumentError,
+  OfflineError,
+  TimeoutError,
+  UserAbortError,
+  type ApiErrorClass,
+} from "../errors.js";
+import type { Logger } from "../options.js";
+import { IDLE, LOADED, WORKER_STOPPED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
+
+export interface SyncBridgeSettings {
+  /** URL of the module that exports the async client the worker runs: the generated client module. */
+  clientModule: string;
+  clientExport: string;
+  /** Options of that client; plain data only. */
+  clientOptions: Record<string, unknown>;
+  proxyUrl: string | undefined;
+  dispatcherModule: string | undefined;
+  logger: Logger | undefined;
+  /** The API's own error classes, so that an error crosses as the class it was thrown as. */
+  errorClasses: readonly ApiErrorClass[];
+}
+
+const RUNTIME_ERROR_CLASSES: readonly ApiErrorClass[] = [ApiError, ConnectionError, InvalidArgumentError, OfflineError, TimeoutError, UserAbortError];
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+/** Longest wait for a new worker to load before a call gives up on it: it may have failed before it could say so. */
+const WORKER_START_TIMEOUT_MS = 30_000;
+
+/** Options of the parent process that a worker must not inherit: they are about the parent's own entry script. */
+const ENTRY_FLAGS = new Set(["-e", "--eval", "-p", "--print", "--input-type"]);
+
+function workerExecArgv(): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const flag = process.execArgv[i]!;
+    const name = flag.split("=")[0]!;
+    if (!ENTRY_FLAGS.has(name)) kept.push(flag);
+    else if (!flag.includes("=")) i++; // its value is the next argument
+  }
+  return kept;
+}
+
+/** The worker sits beside this file: worker.js once built; from the TypeScript sources, an entry that loads worker.ts. */
+const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./worker-source.mjs" : "./worker.js", import.meta.url);
+
+/**
+ * Runs an async client in a worker thread and calls it synchronously. The caller posts a call, then sleeps in
+ * Atomics.wait on a shared word until the worker notifies it, and takes the reply off the port with
+ * receiveMessageOnPort: no busy-waiting, and no event-loop turn in the caller. The worker starts on the first call
+ * and never keeps the process alive.
+ */
+export class SyncBridge {
+  private worker: Worker | undefined;
+  private port: MessagePort | undefined;
+  /** One per worker: a worker that is stopping must not wake the caller of its successor. */
+  private signal = new Int32Array(new SharedArrayBuffer(8));
+  private lastId = 0;
+  private errorClassesByName: Map<string, ApiErrorClass> | undefined;
+
+  constructor(private readonly settings: SyncBridgeSettings) {
+    try {
+      structuredClone(settings.clientOptions);
+    } catch (error) {
+      throw new InvalidArgumentError(`sync client options must be plain data (no functions or class instances): ${(error as Error).message}`);
+    }
+  }
+
+  /** Whether the worker has been started (by a call or a post). */
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Calls a method of the client in the worker and blocks until it settles; returns its value or throws its error. */
+  call(method: string, args: unknown[]): unknown {
+    const port = this.start();
+    const id = ++this.lastId;
+    Atomics.store(this.signal, 0, IDLE);
+    this.send(port, { id, method, args });
+    const startBy = Atomics.load(this.signal, LOADED) === 0 ? Date.now() + WORKER_START_TIMEOUT_MS : Infinity;
+    for (;;) {
+      if (startBy === Infinity || Atomics.load(this.signal, LOADED) === 1) {
+        Atomics.wait(this.signal, 0, IDLE);
+      } else if (Atomics.wait(this.signal, 0, IDLE, Math.max(0, startBy - Date.now())) === "timed-out" && Atomics.load(this.signal, LOADED) === 0) {
+        this.stop();
+        throw new ApiError(`${method} failed: the sync client's worker thread did not start within ${WORKER_START_TIMEOUT_MS} ms`);
+      }
+      const state = Atomics.exchange(this.signal, 0, IDLE);
+      for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
+        const reply = received.message as ReplyMessage;
+        if ("log" in reply) this.log(reply);
+        else if (reply.id !== id) continue;
+        else if ("error" in reply) throw this.rebuild(reply.error);
+        else return reply.value;
+      }
+      if (state === WORKER_STOPPED) {
+        this.stopped();
+        throw new ApiError(`${method} failed: the sync client's worker thread stopped unexpectedly`);
+      }
+    }
+  }
+
+  /** Posts a call that is not waited for: its errors are logged, not thrown. */
+  post(method: string, args: unknown[]): void {
+    this.send(this.start(), { method, args });
+  }
+
+  private send(port: MessagePort, message: CallMessage): void {
+    try {
+      port.postMessage(message);
+    } catch (error) {
+      throw new InvalidArgumentError(`${message.method}: arguments must be plain data (objects, arrays, strings, numbers, booleans, null, Date): ${(error as Error).message}`);
+    }
+  }
+
+  private start(): MessagePort {
+    if (this.port) return this.port;
+    if (workerUrl.protocol === "file:" && !existsSync(fileURLToPath(workerUrl))) {
+      // Without its worker file (a bundle that left it out) the caller would wait forever: say so instead.
+      throw new ApiError(`the sync client cannot start: its worker file ${fileURLToPath(workerUrl)} is missing`);
+    }
+    const { port1, port2 } = new MessageChannel();
+    const { settings } = this;
+    this.signal = new Int32Array(new SharedArrayBuffer(8));
+    const workerData: WorkerData = {
+      signal: this.signal,
+      port: port2 as unknown as WorkerData["port"],
+      clientModule: settings.clientModule,
+      clientExport: settings.clientExport,
+      clientOptions: settings.clientOptions,
+      proxyUrl: settings.proxyUrl,
+      dispatcherModule: settings.dispatcherModule,
+      logLevels: LOG_LEVELS.filter((level) => typeof settings.logger?.[level] === "function"),
+    };
+    const worker = new Worker(workerUrl, { workerData, transferList: [port2], execArgv: workerExecArgv() });
+    worker.unref();
+    // Reported when this thread is idle; a call under way learns of a stopped worker from the signal word.
+    worker.on("error", (error) => this.settings.logger?.error?.(`the sync client's worker failed: ${error.message}`));
+    worker.on("exit", () => {
+      if (this.worker === worker) this.stopped();
+    });
+    // Log lines posted while no call waits (event delivery) are handled when this thread is idle.
+    port1.on("message", (reply: ReplyMessage) => {
+      if ("log" in reply) this.log(reply);
+    });
+    port1.unref();
+    this.worker = worker;
+    this.port = port1;
+    return port1;
+  }
+
+  /** Stops the worker, if any; the next call starts a new one. */
+  stop(): void {
+    void this.worker?.terminate();
+    this.stopped();
+  }
+
+  /** Forgets a stopped worker: the next call starts a new one. */
+  private stopped(): void {
+    this.port?.close();
+    this.worker = undefined;
+    this.port = undefined;
+  }
+
+  private log(reply: { log: (typeof LOG_LEVELS)[number]; message: string }): void {
+    this.settings.logger?.[reply.log]?.(reply.message);
+  }
+
+  /** The error the worker threw, as an instance of the same class, with the same message and details. */
+  private rebuild(data: ErrorData): Error {
+    if (data.foreign) {
+      const error = new Error(data.message);
+      error.name = data.name;
+      return error;
+    }
+    this.errorClassesByName ??= new Map(
+      [...RUNTIME_ERROR_CLASSES, ...this.settings.errorClasses].map((ErrorClass) => [new ErrorClass("").name, ErrorClass]),
+    );
+    const ErrorClass = this.errorClassesByName.get(data.name) ?? ApiError;
+    const cause = data.cause && Object.assign(new Error(data.cause.message), { name: data.cause.name, code: data.cause.code });
+    return new ErrorClass(data.message, { statusCode: data.statusCode, body: data.body, headers: data.headers, cause });
+  }
+}

@@ -1,0 +1,52 @@
+import type { MessagePort } from "node:worker_threads";
+
+/** Messages between a sync client (the calling thread) and its worker. Everything here crosses by structured clone. */
+
+/** A call of a method of the async client in the worker, by its path ("companies.upsertCompany", "close"). */
+export interface CallMessage {
+  /** Absent for calls that are not waited for (identify, track): they get no reply. */
+  id?: number;
+  method: string;
+  args: unknown[];
+}
+
+/** An error as it crosses threads; the caller rebuilds the class of the same name. */
+export interface ErrorData {
+  name: string;
+  message: string;
+  statusCode?: number | undefined;
+  body?: unknown;
+  headers?: Record<string, string>;
+  cause?: { name: string; message: string; code?: string } | undefined;
+  /** Set when the error was not an ApiError: a defect rather than an answer. */
+  foreign?: boolean;
+}
+
+export type ReplyMessage =
+  | { id: number; value: unknown }
+  | { id: number; error: ErrorData }
+  | { log: "debug" | "info" | "warn" | "error"; message: string };
+
+export interface WorkerData {
+  /**
+   * Shared memory: word 0 the worker sets to WORKER_POSTED (or WORKER_STOPPED) and notifies after each message;
+   * word LOADED it sets to 1 once its code runs.
+   */
+  signal: Int32Array;
+  port: MessagePort;
+  clientModule: string;
+  clientExport: string;
+  clientOptions: Record<string, unknown>;
+  proxyUrl: string | undefined;
+  dispatcherModule: string | undefined;
+  /** Logger methods the caller has: only those are forwarded. */
+  logLevels: ("debug" | "info" | "warn" | "error")[];
+}
+
+/** Index of the word that says the worker has loaded. */
+export const LOADED = 1;
+
+/** Values of the signal word. */
+export const IDLE = 0;
+export const WORKER_POSTED = 1;
+export const WORKER_STOPPED = 2;
