@@ -23,6 +23,8 @@ export interface Row {
   absoluteMax?: number;
   /** Our figure must reach at least this, whatever the reference. */
   absoluteMin?: number;
+  /** Our figure may exceed the reference by at most this, in its unit. */
+  maxExcess?: number;
 }
 
 const figure = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
@@ -45,6 +47,10 @@ export function printRows(title: string, rows: Row[]): boolean {
     if (row.absoluteMin !== undefined) {
       met &&= row.ours >= row.absoluteMin;
       targets.push(`ours >= ${row.absoluteMin} ${row.unit}`);
+    }
+    if (row.maxExcess !== undefined) {
+      met &&= row.ours - row.reference <= row.maxExcess;
+      targets.push(`ours - reference <= ${row.maxExcess} ${row.unit}`);
     }
     allMet &&= met;
     const target = targets.length === 0 ? "(for information)" : `(target ${targets.join(", ")}) ${met ? "met" : "MISSED"}`;

@@ -80,6 +80,7 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
     description: api.description,
     source: api.source,
     clientClassName: api.clientClassName,
+    syncClientClassName: api.syncClientClassName,
     packageName: api.packageName,
     resources,
   };
@@ -97,6 +98,10 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
       const op = r.operations.find((o) => o.example !== undefined);
       return op ? [exampleCall(api, r, op)] : [];
     }),
+    syncQuickstart: api.resources.flatMap((r) => {
+      const op = r.operations.find((o) => o.example !== undefined && o.response.type !== undefined);
+      return op ? [exampleCall(api, r, op, undefined, "client", true)] : [];
+    }).slice(0, 2),
     perRequestExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ timeoutMs: 5_000, signal: controller.signal }"),
     errorExample: exampleCall(api, errorTarget.r, errorTarget.op),
     retryExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ maxRetries: 0 }", "patient"),

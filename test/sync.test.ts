@@ -99,6 +99,27 @@ describe("the worker thread", () => {
   });
 });
 
+describe("a worker that crashes", () => {
+  it("fails the call under way with an ApiError instead of hanging, and is replaced at the next call", T, async () => {
+    const slow = await startServer(async (request, res) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      service(request, res);
+    });
+    try {
+      const result = (await syncScenario("workerCrash", slow.url, server.url)) as Record<string, unknown>;
+      assert.deepStrictEqual(result.duringCall, {
+        name: "ApiError",
+        message: "features.checkFlags failed: the sync client's worker thread stopped unexpectedly",
+        invalidArgument: false,
+      });
+      assert.equal(result.after, true, "the next call started a new worker (which found the marker and did not crash)");
+      assert.equal(result.second, true, "a worker that died between two calls was replaced");
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe("the calling thread", () => {
   it("keeps the cache: a store of your own answers synchronously; a failing or promise-returning store is reported and skipped", T, async () => {
     const result = (await syncScenario("cacheProviders", server.url)) as Record<string, unknown>;

@@ -11,7 +11,7 @@ import {
   type ApiErrorClass,
 } from "../errors.js";
 import type { Logger } from "../options.js";
-import { IDLE, LOADED, WORKER_STOPPED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
+import { IDLE, LOADED, SIGNAL_WORDS, STOPPED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
 
 export interface SyncBridgeSettings {
   /** URL of the module that exports the async client the worker runs: the generated client module. */
@@ -58,8 +58,9 @@ const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./worker-source.mjs
 export class SyncBridge {
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
+  private logPort: MessagePort | undefined;
   /** One per worker: a worker that is stopping must not wake the caller of its successor. */
-  private signal = new Int32Array(new SharedArrayBuffer(8));
+  private signal = new Int32Array(new SharedArrayBuffer(SIGNAL_WORDS * 4));
   private lastId = 0;
   private errorClassesByName: Map<string, ApiErrorClass> | undefined;
 
@@ -90,7 +91,7 @@ export class SyncBridge {
         this.stop();
         throw new ApiError(`${method} failed: the sync client's worker thread did not start within ${WORKER_START_TIMEOUT_MS} ms`);
       }
-      const state = Atomics.exchange(this.signal, 0, IDLE);
+      Atomics.store(this.signal, 0, IDLE);
       for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
         const reply = received.message as ReplyMessage;
         if ("log" in reply) this.log(reply);
@@ -98,7 +99,7 @@ export class SyncBridge {
         else if ("error" in reply) throw this.rebuild(reply.error);
         else return reply.value;
       }
-      if (state === WORKER_STOPPED) {
+      if (Atomics.load(this.signal, STOPPED) === 1) {
         this.stopped();
         throw new ApiError(`${method} failed: the sync client's worker thread stopped unexpectedly`);
       }
@@ -119,17 +120,21 @@ export class SyncBridge {
   }
 
   private start(): MessagePort {
+    // A worker that stopped between two calls (a crash) is replaced.
+    if (this.port && Atomics.load(this.signal, STOPPED) === 1) this.stopped();
     if (this.port) return this.port;
     if (workerUrl.protocol === "file:" && !existsSync(fileURLToPath(workerUrl))) {
       // Without its worker file (a bundle that left it out) the caller would wait forever: say so instead.
       throw new ApiError(`the sync client cannot start: its worker file ${fileURLToPath(workerUrl)} is missing`);
     }
     const { port1, port2 } = new MessageChannel();
+    const logs = new MessageChannel();
     const { settings } = this;
-    this.signal = new Int32Array(new SharedArrayBuffer(8));
+    this.signal = new Int32Array(new SharedArrayBuffer(SIGNAL_WORDS * 4));
     const workerData: WorkerData = {
       signal: this.signal,
       port: port2 as unknown as WorkerData["port"],
+      logPort: logs.port2 as unknown as WorkerData["logPort"],
       clientModule: settings.clientModule,
       clientExport: settings.clientExport,
       clientOptions: settings.clientOptions,
@@ -137,18 +142,19 @@ export class SyncBridge {
       dispatcherModule: settings.dispatcherModule,
       logLevels: LOG_LEVELS.filter((level) => typeof settings.logger?.[level] === "function"),
     };
-    const worker = new Worker(workerUrl, { workerData, transferList: [port2], execArgv: workerExecArgv() });
+    const worker = new Worker(workerUrl, { workerData, transferList: [port2, logs.port2], execArgv: workerExecArgv() });
     worker.unref();
     // Reported when this thread is idle; a call under way learns of a stopped worker from the signal word.
     worker.on("error", (error) => this.settings.logger?.error?.(`the sync client's worker failed: ${error.message}`));
     worker.on("exit", () => {
       if (this.worker === worker) this.stopped();
     });
-    // Log lines posted while no call waits (event delivery) are handled when this thread is idle.
-    port1.on("message", (reply: ReplyMessage) => {
-      if ("log" in reply) this.log(reply);
-    });
+    // Replies are only ever read by call(), with receiveMessageOnPort: no listener, so posting one does not also
+    // wake this thread's event loop. Log lines written while no call waits are handled when this thread is idle.
     port1.unref();
+    logs.port1.on("message", (line: Extract<ReplyMessage, { log: string }>) => this.log(line));
+    logs.port1.unref();
+    this.logPort = logs.port1;
     this.worker = worker;
     this.port = port1;
     return port1;
@@ -163,6 +169,7 @@ export class SyncBridge {
   /** Forgets a stopped worker: the next call starts a new one. */
   private stopped(): void {
     this.port?.close();
+    this.logPort?.close();
     this.worker = undefined;
     this.port = undefined;
   }

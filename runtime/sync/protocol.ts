@@ -29,11 +29,14 @@ export type ReplyMessage =
 
 export interface WorkerData {
   /**
-   * Shared memory: word 0 the worker sets to WORKER_POSTED (or WORKER_STOPPED) and notifies after each message;
-   * word LOADED it sets to 1 once its code runs.
+   * Shared memory: word 0 the worker sets to WORKER_POSTED and notifies after each message; word LOADED it sets to 1
+   * once its code runs, and word STOPPED to 1 as it stops (then notifies too).
    */
   signal: Int32Array;
+  /** Replies, and log lines of the call under way: read by the caller while it waits. */
   port: MessagePort;
+  /** Log lines written while no call is under way (event delivery): handled when the caller's thread is idle. */
+  logPort: MessagePort;
   clientModule: string;
   clientExport: string;
   clientOptions: Record<string, unknown>;
@@ -45,8 +48,11 @@ export interface WorkerData {
 
 /** Index of the word that says the worker has loaded. */
 export const LOADED = 1;
+/** Index of the word that says the worker has stopped; the caller never resets it, so it is seen even between calls. */
+export const STOPPED = 2;
+/** Words of the signal buffer. */
+export const SIGNAL_WORDS = 3;
 
 /** Values of the signal word. */
 export const IDLE = 0;
 export const WORKER_POSTED = 1;
-export const WORKER_STOPPED = 2;

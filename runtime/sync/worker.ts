@@ -3,31 +3,38 @@ import { ApiError, InvalidArgumentError } from "../errors.js";
 import type { Logger } from "../options.js";
 import { checkDispatcher } from "../options.js";
 import { proxyDispatcher, type Dispatcher } from "../transport.js";
-import { LOADED, WORKER_POSTED, WORKER_STOPPED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
+import { LOADED, STOPPED, WORKER_POSTED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
 
 /**
  * The worker of a sync client: runs the generated async client on the shared runtime and answers the calls the
  * caller blocks on. Every message it posts is followed by a notify on the signal word, which wakes the caller.
  */
 const data = workerData as WorkerData;
-const { port, signal } = data;
+const { port, logPort, signal } = data;
+/** Calls under way: while one is, log lines go with the reply, so that they arrive before the call returns. */
+let serving = 0;
 
-function wake(state: number): void {
-  Atomics.store(signal, 0, state);
+function wake(): void {
+  Atomics.store(signal, 0, WORKER_POSTED);
   Atomics.notify(signal, 0);
 }
 
 function post(message: ReplyMessage): void {
   port.postMessage(message);
-  wake(WORKER_POSTED);
+  wake();
 }
 
-// A caller blocked on this worker must hear when it stops, whatever the reason.
-process.on("exit", () => wake(WORKER_STOPPED));
+// The caller must hear when this worker stops, whatever the reason: while it waits, or at its next call.
+process.on("exit", () => {
+  Atomics.store(signal, STOPPED, 1);
+  wake();
+});
 Atomics.store(signal, LOADED, 1);
 
 const logger: Logger = {};
-for (const level of data.logLevels) logger[level] = (message: string) => post({ log: level, message });
+for (const level of data.logLevels) {
+  logger[level] = (message: string) => (serving > 0 ? post({ log: level, message }) : logPort.postMessage({ log: level, message }));
+}
 
 async function dispatcherOf(): Promise<Dispatcher | undefined> {
   if (data.proxyUrl !== undefined) return proxyDispatcher(data.proxyUrl);
@@ -48,21 +55,26 @@ async function dispatcherOf(): Promise<Dispatcher | undefined> {
 
 type Client = Record<string, unknown>;
 
-const client: Promise<Client> = (async () => {
+const ready: Promise<Client> = (async () => {
   const module = (await import(data.clientModule)) as Record<string, new (options: object) => Client>;
   const Client = module[data.clientExport]!;
   return new Client({ ...data.clientOptions, dispatcher: await dispatcherOf(), logger });
 })();
 // A client that cannot be built fails every call with the reason; it must not end the worker unheard.
-client.catch(() => undefined);
+ready.catch(() => undefined);
+let client: Client | undefined;
+void ready.then(
+  (built) => (client = built),
+  () => undefined,
+);
 
 async function invoke(method: string, args: unknown[]): Promise<unknown> {
-  let target: Record<string, unknown> = await client;
+  let target: Record<string, unknown> = client ?? (await ready);
   const path = method.split(".");
   for (const name of path.slice(0, -1)) target = target[name] as Record<string, unknown>;
   const fn = target?.[path.at(-1)!];
   if (typeof fn !== "function") throw new Error(`the client has no method ${method}`);
-  return await (fn as (...args: unknown[]) => unknown).apply(target, args);
+  return (fn as (...args: unknown[]) => unknown).apply(target, args);
 }
 
 function errorData(error: unknown): ErrorData {
@@ -82,12 +94,15 @@ function errorData(error: unknown): ErrorData {
 }
 
 async function serve({ id, method, args }: CallMessage): Promise<void> {
+  if (id !== undefined) serving++;
   try {
     const value = await invoke(method, args);
     if (id !== undefined) post({ id, value });
   } catch (error) {
     if (id !== undefined) post({ id, error: errorData(error) });
-    else if (data.logLevels.includes("error")) post({ log: "error", message: `${method} failed: ${(error as Error).message}` });
+    else logger.error?.(`${method} failed: ${(error as Error).message}`);
+  } finally {
+    if (id !== undefined) serving--;
   }
 }
 

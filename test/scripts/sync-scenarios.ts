@@ -160,3 +160,32 @@ export function badDispatcherModules(baseUrl: string) {
   const both = errorOf(() => client(baseUrl, { dispatcherModule: DISPATCHER_MODULE, proxyUrl: "http://127.0.0.1:9" }));
   return { missingError, missingCheck, missingClose, relative, both };
 }
+
+/** Blocks this thread for a while, as a synchronous program may. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A worker that dies during a call fails that call with an ApiError, not a hang; the next call gets a new worker. */
+export function workerCrash(slowUrl: string, baseUrl: string) {
+  const folder = mkdtempSync(path.join(tmpdir(), "sync-crash-"));
+  process.env.SYNC_CRASH_MARKER_FILE = path.join(folder, "marker");
+  try {
+    const crashing = fileURLToPath(new URL("../helpers/crashing-dispatcher.ts", import.meta.url));
+    const during = client(slowUrl, { dispatcherModule: crashing, maxRetries: 0 });
+    const duringCall = errorOf(() => during.features.checkFlags());
+    const after = during.checkFlag("f", { company: { id: "co_1" } }, { defaultValue: false });
+    during.close();
+
+    const between = client(baseUrl, { dispatcherModule: crashing });
+    rmSync(process.env.SYNC_CRASH_MARKER_FILE, { force: true });
+    between.checkFlag("f", { company: { id: "co_1" } }); // starts the worker that will crash
+    pause(800); // it crashes meanwhile
+    const second = between.checkFlag("g", { company: { id: "co_1" } });
+    between.close();
+    return { duringCall, after, second };
+  } finally {
+    delete process.env.SYNC_CRASH_MARKER_FILE;
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
