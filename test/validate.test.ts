@@ -100,6 +100,14 @@ describe("manifest validation", () => {
     assert.deepEqual(problems(text), [`manifest.yaml:${line("  Pet:")}:3: types.ApiError: generated name "ApiError" is already a runtime export`]);
   });
 
+  it("a name that collides with the sync client or a sync resource class", () => {
+    const text = minimalWith("  Pet:", "  PetstoreSyncClient:\n    enum: [a]\n  PetsSyncResource:\n    enum: [b]\n  Pet:");
+    assert.deepEqual(problems(text), [
+      `manifest.yaml:${line("  Pet:")}:3: types.PetstoreSyncClient: generated name "PetstoreSyncClient" is already declared by name`,
+      `manifest.yaml:${line("  pets:") + 4}:3: resources.pets: generated name "PetsSyncResource" is already declared by types.PetsSyncResource`,
+    ]);
+  });
+
   it("an unknown server", () => {
     assert.deepEqual(problems(minimalWith("defaultServer: main", "defaultServer: primary")), [
       `manifest.yaml:${line("defaultServer")}:16: defaultServer: unknown server "primary" (servers: main)`,

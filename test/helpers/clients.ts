@@ -57,7 +57,7 @@ function runnerThread(): Worker {
     if (pending.size === 0) runner?.unref();
   });
   runner.on("error", (error) => {
-    for (const resolve of pending.values()) resolve({ error: summary(error), logs: [] });
+    for (const resolve of pending.values()) resolve({ error: runnerFailure(error), logs: [] });
     pending.clear();
     runner = undefined;
   });
@@ -66,7 +66,8 @@ function runnerThread(): Worker {
   return runner;
 }
 
-function summary(error: Error): ErrorSummary {
+/** The summary of an error of the runner thread itself: never an ApiError, so it fails the test plainly. */
+function runnerFailure(error: Error): ErrorSummary {
   return { className: "Error", exact: false, isApiError: false, name: error.name, message: `the sync runner failed: ${error.message}`, statusCode: undefined };
 }
 
