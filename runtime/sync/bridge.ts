@@ -83,11 +83,12 @@ export class SyncBridge {
     const id = ++this.lastId;
     Atomics.store(this.signal, 0, IDLE);
     this.send(port, { id, method, args });
-    const startBy = Atomics.load(this.signal, LOADED) === 0 ? Date.now() + WORKER_START_TIMEOUT_MS : Infinity;
+    const startBy = Date.now() + WORKER_START_TIMEOUT_MS;
     for (;;) {
-      if (startBy === Infinity || Atomics.load(this.signal, LOADED) === 1) {
-        Atomics.wait(this.signal, 0, IDLE);
-      } else if (Atomics.wait(this.signal, 0, IDLE, Math.max(0, startBy - Date.now())) === "timed-out" && Atomics.load(this.signal, LOADED) === 0) {
+      // Until the worker has loaded it cannot report its own failure, so only that wait is bounded.
+      const loaded = Atomics.load(this.signal, LOADED) === 1;
+      const outcome = Atomics.wait(this.signal, 0, IDLE, loaded ? Infinity : Math.max(0, startBy - Date.now()));
+      if (outcome === "timed-out" && Atomics.load(this.signal, LOADED) === 0) {
         this.stop();
         throw new ApiError(`${method} failed: the sync client's worker thread did not start within ${WORKER_START_TIMEOUT_MS} ms`);
       }
@@ -172,6 +173,7 @@ export class SyncBridge {
     this.logPort?.close();
     this.worker = undefined;
     this.port = undefined;
+    this.logPort = undefined;
   }
 
   private log(reply: { log: (typeof LOG_LEVELS)[number]; message: string }): void {
