@@ -1,6 +1,6 @@
 /** The package as users run it: the compiled dist/ build (npm run bench builds it first), not sources through tsx. */
 export async function loadPackage(): Promise<typeof import("../generated/index.js")> {
-  return import(new URL("../dist/generated/index.js", import.meta.url).href);
+  return import(new URL("../dist/bundle/index.js", import.meta.url).href);
 }
 
 /** The compiled runtime, for benchmarks of its parts. */

@@ -20,6 +20,7 @@ import {
   SyncEvents,
   SyncFlagChecker,
   type SyncRuntimeOptions,
+  checkClientOptions,
 } from "../runtime/index.js";
 import { errorClassesByStatus } from "./errors.js";
 import { CaptureResource, CaptureSyncResource, sendBatchOperation } from "./resources/capture.js";
@@ -55,10 +56,30 @@ export interface SchematicClientCommonOptions extends RuntimeOptions {
    */
   eventCaptureBaseUrl?: string;
   /**
+   * On SIGTERM or SIGINT, close the client (delivering queued events, within closeTimeoutMs), then end the process by the same signal; if the application listens to that signal too, it decides when to exit instead.
+   * @default false
+   */
+  closeOnSignals?: boolean;
+  /**
    * Longest time close() (and the flush when the process is about to exit) spends delivering queued events; events still unsent then count as failed.
    * @default 10000
    */
   closeTimeoutMs?: number;
+  /**
+   * Longest time a flag check that misses the cache waits for the service, every attempt and retry wait included, in milliseconds; then it answers its default. Shorter than timeoutMs because a check has a safe answer at hand and usually sits on the path of a request of your own. The client's totalTimeoutMs, when shorter, wins.
+   * @default 3000
+   */
+  flagCheckTimeoutMs?: number;
+  /**
+   * How long an open circuit answers flag checks with defaults before the next check that misses the cache probes the service (one attempt; the other checks keep answering defaults meanwhile), in milliseconds.
+   * @default 10000
+   */
+  flagCircuitCooldownMs?: number;
+  /**
+   * Flag checks in a row that fail to reach the service (no connection, timeout, 5xx, 429, after their retries) after which the circuit opens: checks that miss the cache then answer their default at once, with fallback "circuit_open", until one probe check finds the service answering again. 0 disables the circuit breaker.
+   * @default 5
+   */
+  flagCircuitFailures?: number;
   /**
    * Values flag checks return when the service cannot answer, by flag key.
    * @default {}
@@ -141,7 +162,11 @@ export type SchematicSyncClientOptions = SchematicSyncClientCommonOptions & ({ a
 const clientDefaults = Object.freeze({
   baseUrl: "https://api.schematichq.com",
   eventCaptureBaseUrl: "https://c.schematichq.com",
+  closeOnSignals: false,
   closeTimeoutMs: 10000,
+  flagCheckTimeoutMs: 3000,
+  flagCircuitCooldownMs: 10000,
+  flagCircuitFailures: 5,
   flagDefaults: {},
   flushIntervalMs: 1000,
   headers: {},
@@ -178,6 +203,7 @@ function coreSettings(options: Omit<SchematicClientCommonOptions, "dispatcher" |
     timeoutMs: options.timeoutMs ?? clientDefaults.timeoutMs,
     totalTimeoutMs: options.totalTimeoutMs === undefined ? clientDefaults.totalTimeoutMs : options.totalTimeoutMs,
     logger: options.logger,
+    maxResponseBytes: options.maxResponseBytes,
     errorClasses: errorClassesByStatus,
     queryArrays: "repeat",
   };
@@ -193,13 +219,27 @@ const flagCheckSpec: FlagCheckSpec<CheckFlagResponseData> = {
 };
 
 function flagCheckSettings(
-  options: Pick<SchematicClientCommonOptions, "cache" | "flagDefaults" | "offline" | "logger">,
+  options: Pick<
+    SchematicClientCommonOptions,
+    | "cache"
+    | "flagDefaults"
+    | "offline"
+    | "logger"
+    | "totalTimeoutMs"
+    | "flagCheckTimeoutMs"
+    | "flagCircuitFailures"
+    | "flagCircuitCooldownMs"
+  >,
 ): FlagCheckSettings<CheckFlagResponseData> {
   return {
     cache: options.cache,
     flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
     offline: options.offline ?? clientDefaults.offline,
     logger: options.logger,
+    totalTimeoutMs: options.totalTimeoutMs === undefined ? clientDefaults.totalTimeoutMs : options.totalTimeoutMs,
+    flagCheckTimeoutMs: options.flagCheckTimeoutMs ?? clientDefaults.flagCheckTimeoutMs,
+    flagCircuitFailures: options.flagCircuitFailures ?? clientDefaults.flagCircuitFailures,
+    flagCircuitCooldownMs: options.flagCircuitCooldownMs ?? clientDefaults.flagCircuitCooldownMs,
   };
 }
 
@@ -240,6 +280,7 @@ function eventSettings(
     | "flushIntervalMs"
     | "maxQueuedEvents"
     | "closeTimeoutMs"
+    | "closeOnSignals"
     | "offline"
     | "logger"
     | "retryBaseDelayMs"
@@ -251,6 +292,7 @@ function eventSettings(
     flushIntervalMs: options.flushIntervalMs ?? clientDefaults.flushIntervalMs,
     maxQueuedEvents: options.maxQueuedEvents ?? clientDefaults.maxQueuedEvents,
     closeTimeoutMs: options.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
+    closeOnSignals: options.closeOnSignals ?? clientDefaults.closeOnSignals,
     offline: options.offline ?? clientDefaults.offline,
     logger: options.logger,
     retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
@@ -276,6 +318,7 @@ export class SchematicClient {
   private readonly eventBuffer: EventBuffer;
 
   constructor(options: SchematicClientOptions) {
+    checkClientOptions("SchematicClient", options);
     const core = new ClientCore({ ...coreSettings(options), dispatcher: options.dispatcher });
     this.capture = new CaptureResource(core);
     this.companies = new CompaniesResource(core);
@@ -286,7 +329,7 @@ export class SchematicClient {
   }
 
   /**
-   * Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, timeout, connection failure, 5xx or 429 after retries, unknown flag) it returns `options.defaultValue`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context.
+   * Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, circuit open, timeout, connection failure, 5xx or 429 after retries, unknown flag, malformed answer) it returns `options.defaultValue`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context.
    * @example
    * const on = await client.checkFlag("new-dashboard", { company: { id: "co_123" } });
    */
@@ -358,6 +401,7 @@ export class SchematicSyncClient {
   private readonly eventBuffer: SyncEvents;
 
   constructor(options: SchematicSyncClientOptions) {
+    checkClientOptions("SchematicSyncClient", options);
     const core = new SyncClientCore(coreSettings(options), options, {
       url: import.meta.url,
       exportName: "SchematicClient",
@@ -375,7 +419,7 @@ export class SchematicSyncClient {
   }
 
   /**
-   * Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, timeout, connection failure, 5xx or 429 after retries, unknown flag) it returns `options.defaultValue`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context. Only a check that misses the cache blocks, until the service answers or the check falls back.
+   * Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, circuit open, timeout, connection failure, 5xx or 429 after retries, unknown flag, malformed answer) it returns `options.defaultValue`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context. Only a check that misses the cache blocks, until the service answers or the check falls back.
    * @example
    * const on = client.checkFlag("new-dashboard", { company: { id: "co_123" } });
    */

@@ -3,18 +3,24 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { ManifestError } from "./load.js";
 import { generate } from "./pipeline.js";
-import { applyWrite, planWrite } from "./write.js";
+import { OutputFolderError, RECORD_FILE, applyWrite, planWrite } from "./write.js";
 
 const USAGE = `Usage: npm run generate [-- --check] [--manifest FILE] [--out DIR] [--runtime DIR]
 
 Generates the SDK from the manifest into the output folder, rewriting only files that change
-and removing generated files the manifest no longer produces.
+and removing files it wrote that the manifest no longer produces (listed in DIR/${RECORD_FILE}).
 
-  --check          write nothing; exit 1 and list the files that would change (drift)
-  --manifest FILE  manifest to read (default: manifest.yaml)
-  --out DIR        output folder (default: generated)
-  --runtime DIR    folder of the runtime the generated code imports (default: runtime)
-  --timings        print the time of each stage`;
+  --check                write nothing; exit 1 and list the files that would change (drift)
+  --manifest FILE        manifest to read (default: manifest.yaml)
+  --out DIR              output folder (default: generated)
+  --runtime DIR          folder of the runtime the generated code imports (default: runtime)
+  --allow-foreign-files  write into a folder that holds files the generator did not write (left alone)
+  --timings              print the time of each stage
+
+Exit status: 0 done, 1 drift (--check), 2 manifest problems, 64 usage, 73 output folder refused.`;
+
+/** Warnings about files left alone: the first few by name, then a count. */
+const MAX_FILES_NAMED = 10;
 
 function parseOptions(argv: string[]) {
   return parseArgs({
@@ -24,6 +30,7 @@ function parseOptions(argv: string[]) {
       manifest: { type: "string", default: "manifest.yaml" },
       out: { type: "string", default: "generated" },
       runtime: { type: "string", default: "runtime" },
+      "allow-foreign-files": { type: "boolean", default: false },
       timings: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -42,25 +49,44 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const outDir = values.out;
+  // Resolved once: every check, listing and write uses this one path ("x/.." cannot name two folders).
+  const outDir = path.resolve(values.out);
   let result;
   try {
     result = await generate({ manifestPath: values.manifest, outDir, runtimeDir: values.runtime });
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
-    for (const problem of error.message.split("\n")) console.error(problem);
+    console.error(error.message); // lists the first problems, then how many more
     const count = error.problems.length;
     console.error(`generate: ${count} problem${count === 1 ? "" : "s"} in ${values.manifest}; ${outDir}/ was not changed`);
     return 2;
   }
-  const plan = await planWrite(outDir, result.files);
+  let plan;
+  try {
+    plan = await planWrite(outDir, result.files, { allowForeignFiles: values["allow-foreign-files"] });
+  } catch (error) {
+    if (!(error instanceof OutputFolderError)) throw error;
+    console.error(`generate: ${error.message}; nothing was written`);
+    return 73;
+  }
   // performance.now() counts from process start, so the figure includes Node and loader start-up.
   const seconds = (performance.now() / 1000).toFixed(2);
   if (values.timings) {
     console.log(Object.entries(result.timings).map(([stage, ms]) => `${stage} ${ms.toFixed(0)} ms`).join(", "));
   }
-  for (const file of plan.foreign) console.warn(`generate: ${path.join(outDir, file)} was not written by the generator; left alone`);
-  const drift = [...plan.changed, ...plan.stale];
+  warnEach(outDir, plan.foreign, "was not written by the generator; left alone", "were not written by the generator; left alone");
+  warnEach(
+    outDir,
+    plan.edited,
+    "was changed by hand since the generator wrote it; no longer generated, so left alone",
+    "were changed by hand since the generator wrote them; no longer generated, so left alone",
+  );
+  warnEach(outDir, plan.skipped, "is a symbolic link or special file; not followed, left alone", "are symbolic links or special files; not followed, left alone");
+  // A missing or out-of-date record is drift too (without it the next run could not remove what it wrote); named only
+  // when no file changes, since writing changed files rewrites the record anyway.
+  const files = [...plan.changed, ...plan.stale];
+  const recordOnly = files.length === 0 && plan.recordChanged;
+  const drift = recordOnly ? [RECORD_FILE] : files;
   if (values.check) {
     if (drift.length === 0) {
       console.log(`check: ${outDir}/ matches ${values.manifest} (${result.files.length} files unchanged) in ${seconds} s`);
@@ -68,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     }
     for (const file of plan.changed) console.log(`would write  ${path.join(outDir, file)}`);
     for (const file of plan.stale) console.log(`would remove ${path.join(outDir, file)}`);
+    if (recordOnly) console.log(`would write  ${path.join(outDir, RECORD_FILE)}`);
     console.log(
       `check: ${drift.length} file${drift.length === 1 ? "" : "s"} out of date in ${outDir}/ (${plan.unchanged.length} unchanged) in ${seconds} s; run \`npm run generate\``,
     );
@@ -79,6 +106,13 @@ async function main(argv: string[]): Promise<number> {
     `generate: ${result.files.length} files in ${outDir}/: ${plan.changed.length} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed in ${total} s`,
   );
   return 0;
+}
+
+/** `why` says it of one file; `whyMany` of the files beyond the ones named. */
+function warnEach(outDir: string, files: string[], why: string, whyMany: string): void {
+  for (const file of files.slice(0, MAX_FILES_NAMED)) console.warn(`generate: ${path.join(outDir, file)} ${why}`);
+  const more = files.length - MAX_FILES_NAMED;
+  if (more > 0) console.warn(`generate: and ${more} more file${more === 1 ? "" : "s"} that ${more === 1 ? why : whyMany}`);
 }
 
 main(process.argv.slice(2)).then(

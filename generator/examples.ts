@@ -1,6 +1,8 @@
 import type { IrApi, IrObjectType, IrOperation, IrResource, IrTypeRef } from "./ir.js";
 import { propertyKey } from "./emit/layout.js";
-import { lowerFirst } from "./naming.js";
+import { typeNamed } from "./emit/type-expr.js";
+import { stringLiteral, valueLiteral } from "./escape.js";
+import { RESERVED_WORDS, lowerFirst } from "./naming.js";
 
 /** Example values for docs: enough to show the shape of a call, built from the types alone. */
 export function exampleValue(api: IrApi, ref: IrTypeRef, depth = 0): string {
@@ -14,10 +16,10 @@ export function exampleValue(api: IrApi, ref: IrTypeRef, depth = 0): string {
     case "map":
       return `{ key: ${exampleValue(api, ref.value, depth + 1)} }`;
     case "ref": {
-      const type = api.types.find((t) => t.name === ref.name)!;
-      if (type.kind === "enum") return JSON.stringify(type.values[0]);
+      const type = typeNamed(api, ref.name)!;
+      if (type.kind === "enum") return stringLiteral(type.values[0]!);
       const object =
-        type.kind === "object" ? type : (api.types.find((t) => t.name === type.variants[0]) as IrObjectType);
+        type.kind === "object" ? type : (typeNamed(api, type.variants[0]) as IrObjectType);
       return depth > 2 ? "{}" : exampleObject(api, object.properties.filter((p) => p.required), depth + 1);
     }
   }
@@ -31,8 +33,9 @@ function exampleObject(api: IrApi, fields: { tsName: string; type: IrTypeRef }[]
 /** The fields an example call passes: path parameters, required query parameters and required body fields. */
 export function exampleArgument(api: IrApi, op: IrOperation): string | undefined {
   if (op.paramsType === undefined) return undefined;
-  if (op.example !== undefined) return JSON.stringify(op.example);
-  const body = api.types.find((t): t is IrObjectType => t.name === op.body && t.kind === "object");
+  if (op.example !== undefined) return valueLiteral(op.example);
+  const named = typeNamed(api, op.body);
+  const body = named?.kind === "object" ? named : undefined;
   const fields = [
     ...op.pathParams,
     ...op.queryParams.filter((p) => p.required),
@@ -49,11 +52,17 @@ export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, o
   const argument = exampleArgument(api, op) ?? (options && op.paramsType ? "undefined" : undefined);
   const args = [argument, options].filter((arg) => arg !== undefined).join(", ");
   const call = `${sync ? "" : "await "}${client}.${resource.name}.${op.name}(${args})`;
-  return op.response.type ? `const ${resultName(op)} = ${call};` : `${call};`;
+  return op.response.type ? `const ${resultName(op, client)} = ${call};` : `${call};`;
 }
 
-/** A variable name for an operation's result: "getCompany" -> "company", "listCompanies" -> "companies". */
-export function resultName(op: IrOperation): string {
-  const noun = op.name.replace(/^(get|list|create|upsert|update|delete|check|send|fetch|find)(?=[A-Z])/, "");
-  return noun === op.name || noun === "" ? "result" : lowerFirst(noun);
+/** Names an example's result cannot take: `undefined`, and the variables the README's examples declare themselves. */
+const TAKEN_NAMES: ReadonlySet<string> = new Set(["undefined", "controller", "full", "local", "on", "patient", "proxied", "stats"]);
+
+/**
+ * A variable name for an operation's result: "getCompany" -> "company", "listCompanies" -> "companies"; "result" when
+ * the noun would be a reserved word ("getClass"), the client's own variable ("getClient") or another taken name.
+ */
+export function resultName(op: IrOperation, client = "client"): string {
+  const noun = lowerFirst(op.name.replace(/^(get|list|create|upsert|update|delete|check|send|fetch|find)(?=[A-Z])/, ""));
+  return noun === op.name || noun === "" || noun === client || RESERVED_WORDS.has(noun) || TAKEN_NAMES.has(noun) ? "result" : noun;
 }

@@ -16,5 +16,8 @@ const OPTIONS: Options = {
 
 export async function formatFile(path: string, text: string): Promise<string> {
   const parser = path.endsWith(".md") ? "markdown" : "typescript";
-  return format(text, { ...OPTIONS, parser });
+  // Without a file name prettier's typescript parser guesses whether the text is JSX with a multi-line regular
+  // expression that is quadratic in a file without quotes (types.ts): 5.8 of 7.5 s for 2 000 types. A .ts name
+  // tells it (no JSX, module), so the guess never runs. Prettier reads no config file from it: only format() is called.
+  return format(text, { ...OPTIONS, parser, filepath: path });
 }

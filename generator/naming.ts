@@ -1,3 +1,5 @@
+import { RUNTIME_EXPORTS } from "./runtime-contract.js";
+
 /** Splits a wire or manifest name into lower-case words: "company_id", "X-Api-Key", "planVersionIds". */
 export function words(name: string): string[] {
   return name
@@ -44,3 +46,73 @@ export const clientOptionsTypeName = (api: string) => `${api}ClientOptions`;
 export const operationConstName = (operation: string) => `${operation}Operation`;
 export const clientCommonOptionsTypeName = (api: string) => `${api}ClientCommonOptions`;
 
+/**
+ * Reserved words of JavaScript, those of strict mode (which TypeScript reserves too), and the names strict mode
+ * forbids as bindings: refused as manifest names. TypeScript's contextual keywords (type, get, set, from, ...) are
+ * ordinary identifiers and stay allowed.
+ */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([
+  ...["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum"],
+  ...["export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null"],
+  ...["return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with"],
+  ...["implements", "interface", "let", "package", "private", "protected", "public", "static", "yield"],
+  ...["await", "arguments", "eval"],
+]);
+
+/**
+ * Global names a generated type or class must not shadow: the ECMAScript 2023 globals, TypeScript's built-in and
+ * utility types, and the web and Node.js globals of Node 20.
+ */
+export const GLOBAL_NAMES: ReadonlySet<string> = new Set([
+  ...["AggregateError", "Array", "ArrayBuffer", "Atomics", "BigInt", "BigInt64Array", "BigUint64Array", "Boolean"],
+  ...["DataView", "Date", "Error", "EvalError", "FinalizationRegistry", "Float32Array", "Float64Array", "Function"],
+  ...["Infinity", "Int8Array", "Int16Array", "Int32Array", "Intl", "Iterator", "JSON", "Map", "Math", "NaN", "Number"],
+  ...["Object", "Promise", "Proxy", "RangeError", "ReferenceError", "Reflect", "RegExp", "Set", "SharedArrayBuffer"],
+  ...["String", "Symbol", "SyntaxError", "TypeError", "URIError", "Uint8Array", "Uint8ClampedArray", "Uint16Array"],
+  ...["Uint32Array", "WeakMap", "WeakRef", "WeakSet", "WebAssembly"],
+  ...["ArrayLike", "AsyncGenerator", "AsyncIterable", "AsyncIterableIterator", "Awaited", "Capitalize"],
+  ...["ConstructorParameters", "Exclude", "Extract", "Generator", "InstanceType", "Iterable", "IterableIterator"],
+  ...["Lowercase", "NoInfer", "NonNullable", "Omit", "OmitThisParameter", "Parameters", "Partial", "Pick"],
+  ...["PromiseLike", "PropertyKey", "Readonly", "ReadonlyArray", "ReadonlyMap", "ReadonlySet", "Record", "Required"],
+  ...["ReturnType", "TemplateStringsArray", "ThisParameterType", "ThisType", "Uncapitalize", "Uppercase"],
+  ...["AbortController", "AbortSignal", "Blob", "BroadcastChannel", "Buffer", "Crypto", "CryptoKey", "DOMException"],
+  ...["Event", "EventTarget", "File", "FormData", "Headers", "MessageChannel", "MessageEvent", "MessagePort"],
+  ...["NodeJS", "Performance", "ReadableStream", "Request", "Response", "TextDecoder", "TextEncoder"],
+  ...["TransformStream", "URL", "URLSearchParams", "WebSocket", "WritableStream"],
+]);
+
+/**
+ * Runtime names the generated files import, beside the manifest's types (test/names.test.ts checks this list against
+ * the imports of generated code).
+ */
+export const RUNTIME_IMPORTS: ReadonlySet<string> = new Set([
+  ...["ApiError", "ApiErrorClass", "ClientCore", "ClientSettings", "Codec", "EventBuffer", "EventOptions"],
+  ...["EventSettings", "EventSpec", "EventStats", "FlagCacheOption", "FlagCheckOptions", "FlagCheckSettings"],
+  ...["FlagCheckSpec", "FlagChecker", "FlagFallback", "Operation", "RequestOptions", "RuntimeOptions"],
+  ...["SyncClientCore", "SyncEvents", "SyncFlagChecker", "SyncRequestOptions", "SyncRuntimeOptions"],
+  ...["checkClientOptions", "dateTimeCodec", "identityCodec", "listCodec", "mapCodec", "objectCodec", "unionCodec"],
+]);
+
+/** Private members of the generated clients (emit/flag-checks.ts, emit/events.ts) and resource classes (emit/resources.ts). */
+export const CLIENT_PRIVATE_MEMBERS: readonly string[] = ["flags", "eventBuffer"];
+export const RESOURCE_PRIVATE_MEMBERS: readonly string[] = ["core"];
+
+const isRuntimeExport = (name: string) => (RUNTIME_EXPORTS as readonly string[]).includes(name);
+
+/** Names every object inherits from Object.prototype ("constructor", "toString", "__proto__", ...). */
+export const isInherited = (name: string) => name in Object.prototype;
+
+/**
+ * Why a manifest name cannot be a type or class of the generated code, or a member (resource, operation, option,
+ * event kind) of its classes; undefined when it can.
+ */
+export function nameProblem(name: string, role: "type" | "member"): string | undefined {
+  if (RESERVED_WORDS.has(name)) return "is a reserved word of JavaScript or TypeScript";
+  if (role === "member" && isInherited(name)) return "is inherited by every JavaScript object (Object.prototype)";
+  if (role === "type" && GLOBAL_NAMES.has(name)) return "is a global of JavaScript, TypeScript or Node.js, which the generated code would shadow";
+  // Public runtime exports (ApiError, RequestOptions...) are reported with the other exported names.
+  if (role === "type" && ((RUNTIME_IMPORTS.has(name) && !isRuntimeExport(name)) || RUNTIME_IMPORTS.has(codecName(name)))) {
+    return `would clash with "${RUNTIME_IMPORTS.has(name) ? name : codecName(name)}", which the generated code imports from the runtime`;
+  }
+  return undefined;
+}

@@ -1,17 +1,37 @@
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
-import { tsType } from "./emit/type-expr.js";
+import { tsType, typeNamed } from "./emit/type-expr.js";
+import {
+  htmlCommentText,
+  lineCommentText,
+  markdownCellCode,
+  markdownCode,
+  markdownFenced,
+  markdownInline,
+  markdownParagraph,
+  valueLiteral,
+} from "./escape.js";
 import { exampleCall, exampleValue } from "./examples.js";
 import type { IrApi, IrObjectType, IrOperation, IrResource } from "./ir.js";
 
 const templatesDir = new URL("../templates/", import.meta.url);
 
+/**
+ * Templates print manifest text only through these helpers, each the escaping function of one Markdown context, in
+ * triple braces. A plain `{{value}}` is HTML-escaped by handlebars: a safe default for names, wrong for prose.
+ */
 const handlebars = Handlebars.create();
-/** Inline code in a Markdown table cell: pipes must be escaped or they split the cell. */
-handlebars.registerHelper("code", (value: unknown) => `\`${String(value).replace(/\|/g, "\\|")}\``);
+const helpers: Record<string, (text: string) => string> = {
+  md: markdownInline,
+  paragraph: markdownParagraph,
+  codeSpan: markdownCode,
+  cellCode: markdownCellCode,
+  fenced: markdownFenced,
+};
+for (const [name, escape] of Object.entries(helpers)) handlebars.registerHelper(name, (value: unknown) => escape(String(value)));
 
 function template(name: string): Handlebars.TemplateDelegate {
-  return handlebars.compile(readFileSync(new URL(name, templatesDir), "utf8"), { noEscape: true, strict: true });
+  return handlebars.compile(readFileSync(new URL(name, templatesDir), "utf8"), { strict: true });
 }
 
 const headerTemplate = template("header.hbs");
@@ -22,7 +42,8 @@ export type CommentStyle = "line" | "html";
 
 /** The notice at the top of every generated file. */
 export function renderHeader(api: IrApi, style: CommentStyle): string {
-  const lines = headerTemplate(api).trimEnd().split("\n");
+  const escape = style === "line" ? lineCommentText : htmlCommentText;
+  const lines = headerTemplate({ source: escape(api.source), title: escape(api.title), version: escape(api.version) }).trimEnd().split("\n");
   return style === "line" ? lines.map((line) => `// ${line}`).join("\n") : `<!--\n${lines.join("\n")}\n-->`;
 }
 
@@ -43,7 +64,8 @@ function parameterRows(api: IrApi, op: IrOperation) {
     required: p.required,
     description: p.description ?? "",
   });
-  const body = api.types.find((t): t is IrObjectType => t.name === op.body && t.kind === "object");
+  const named = typeNamed(api, op.body);
+  const body = named?.kind === "object" ? named : undefined;
   return [
     ...op.pathParams.map((p) => row(p, "path")),
     ...op.queryParams.map((p) => row(p, "query")),
@@ -62,7 +84,7 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
       anchor: anchor(op),
       description: op.description,
       method: op.method,
-      path: op.path,
+      route: `${op.method} ${op.path}`,
       server: op.server,
       status: op.response.status,
       signature: signature(resource, op),
@@ -90,8 +112,8 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
     authHeader: api.auth.header,
     authDescription: api.auth.description ?? "",
     options: [
-      ...api.servers.map((s) => ({ name: s.option, type: "string", default: JSON.stringify(s.url), description: s.description ?? "" })),
-      ...api.options.map((o) => ({ name: o.name, type: tsType(o.type), default: JSON.stringify(o.default), description: o.description ?? "" })),
+      ...api.servers.map((s) => ({ name: s.option, type: "string", default: valueLiteral(s.url), description: s.description ?? "" })),
+      ...api.options.map((o) => ({ name: o.name, type: tsType(o.type), default: valueLiteral(o.default), description: o.description ?? "" })),
     ],
     // One call per resource: the first operation the manifest gives an example for.
     quickstart: api.resources.flatMap((r) => {
@@ -110,8 +132,8 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
     flagChecks: api.flagChecks && {
       resultType: api.flagChecks.resultType,
       cache: api.flagChecks.cache,
-      cacheDefault: JSON.stringify(api.flagChecks.cache),
-      contextList: api.flagChecks.contextFields.map((f) => `\`${f.tsName}\``).join(", "),
+      cacheDefault: valueLiteral(api.flagChecks.cache),
+      contextList: api.flagChecks.contextFields.map((f) => markdownCode(f.tsName)).join(", "),
       example: `${api.flagChecks.contextFields[0]!.tsName}: { id: "example" }`,
     },
     events: api.events && {

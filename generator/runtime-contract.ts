@@ -18,6 +18,9 @@ export const REQUIRED_OPTIONS: Readonly<Record<string, string>> = {
 /** Options the runtime needs when the manifest declares flag checks. */
 export const FLAG_CHECK_OPTIONS: Readonly<Record<string, string>> = {
   flagDefaults: "map<boolean>",
+  flagCheckTimeoutMs: "integer",
+  flagCircuitFailures: "integer",
+  flagCircuitCooldownMs: "integer",
 };
 
 /** Options the runtime needs when the manifest declares events. */
@@ -25,6 +28,7 @@ export const EVENT_OPTIONS: Readonly<Record<string, string>> = {
   flushIntervalMs: "integer",
   maxQueuedEvents: "integer",
   closeTimeoutMs: "integer",
+  closeOnSignals: "boolean",
 };
 
 /** Members of every generated client: resources must not take their names. */
@@ -39,7 +43,7 @@ export const CLIENT_MEMBERS = [
 ] as const;
 
 /** Client options the runtime defines for every API (runtime/options.ts: RuntimeOptions, SyncRuntimeOptions). */
-export const RUNTIME_OPTIONS = ["dispatcher", "logger", "proxyUrl", "dispatcherModule"] as const;
+export const RUNTIME_OPTIONS = ["dispatcher", "logger", "proxyUrl", "dispatcherModule", "maxResponseBytes"] as const;
 
 /** The runtime's error classes, re-exported by every generated package beside the manifest's own. */
 export const RUNTIME_ERROR_CLASSES = [

@@ -2,10 +2,14 @@ import type { IrTypeRef } from "./ir.js";
 import type { LoadedManifest, ManifestPath, ManifestProblem } from "./load.js";
 import { fieldOf, type Manifest, type ManifestOperation, type ManifestTypeDefinition } from "./manifest.js";
 import {
+  CLIENT_PRIVATE_MEMBERS,
+  RESOURCE_PRIVATE_MEMBERS,
   camelCase,
   clientClassName,
   clientCommonOptionsTypeName,
   clientOptionsTypeName,
+  isInherited,
+  nameProblem,
   paramsTypeName,
   resourceClassName,
   syncClientClassName,
@@ -28,6 +32,7 @@ export class SemanticChecker {
   }
 
   run(): ManifestProblem[] {
+    this.checkNames();
     this.checkServers();
     this.checkOptions();
     this.checkErrors();
@@ -43,6 +48,19 @@ export class SemanticChecker {
     this.problems.push({ position: this.manifest.positionOf(path, at), message: `${display(path)}: ${message}` });
   }
 
+  private lowerCaseTypeNames?: Map<string, string>;
+
+  /** Type names by their lower case, built once: a lookup per unknown reference would make many of them quadratic. */
+  private typeNamesByLowerCase(): Map<string, string> {
+    if (this.lowerCaseTypeNames === undefined) {
+      this.lowerCaseTypeNames = new Map();
+      for (const type of Object.keys(this.data.types)) {
+        if (!this.lowerCaseTypeNames.has(type.toLowerCase())) this.lowerCaseTypeNames.set(type.toLowerCase(), type);
+      }
+    }
+    return this.lowerCaseTypeNames;
+  }
+
   /** Parses a type expression and checks its references; reports and returns undefined when it is wrong. */
   private typeAt(path: ManifestPath, text: string): IrTypeRef | undefined {
     let ref: IrTypeRef;
@@ -55,12 +73,47 @@ export class SemanticChecker {
     }
     for (const name of referencedNames(ref)) {
       if (!Object.hasOwn(this.data.types, name)) {
-        const known = Object.keys(this.data.types).filter((t) => t.toLowerCase() === name.toLowerCase());
-        this.report(path, `unknown type "${name}"${known.length > 0 ? ` (did you mean "${known[0]}"?)` : ""}`);
+        const known = this.typeNamesByLowerCase().get(name.toLowerCase());
+        this.report(path, `unknown type "${name}"${known !== undefined ? ` (did you mean "${known}"?)` : ""}`);
         return undefined;
       }
     }
     return ref;
+  }
+
+  /** Names that would be reserved words, shadow globals, or clash with what every object or generated class has. */
+  private checkNames() {
+    const refuse = (path: ManifestPath, what: string, name: string, why: string | undefined, at: "key" | "value" = "key") => {
+      if (why !== undefined) this.report(path, `${what} "${name}" ${why}; choose another name`, at);
+    };
+    const member = (path: ManifestPath, what: string, name: string, privateMembers: readonly string[] = [], owner = "") => {
+      const why = nameProblem(name, "member") ?? (privateMembers.includes(name) ? `is a private member of every ${owner}` : undefined);
+      refuse(path, what, name, why);
+    };
+    for (const name of Object.keys(this.data.types)) refuse(["types", name], "type name", name, nameProblem(name, "type"));
+    for (const name of Object.keys(this.data.errors)) refuse(["errors", name], "error class name", name, nameProblem(name, "type"));
+    for (const name of Object.keys(this.data.options)) member(["options", name], "option name", name);
+    for (const [name, server] of Object.entries(this.data.servers)) {
+      refuse(["servers", name, "option"], "option name", server.option, nameProblem(server.option, "member"), "value");
+    }
+    refuse(["auth", "option"], "option name", this.data.auth.option, nameProblem(this.data.auth.option, "member"), "value");
+    for (const [resourceName, resource] of Object.entries(this.data.resources)) {
+      member(["resources", resourceName], "resource name", resourceName, CLIENT_PRIVATE_MEMBERS, "client");
+      for (const [name, op] of Object.entries(resource.operations)) {
+        const path = ["resources", resourceName, "operations", name];
+        member(path, "operation name", name, RESOURCE_PRIVATE_MEMBERS, "resource class");
+        for (const section of ["pathParams", "query"] as const) {
+          for (const [wireName, raw] of Object.entries(op[section] ?? {})) {
+            const tsName = fieldOf(raw).name ?? camelCase(wireName);
+            // The runtime reads parameters by name: an inherited name would read Object.prototype's member.
+            if (isInherited(tsName)) refuse([...path, section, wireName], "parameter name", tsName, nameProblem(tsName, "member"));
+          }
+        }
+      }
+    }
+    for (const kind of Object.keys(this.data.events?.kinds ?? {})) {
+      member(["events", "kinds", kind], "event kind", kind, CLIENT_PRIVATE_MEMBERS, "client");
+    }
   }
 
   private checkServers() {
@@ -76,12 +129,14 @@ export class SemanticChecker {
       this.claim(taken, server.option, ["servers", name, "option"], "client option");
     }
     for (const [name, option] of Object.entries(this.data.options)) {
+      if (nameProblem(name, "member") !== undefined) continue; // reported by checkNames
       this.claim(taken, name, ["options", name], "client option");
       const type = this.typeAt(["options", name, "type"], option.type);
       if (type && !this.matches(option.default, type)) {
         this.report(["options", name, "default"], `default ${JSON.stringify(option.default)} does not match the option's type "${option.type}"`);
       }
-      const required = this.requiredOptions()[name];
+      // Own properties only: "constructor" or "toString" are not options of the runtime.
+      const required = Object.hasOwn(this.requiredOptions(), name) ? this.requiredOptions()[name] : undefined;
       if (required !== undefined && option.status === "planned") {
         this.report(["options", name, "status"], `the runtime already uses "${name}"; it cannot be planned`);
       } else if (required !== undefined && type && formatTypeExpr(type) !== required) {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
-import { ManifestError, type LoadedManifest, type ManifestPath, type ManifestProblem } from "./load.js";
+import { ManifestError, byPosition, type LoadedManifest, type ManifestPath, type ManifestProblem } from "./load.js";
 import type { Manifest } from "./manifest.js";
 import { SemanticChecker, display } from "./semantic-checks.js";
 
@@ -84,6 +84,6 @@ export function validateManifest(manifest: LoadedManifest): Manifest {
 }
 
 function sortProblems(problems: ManifestProblem[]): ManifestProblem[] {
-  return problems.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
+  return problems.sort(byPosition);
 }
 

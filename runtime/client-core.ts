@@ -7,24 +7,30 @@ import {
   TimeoutError,
   UserAbortError,
   errorForResponse,
+  redactCutText,
+  redactError,
+  redactText,
+  redactingReviver,
   type ApiErrorClass,
 } from "./errors.js";
 import {
   checkBaseUrl,
   checkDelayMs,
   checkDispatcher,
+  checkMaxResponseBytes,
   checkHeaders,
   checkOptionalMs,
   checkPositiveMs,
   checkCount,
   checkStatuses,
-  hasControlCharacters,
+  checkOptionsObject,
   type Logger,
   type RequestOptions,
 } from "./options.js";
+import { LogLimiter, truncate } from "./log-limiter.js";
 import { backoffDelayMs, retryAfterMs, sleep } from "./retry.js";
 import { HttpExchange, flattenHeaders, type Dispatcher, type HttpRequest, type HttpResponse } from "./transport.js";
-import { buildPath, buildQuery, describe, type QueryArrayFormat } from "./url.js";
+import { buildPath, buildQuery, describe, type QueryArrayFormat, type QueryParam } from "./url.js";
 
 /** What generated code says about one operation; the runtime does the rest. */
 export interface Operation<Result> {
@@ -34,7 +40,7 @@ export interface Operation<Result> {
   /** Name of the server (from the manifest) the operation is sent to. */
   readonly server: string;
   readonly pathParams?: readonly (readonly [tsName: string, wireName: string])[];
-  readonly query?: readonly (readonly [tsName: string, wireName: string])[];
+  readonly query?: readonly QueryParam[];
   /** Codec of the JSON body; the body is built from the same argument object as path and query parameters. */
   readonly body?: Codec<any>;
   /** Codec of the result, or null when the response carries nothing the caller needs. */
@@ -62,6 +68,8 @@ export interface ClientSettings {
   /** Send nothing: operations throw OfflineError, and no API key is needed. */
   offline: boolean;
   dispatcher?: Dispatcher | undefined;
+  /** Largest 2xx response body accepted, in bytes; see RuntimeOptions.maxResponseBytes. */
+  maxResponseBytes?: number | undefined;
   logger?: Logger | undefined;
 }
 
@@ -70,11 +78,18 @@ export class ClientCore {
   private readonly settings: ClientSettings;
   /** Per server: the origin undici connects to, and the path prefix of the base URL. */
   private readonly servers: Record<string, { origin: string; basePath: string }> = {};
-  /** Headers of every request, without and with a JSON body; shared, never mutated. */
-  private readonly headers: Record<string, string>;
-  private readonly jsonHeaders: Record<string, string>;
+  /**
+   * Headers of every request, without and with a JSON body; shared, never mutated. They and the key are #private, and
+   * `settings` keeps no key: neither util.inspect nor JSON.stringify of a client can show it.
+   */
+  readonly #headers: Record<string, string>;
+  readonly #jsonHeaders: Record<string, string>;
+  readonly #apiKey: string;
+  /** The auth header's name in lower case, as every header name is kept. */
+  private readonly authHeader: string;
   private readonly retryStatuses: ReadonlySet<number>;
-  private readonly apiKey: string;
+  /** Retry lines: one per cause per interval during an outage, cut to a bounded length. */
+  private readonly log: LogLimiter;
 
   constructor(settings: ClientSettings) {
     const { apiKey = "", apiKeyOption } = settings;
@@ -82,11 +97,14 @@ export class ClientCore {
     if (!settings.offline && (typeof apiKey !== "string" || apiKey.trim() === "")) {
       throw new InvalidArgumentError(`${apiKeyOption} is required: pass your API key as "${apiKeyOption}", or set offline: true`);
     }
-    if (typeof apiKey !== "string" || hasControlCharacters(apiKey)) {
-      throw new InvalidArgumentError(`${apiKeyOption} must be a string without line breaks or NUL characters`);
+    // Never quoted back: the message names the problem, not the value.
+    if (typeof apiKey !== "string" || (apiKey !== "" && !API_KEY_CHARACTERS.test(apiKey))) {
+      throw new InvalidArgumentError(
+        `${apiKeyOption} must be a string without line breaks, other control characters, spaces or characters beyond Latin-1 (such as an emoji): HTTP cannot send it as a header`,
+      );
     }
     for (const [server, { option, url }] of Object.entries(settings.servers)) {
-      const base = new URL(checkBaseUrl(option, url));
+      const base = checkBaseUrl(option, url);
       this.servers[server] = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") };
     }
     checkPositiveMs("timeoutMs", settings.timeoutMs);
@@ -96,24 +114,37 @@ export class ClientCore {
     checkDelayMs("retryMaxDelayMs", settings.retryMaxDelayMs);
     checkOptionalMs("totalTimeoutMs", settings.totalTimeoutMs);
     checkDispatcher(settings.dispatcher);
-    this.apiKey = apiKey;
-    this.headers = { ...checkHeaders("headers", settings.headers), accept: "application/json" };
-    if (apiKey !== "") this.headers[settings.authHeader] = apiKey;
-    this.jsonHeaders = { ...this.headers, "content-type": "application/json" };
-    this.settings = settings;
+    checkMaxResponseBytes(settings.maxResponseBytes);
+    this.settings = { ...settings, apiKey: undefined };
+    this.log = new LogLimiter(settings.logger);
+    this.authHeader = settings.authHeader.toLowerCase();
+    this.#apiKey = apiKey;
+    this.#headers = { ...this.checkHeaders("headers", settings.headers), accept: "application/json" };
+    if (apiKey !== "") this.#headers[this.authHeader] = apiKey;
+    this.#jsonHeaders = { ...this.#headers, "content-type": "application/json" };
   }
 
   async request<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): Promise<Result> {
-    checkCall(op, args, this.settings.offline);
+    try {
+      return await this.unredactedRequest(op, args, options);
+    } catch (error) {
+      // A server may echo the request (the key included) into an error body, its headers or a message.
+      throw redactError(error as Error, this.#apiKey);
+    }
+  }
+
+  private async unredactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<Result> {
+    checkCall(op, args, options, this.settings.offline);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
     const query = op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "";
     // Serialized once: every attempt sends the same bytes, idempotency keys included.
-    const body = op.body ? JSON.stringify(op.body.toWire(params)) : undefined;
-    const shared = body === undefined ? this.headers : this.jsonHeaders;
-    const headers = options.headers ? { ...shared, ...checkHeaders("options.headers", options.headers) } : shared;
+    const body = op.body ? serializeBody(op, params) : undefined;
+    const shared = body === undefined ? this.#headers : this.#jsonHeaders;
+    const headers = options.headers ? { ...shared, ...this.checkHeaders("options.headers", options.headers) } : shared;
     const server = this.servers[op.server]!;
-    const request = { origin: server.origin, path: server.basePath + path + query, method: op.method, headers, body, dispatcher: this.settings.dispatcher };
+    const { dispatcher, maxResponseBytes } = this.settings;
+    const request = { origin: server.origin, path: server.basePath + path + query, method: op.method, headers, body, dispatcher, maxResponseBytes };
     const response = await this.send(request, path, options);
     return this.decode(op, path, response);
   }
@@ -167,7 +198,7 @@ export class ClientCore {
       // A wait the budget cannot afford is not started: the caller hears now rather than after a useless sleep.
       if (Date.now() + delayMs >= deadline) throw failure;
       const problem = failure.statusCode === undefined ? "no response" : `status ${failure.statusCode}`;
-      settings.logger?.warn?.(`${where}: ${problem}; retry ${attempt} of ${maxRetries} in ${delayMs} ms`);
+      this.log.warn(`request retried (${problem})`, `${where}: ${problem}; retry ${attempt} of ${maxRetries} in ${delayMs} ms`);
       try {
         await sleep(delayMs, signal);
       } catch (error) {
@@ -186,13 +217,34 @@ export class ClientCore {
     return backoffDelayMs(retry, this.settings.retryBaseDelayMs, this.settings.retryMaxDelayMs);
   }
 
+  /** Headers given by the caller, checked; the API key's header is refused, since the apiKey option sets it. */
+  private checkHeaders(where: string, headers: unknown): Record<string, string> {
+    const checked = checkHeaders(where, headers);
+    if (Object.hasOwn(checked, this.authHeader)) {
+      throw new InvalidArgumentError(
+        `${where}: header "${this.authHeader}" carries the API key, which the ${this.settings.apiKeyOption} option sets; for another key, create another client`,
+      );
+    }
+    return checked;
+  }
+
   private errorFor(method: string, path: string, response: HttpResponse): ApiError {
-    const body = response.text === "" ? undefined : parseJson(response.text);
+    // A cut body is no whole JSON, and may end inside an echoed key.
+    const body = response.text === "" ? undefined : response.cut ? redactCutText(response.text, this.#apiKey) : this.parseErrorBody(response.text);
     return errorForResponse(this.settings.errorClasses, { method, path }, {
       statusCode: response.statusCode,
       body,
-      headers: this.redact(flattenHeaders(response.rawHeaders)),
+      headers: flattenHeaders(response.rawHeaders),
     });
+  }
+
+  /** An error body as JSON when it is JSON, else its text; parsed without the key, since the message quotes the body. */
+  private parseErrorBody(text: string): unknown {
+    try {
+      return JSON.parse(text, redactingReviver(this.#apiKey));
+    } catch {
+      return redactText(text, this.#apiKey);
+    }
   }
 
   private decode<Result>(op: Operation<Result>, path: string, response: HttpResponse): Result {
@@ -201,7 +253,7 @@ export class ClientCore {
       new ApiError(`${op.method} ${path} returned ${response.statusCode} ${problem}`, {
         statusCode: response.statusCode,
         body,
-        headers: this.redact(flattenHeaders(response.rawHeaders)),
+        headers: flattenHeaders(response.rawHeaders),
       });
     let json: unknown;
     try {
@@ -211,29 +263,33 @@ export class ClientCore {
     }
     if (op.envelope !== undefined) {
       if (typeof json !== "object" || json === null || !(op.envelope in json)) {
-        throw fail(`without the "${op.envelope}" field`, json);
+        throw fail(`without the "${op.envelope}" field`, this.parseErrorBody(response.text));
       }
       json = (json as Record<string, unknown>)[op.envelope];
     }
     return json === null ? (null as Result) : op.response.fromWire(json);
   }
-
-  /** Response headers for an error, without anything that would repeat the API key. */
-  private redact(headers: Record<string, string>): Record<string, string> {
-    const auth = this.settings.authHeader.toLowerCase();
-    const safe: Record<string, string> = {};
-    for (const [name, value] of Object.entries(headers)) {
-      if (name.toLowerCase() !== auth && (this.apiKey === "" || !value.includes(this.apiKey))) safe[name] = value;
-    }
-    return safe;
-  }
 }
 
-/** What every call is refused for before anything is sent, by either client: arguments that are not an object, or being offline. */
-export function checkCall(op: Operation<unknown>, args: unknown, offline: boolean): void {
+/** What an API key may hold: visible Latin-1 characters, which HTTP can send as a header value unchanged. */
+const API_KEY_CHARACTERS = /^[\x21-\x7e\x80-\xff]+$/;
+
+/** Refuses path and query parameters the call could not send, as building its URL would; for the sync client's thread. */
+export function checkParams(op: Operation<unknown>, args: object): void {
+  const params = args as Readonly<Record<string, unknown>>;
+  if (op.pathParams) buildPath(op.path, op.pathParams, params);
+  if (op.query) buildQuery(op.query, params, "repeat");
+}
+
+/**
+ * What every call is refused for before anything is sent, by either client: arguments or options that are not an
+ * object, or being offline.
+ */
+export function checkCall(op: Operation<unknown>, args: unknown, options: unknown, offline: boolean): void {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     throw new InvalidArgumentError(`${op.method} ${op.path}: parameters must be an object, got ${describe(args)}`);
   }
+  checkOptionsObject(`${op.method} ${op.path}: options`, options);
   if (offline) {
     throw new OfflineError(`${op.method} ${op.path} was not sent: the client is offline (offline: true) and makes no requests`);
   }
@@ -246,10 +302,12 @@ function abortForTimeout(exchange: HttpExchange): void {
   exchange.abort(TIMED_OUT);
 }
 
-function parseJson(text: string): unknown {
+/** The JSON text of an operation's body; values JSON cannot hold (a BigInt, a cycle) are the caller's mistake. */
+function serializeBody(op: Operation<unknown>, params: Readonly<Record<string, unknown>>): string {
   try {
-    return JSON.parse(text);
-  } catch {
-    return text;
+    return JSON.stringify(op.body!.toWire(params));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidArgumentError(`${op.method} ${op.path}: the request body cannot be sent as JSON (${truncate(reason, 200)})`, { cause: error });
   }
 }

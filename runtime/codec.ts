@@ -52,6 +52,16 @@ interface CompiledField {
   inherited: boolean;
 }
 
+/** Sets a property as data: assigning "__proto__" would set the prototype instead, and the value would not be sent. */
+function setField(output: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === "__proto__") Object.defineProperty(output, name, { value, enumerable: true, writable: true, configurable: true });
+  else output[name] = value;
+}
+
+/** Whether an object holds a field: an inherited name ("constructor", "__proto__") counts only as an own property. */
+const hasField = (value: Record<string, unknown>, name: string) =>
+  value[name] !== undefined && (!(name in Object.prototype) || Object.hasOwn(value, name));
+
 function convertObject(input: unknown, fields: CompiledField[], direction: "toWire" | "fromWire"): unknown {
   if (!isPlainObject(input)) return input;
   const output: Record<string, unknown> = {};
@@ -61,10 +71,10 @@ function convertObject(input: unknown, fields: CompiledField[], direction: "toWi
     const value = input[field.from];
     if (value === undefined || (field.inherited && !Object.hasOwn(input, field.from))) continue;
     if (value === null || field.codec === undefined) {
-      output[field.to] = value;
+      setField(output, field.to, value);
     } else {
       field.resolved ??= resolve(field.codec);
-      output[field.to] = field.resolved[direction](value);
+      setField(output, field.to, field.resolved[direction](value));
     }
   }
   return output;
@@ -102,7 +112,7 @@ export function unionCodec<T>(variants: readonly UnionVariant[]): Codec<T> {
     let best: UnionVariant | undefined;
     let bestScore = -1;
     for (const variant of variants) {
-      const present = variant[names].filter((name) => value[name] !== undefined).length;
+      const present = variant[names].filter((name) => hasField(value, name)).length;
       if (present === variant[names].length) return resolve(variant.codec);
       if (present > bestScore) [best, bestScore] = [variant, present];
     }

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from "node:http";
 
 export interface ApiErrorDetails {
   /** HTTP status of the response; absent when no response arrived. */
@@ -61,6 +60,51 @@ function serverErrorText(body: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Reason phrases of the statuses an API answers with (RFC 9110). Kept here rather than read from node:http, whose
+ * import alone costs a few milliseconds of every cold start.
+ */
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Payload Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  417: "Expectation Failed",
+  418: "I'm a Teapot",
+  421: "Misdirected Request",
+  422: "Unprocessable Entity",
+  423: "Locked",
+  424: "Failed Dependency",
+  425: "Too Early",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  451: "Unavailable For Legal Reasons",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+  507: "Insufficient Storage",
+  508: "Loop Detected",
+  511: "Network Authentication Required",
+};
+
 /** Builds the error for a non-2xx response: the class registered for its status, else ApiError. */
 export function errorForResponse(
   classes: Readonly<Record<number, ApiErrorClass>>,
@@ -68,10 +112,106 @@ export function errorForResponse(
   response: { statusCode: number; body: unknown; headers: Record<string, string> },
 ): ApiError {
   const ErrorClass = classes[response.statusCode] ?? ApiError;
-  const reason = STATUS_CODES[response.statusCode] ?? "Unknown Status";
+  const reason = REASON_PHRASES[response.statusCode] ?? "Unknown Status";
   const explanation = serverErrorText(response.body);
   const message =
     `${request.method} ${request.path} failed with ${response.statusCode} ${reason}` +
     (explanation === undefined ? "" : `: ${explanation}`);
   return new ErrorClass(message, response);
+}
+
+/** What replaces the API key wherever a server echoed it back. */
+export const REDACTED = "[redacted]";
+
+/**
+ * The forms in which a text body may echo the key: as sent, percent-encoded (a URL or form echo) and JSON-escaped (a
+ * request body quoted inside another string). Only forms that differ from the key itself are listed.
+ */
+function secretForms(secret: string): readonly string[] {
+  if (secret === lastSecret) return lastForms;
+  const forms = [secret];
+  for (const form of [encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) if (!forms.includes(form)) forms.push(form);
+  lastSecret = secret;
+  lastForms = forms;
+  return forms;
+}
+// A process has one key, or a few: the forms of the last one are kept rather than rebuilt for every string of a body.
+let lastSecret = "";
+let lastForms: readonly string[] = [];
+
+export function redactText(text: string, secret: string): string {
+  if (secret === "") return text;
+  for (const form of secretForms(secret)) if (text.includes(form)) text = text.replaceAll(form, REDACTED);
+  return text;
+}
+
+/** Shortest start of the key removed from the end of a cut body: shorter ones say nothing of the key. */
+const MIN_SECRET_FRAGMENT_CHARS = 4;
+
+/**
+ * redactText for a body cut at a size limit: the cut may fall inside an echoed key, leaving its start at the end of
+ * the text, where no full match exists. That start (of any form, MIN_SECRET_FRAGMENT_CHARS or more) is replaced too.
+ */
+export function redactCutText(text: string, secret: string): string {
+  text = redactText(text, secret);
+  if (secret === "") return text;
+  for (const form of secretForms(secret)) {
+    for (let length = Math.min(form.length - 1, text.length); length >= MIN_SECRET_FRAGMENT_CHARS; length--) {
+      if (text.endsWith(form.slice(0, length))) return text.slice(0, text.length - length) + REDACTED;
+    }
+  }
+  return text;
+}
+
+/**
+ * A JSON.parse reviver that replaces `secret` in every string and property name: the parser walks the whole body
+ * once, however deep, with no recursion of ours.
+ */
+export function redactingReviver(secret: string): (name: string, value: unknown) => unknown {
+  return (_, value) => {
+    if (typeof value === "string") return redactText(value, secret);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+    const names = Object.keys(value);
+    if (names.every((name) => redactText(name, secret) === name)) return value;
+    return Object.fromEntries(names.map((name) => [redactText(name, secret), (value as Record<string, unknown>)[name]]));
+  };
+}
+
+/** Most errors searched for the key in one error's causes and aggregated errors: they are few, but a chain may loop. */
+const MAX_LINKED_ERRORS = 100;
+
+/**
+ * `error` with every copy of `secret` replaced, in place: message and stack, a text body, and the same in each cause
+ * and each error of an AggregateError, however nested; headers that hold it are left out. (A parsed body is redacted
+ * as it is parsed, with redactingReviver.)
+ */
+export function redactError<E extends Error>(error: E, secret: string): E {
+  if (secret === "") return error;
+  const seen = new Set<Error>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0 && seen.size < MAX_LINKED_ERRORS) {
+    const link = pending.pop();
+    if (!(link instanceof Error) || seen.has(link)) continue;
+    seen.add(link);
+    redactOne(link, secret);
+    pending.push(link.cause);
+    if (link instanceof AggregateError && Array.isArray(link.errors)) pending.push(...link.errors);
+  }
+  return error;
+}
+
+function redactOne(error: Error, secret: string): void {
+  if (error instanceof ApiError) {
+    if (typeof error.body === "string") (error as { body: unknown }).body = redactText(error.body, secret);
+    // A header that repeats the key (an echo of the auth header, say) tells the caller nothing: it is left out.
+    for (const [name, value] of Object.entries(error.headers)) {
+      if (redactText(name, secret) !== name || redactText(value, secret) !== value) delete error.headers[name];
+    }
+  }
+  // The stack repeats the message as it was when the error was built.
+  const message = redactText(error.message, secret);
+  if (message !== error.message) {
+    error.message = message;
+    if (error.stack !== undefined) error.stack = redactText(error.stack, secret);
+  }
 }

@@ -22,13 +22,13 @@ export {
   type ApiErrorClass,
   type ApiErrorDetails,
 } from "./errors.js";
-export type { Logger, RequestOptions, RuntimeOptions } from "./options.js";
+export { checkClientOptions, type Logger, type RequestOptions, type RuntimeOptions } from "./options.js";
 export type { Dispatcher } from "./transport.js";
 export type { QueryArrayFormat } from "./url.js";
 export { FlagChecker, type FlagCacheOption, type FlagCacheOptions, type FlagCheckOptions, type FlagCheckSettings, type FlagCheckSpec, type FlagFallback } from "./flags.js";
 export { LruCache, type CacheProvider } from "./lru-cache.js";
 export { EventBuffer, type EventOptions, type EventSettings, type EventSpec, type EventStats, type FieldRule } from "./events.js";
-export { SyncFlagChecker, type SyncFlagFetch } from "./flags.js";
+export { SyncFlagChecker, type SyncFlagFetch } from "./sync/flag-checker.js";
 export { SyncClientCore, type SyncClientModule } from "./sync/client-core.js";
 export { SyncEvents, type SyncEventSettings } from "./sync/events.js";
 export type { SyncRequestOptions, SyncRuntimeOptions } from "./options.js";

@@ -62,7 +62,8 @@ export class LogLimiter {
     if (window.suppressed > 0) {
       const count = window.suppressed;
       window.suppressed = 0;
-      this.emit(window.level, `${cause}: ${count} more similar ${count === 1 ? "message" : "messages"} suppressed in the last ${Math.round(this.intervalMs / 1000)} s`);
+      const interval = this.intervalMs < 1000 ? `${this.intervalMs} ms` : `${Math.round(this.intervalMs / 1000)} s`;
+      this.emit(window.level, `${cause}: ${count} more similar ${count === 1 ? "message" : "messages"} suppressed in the last ${interval}`);
     }
     if (this.now() - window.startedAt >= this.intervalMs) this.windows.delete(cause);
   }

@@ -1,6 +1,7 @@
 import { isAbsolute } from "node:path";
 import { InvalidArgumentError } from "./errors.js";
-import type { Dispatcher } from "./transport.js";
+import { MAX_RESPONSE_BYTES_LIMIT, type Dispatcher } from "./transport.js";
+import { truncate } from "./log-limiter.js";
 import { describe } from "./url.js";
 
 /** Where the client sends its diagnostic messages. Messages never contain the API key. */
@@ -15,10 +16,18 @@ export interface Logger {
 export interface RuntimeOptions {
   /**
    * The undici Dispatcher that carries every request of this client, event batches included: a `ProxyAgent` for a
-   * proxy, an `Agent` with `localAddress` or connection limits, a `MockAgent`...
-   * @default undici's global dispatcher
+   * proxy, an `Agent` with `localAddress` or connection limits, a `MockAgent`... from undici 6 or 7.
+   * @default the process's global dispatcher, whoever set it (`setGlobalDispatcher` of undici 6 or 7, Node's own
+   * `fetch()`); when none is set, the first request loads undici and uses its default Agent
    */
   dispatcher?: Dispatcher;
+  /**
+   * Largest 2xx response body a call accepts, in bytes. A longer one is dropped with its connection as soon as it
+   * passes the limit, and the call fails with an ApiError that says so (not retried). Error bodies are read up to
+   * 64 KiB whatever this is.
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number;
   /**
    * Receives the client's diagnostic messages, such as retries.
    * @default no logging
@@ -40,9 +49,16 @@ export interface SyncRuntimeOptions {
    * Absolute path or `file:` URL of a module exporting `createDispatcher()`, which returns (or resolves to) the undici
    * Dispatcher that carries every request: an `Agent` with connection limits or TLS options, a `ProxyAgent` with
    * credentials... The worker imports it; for a package, pass `import.meta.resolve("name")` or `require.resolve("name")`.
+   * Loading it and `createDispatcher()` must settle within `timeoutMs` or 10 s, whichever is shorter: otherwise, or when
+   * it throws or returns something that is not a Dispatcher, every call fails with InvalidArgumentError.
    * @default undici's global dispatcher of the worker
    */
   dispatcherModule?: string;
+  /**
+   * Largest 2xx response body a call accepts, in bytes; a longer one fails the call with an ApiError.
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number;
   /**
    * Receives the client's diagnostic messages. It runs in the thread that created the client: messages from requests
    * arrive before the call returns, messages from event delivery when that thread is idle.
@@ -61,47 +77,99 @@ export interface RequestOptions {
   totalTimeoutMs?: number | null;
   /** Cancels the call at once, retries included; it then rejects with a UserAbortError. */
   signal?: AbortSignal;
-  /** Extra headers for this call; they win over the client's headers. */
+  /**
+   * Extra headers for this call; they replace the client's headers of the same name, whatever its case. The API key
+   * header, `host` and the framing headers (`content-length`, `transfer-encoding`, `connection`...) are refused.
+   */
   headers?: Record<string, string>;
 }
 
-const CONTROL_CHARACTERS = /[\r\n\0]/;
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An HTTP header value: visible Latin-1 characters, spaces and tabs; no other control character. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
-export function hasControlCharacters(text: string): boolean {
-  return CONTROL_CHARACTERS.test(text);
-}
+/**
+ * Headers the caller may not set: the HTTP layer owns them (host and framing), and a wrong value would send the
+ * request elsewhere or corrupt the connection.
+ */
+const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "expect", "proxy-connection"]);
 
+/**
+ * Checks headers given by the caller and returns them with lower-case names, so that they replace the client's own
+ * headers whatever their case. Names must be HTTP tokens, values Latin-1 text without control characters.
+ */
 export function checkHeaders(where: string, headers: unknown): Record<string, string> {
   if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
     throw new InvalidArgumentError(`${where} must be an object of header names to strings, got ${describe(headers)}`);
   }
+  const checked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
+    const shown = JSON.stringify(truncate(name, 100));
+    if (!HEADER_NAME.test(name)) {
+      throw new InvalidArgumentError(`${where}: header name ${shown} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only)`);
+    }
     if (typeof value !== "string") {
-      throw new InvalidArgumentError(`${where}: header "${name}" must be a string, got ${describe(value)}`);
+      throw new InvalidArgumentError(`${where}: header ${shown} must be a string, got ${describe(value)}`);
     }
-    if (hasControlCharacters(name) || hasControlCharacters(value)) {
-      throw new InvalidArgumentError(`${where}: header "${name}" contains a line break or NUL character`);
+    if (!HEADER_VALUE.test(value)) {
+      throw new InvalidArgumentError(`${where}: header ${shown} has a character HTTP cannot send: a line break or another control character, or one beyond Latin-1 such as an emoji`);
     }
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower)) {
+      throw new InvalidArgumentError(`${where}: header ${shown} is set by the HTTP layer and cannot be overridden`);
+    }
+    if (Object.hasOwn(checked, lower)) {
+      throw new InvalidArgumentError(`${where}: header ${shown} is given twice (header names ignore case)`);
+    }
+    checked[lower] = value;
   }
-  return headers as Record<string, string>;
+  return checked;
+}
+
+/**
+ * Longest duration a client accepts, in milliseconds (2^31 - 1, about 24.8 days): Node's timers cannot wait longer,
+ * and would fire after 1 ms instead.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+function checkDuration(where: string, value: unknown, least: "positive" | "zero or more"): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || (least === "positive" ? value <= 0 : value < 0)) {
+    const range = least === "positive" ? "a positive number of milliseconds" : "a number of milliseconds, 0 or more";
+    throw new InvalidArgumentError(`${where} must be ${range}, got ${describe(value)}`);
+  }
+  if (value > MAX_DURATION_MS) {
+    throw new InvalidArgumentError(`${where} must be at most ${MAX_DURATION_MS} ms (about 24.8 days, the longest timer Node can set), got ${value}`);
+  }
+  return value;
 }
 
 export function checkPositiveMs(where: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidArgumentError(`${where} must be a positive number of milliseconds, got ${describe(value)}`);
-  }
-  return value;
+  return checkDuration(where, value, "positive");
 }
 
 export function checkDelayMs(where: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(`${where} must be a number of milliseconds, 0 or more, got ${describe(value)}`);
-  }
-  return value;
+  return checkDuration(where, value, "zero or more");
 }
 
 export function checkOptionalMs(where: string, value: unknown): number | null {
   return value === null || value === undefined ? null : checkPositiveMs(where, value);
+}
+
+/** The options object of a client constructor or of a call: absent, or an object. */
+export function checkOptionsObject(where: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))) {
+    throw new InvalidArgumentError(`${where} must be an object, got ${describe(value)}`);
+  }
+}
+
+/** The options of a client constructor: an object (before any of them is read). */
+export function checkClientOptions(clientName: string, options: unknown): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    // The kind of value only: a string here is likely the API key itself.
+    const kind = options === null ? "null" : Array.isArray(options) ? "an array" : `a ${typeof options}`;
+    throw new InvalidArgumentError(`new ${clientName}(options): options must be an object such as { apiKey: "..." }, got ${kind}`);
+  }
 }
 
 /** A count: a whole number, 0 or more (retries, cache sizes). */
@@ -119,7 +187,8 @@ export function checkStatuses(where: string, value: unknown): readonly number[] 
   return value;
 }
 
-export function checkBaseUrl(option: string, value: unknown): string {
+/** An absolute http(s) URL; returns it parsed. */
+function checkHttpUrl(option: string, value: unknown): URL {
   let url: URL | undefined;
   try {
     url = typeof value === "string" ? new URL(value) : undefined;
@@ -129,7 +198,20 @@ export function checkBaseUrl(option: string, value: unknown): string {
   if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new InvalidArgumentError(`${option} must be an absolute http(s) URL, got ${describe(value)}`);
   }
-  return value as string;
+  return url;
+}
+
+/**
+ * A base URL: absolute http(s), and nothing the client would have to drop. Credentials belong in the API key, a query
+ * or fragment in no base URL.
+ */
+export function checkBaseUrl(option: string, value: unknown): URL {
+  const url = checkHttpUrl(option, value);
+  const extra = url.username !== "" || url.password !== "" ? "user name or password" : url.search !== "" ? "query (?...)" : url.hash !== "" ? "fragment (#...)" : undefined;
+  if (extra !== undefined) {
+    throw new InvalidArgumentError(`${option} must not contain a ${extra}: give scheme, host, port and path only, e.g. "https://api.example.com/v1"`);
+  }
+  return url;
 }
 
 export function checkDispatcher(value: unknown): Dispatcher | undefined {
@@ -140,12 +222,21 @@ export function checkDispatcher(value: unknown): Dispatcher | undefined {
   return value as Dispatcher;
 }
 
+export function checkMaxResponseBytes(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) <= 0 || (value as number) > MAX_RESPONSE_BYTES_LIMIT) {
+    throw new InvalidArgumentError(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES_LIMIT}, got ${describe(value)}`);
+  }
+  return value as number;
+}
+
 /** Options of one call of a sync client: those of the async client but `signal`, which nothing could fire while the call blocks. */
 export type SyncRequestOptions = Omit<RequestOptions, "signal">;
 
 export function checkSyncTransport(options: SyncRuntimeOptions): void {
   const { proxyUrl, dispatcherModule } = options;
-  if (proxyUrl !== undefined) checkBaseUrl("proxyUrl", proxyUrl);
+  // A proxy URL may carry the proxy's credentials.
+  if (proxyUrl !== undefined) checkHttpUrl("proxyUrl", proxyUrl);
   if (dispatcherModule !== undefined) {
     const absolute = typeof dispatcherModule === "string" && (dispatcherModule.startsWith("file:") || isAbsolute(dispatcherModule));
     if (!absolute) {

@@ -12,17 +12,20 @@ export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, ran
 
 /**
  * The delay a response asks for: `retry-after-ms` (milliseconds), else `retry-after` in seconds or as an HTTP date.
- * Undefined when absent or unreadable; capped at MAX_RETRY_AFTER_MS; never negative.
+ * Capped at MAX_RETRY_AFTER_MS. Undefined when absent, unreadable, negative or a date already past: the caller then
+ * uses its normal backoff rather than retrying at once.
  */
 export function retryAfterMs(headers: Readonly<Record<string, string>>, now: number = Date.now()): number | undefined {
-  const clamp = (ms: number) => Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+  const cap = (ms: number) => Math.min(ms, MAX_RETRY_AFTER_MS);
   const milliseconds = headers["retry-after-ms"];
-  if (milliseconds !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(milliseconds)) return clamp(Number(milliseconds));
+  if (milliseconds !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(milliseconds)) return cap(Number(milliseconds));
   const value = headers["retry-after"]?.trim();
   if (value === undefined || value === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return clamp(Number(value) * 1000);
+  if (/^\d+(\.\d+)?$/.test(value)) return cap(Number(value) * 1000);
+  // Every HTTP date format starts with a day name; Date.parse alone would read "-5" or "7" as a year.
+  if (!/^[A-Za-z]/.test(value)) return undefined;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : clamp(date - now);
+  return Number.isNaN(date) || date < now ? undefined : cap(date - now);
 }
 
 /**

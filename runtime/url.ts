@@ -2,9 +2,15 @@ import { InvalidArgumentError } from "./errors.js";
 
 export type QueryArrayFormat = "repeat" | "comma";
 
+/**
+ * A query parameter of an operation: its names, and whether it takes a list. Descriptors that do not say accept a
+ * list or a single value.
+ */
+export type QueryParam = readonly [tsName: string, wireName: string, shape?: "list" | "scalar"];
+
 /** Percent-encodes one path parameter; refuses values that would change the path's shape. */
 export function encodePathParam(name: string, value: unknown): string {
-  if (typeof value !== "string" && typeof value !== "number") {
+  if (typeof value !== "string" && !(typeof value === "number" && Number.isFinite(value))) {
     throw new InvalidArgumentError(`path parameter "${name}" must be a string, got ${describe(value)}`);
   }
   const text = String(value);
@@ -27,35 +33,55 @@ export function buildPath(
   return path;
 }
 
-function queryValue(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+/** The text of one query value: a string, a finite number, a boolean, a bigint or a valid Date; nothing else. */
+function queryValue(name: string, value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "boolean":
+    case "bigint":
+      return String(value);
+    case "number":
+      if (Number.isFinite(value)) return String(value);
+      break;
+    case "object":
+      if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+      break;
+  }
+  const shown = value instanceof Date ? "an invalid Date" : describe(value);
+  throw new InvalidArgumentError(`query parameter "${name}" must be a string, a finite number, a boolean or a Date, got ${shown}`);
 }
 
 /** Encodes query parameters; undefined and null are left out, arrays follow the API's array format. */
-export function buildQuery(
-  params: readonly (readonly [tsName: string, wireName: string])[],
-  values: Readonly<Record<string, unknown>>,
-  arrays: QueryArrayFormat,
-): string {
+export function buildQuery(params: readonly QueryParam[], values: Readonly<Record<string, unknown>>, arrays: QueryArrayFormat): string {
   const search = new URLSearchParams();
-  for (const [tsName, wireName] of params) {
+  for (const [tsName, wireName, shape] of params) {
     const value = values[tsName];
     if (value === undefined || value === null) continue;
     if (!Array.isArray(value)) {
-      search.append(wireName, queryValue(value));
-    } else if (arrays === "comma") {
-      if (value.length > 0) search.append(wireName, value.map(queryValue).join(","));
+      if (shape === "list") throw new InvalidArgumentError(`query parameter "${tsName}" must be a list, got ${describe(value)}`);
+      search.append(wireName, queryValue(tsName, value));
+      continue;
+    }
+    if (shape === "scalar") throw new InvalidArgumentError(`query parameter "${tsName}" takes one value, got an array`);
+    const items = value.map((item, index) => queryValue(`${tsName}[${index}]`, item));
+    if (arrays === "comma") {
+      if (items.length > 0) search.append(wireName, items.join(","));
     } else {
-      for (const item of value) search.append(wireName, queryValue(item));
+      for (const item of items) search.append(wireName, item);
     }
   }
   const text = search.toString();
   return text === "" ? "" : `?${text}`;
 }
 
+/** A short description of a value for an error message; long strings are cut. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
-  return typeof value === "string" ? `string ${JSON.stringify(value)}` : `${typeof value} ${String(value)}`;
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
 }

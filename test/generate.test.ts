@@ -81,7 +81,7 @@ describe("npm run generate", () => {
     assert.notEqual(renamed, text);
     await writeFile(manifest, renamed);
 
-    const check = await runGenerator([...args, "--check"]);
+    const check = await runGenerator([...args, "--check", "--allow-foreign-files"]);
     assert.equal(check.code, 1);
     const listed = check.stdout.split("\n").filter((line) => line.startsWith("would "));
     assert.deepStrictEqual(listed, ["codecs.ts", "reference.md", "types.ts"].map((f) => `would write  ${path.join(out, f)}`));
@@ -97,7 +97,7 @@ describe("npm run generate", () => {
     assert.equal((await runGenerator([...args, "--check"])).code, 0);
   });
 
-  it("removes generated files the manifest no longer produces, and leaves other files alone", T, async () => {
+  it("removes generated files the manifest no longer produces; with --allow-foreign-files, leaves other files alone", T, async () => {
     const dir = path.join(work, "stale");
     const manifest = path.join(dir, "manifest.yaml");
     const out = path.join(dir, "generated");
@@ -110,10 +110,14 @@ describe("npm run generate", () => {
     await writeFile(path.join(out, "NOTES.txt"), "kept by hand");
 
     await writeFile(manifest, minimalLines.join("\n"));
-    const check = await runGenerator([...args, "--check"]);
+    const check = await runGenerator([...args, "--check", "--allow-foreign-files"]);
     assert.equal(check.code, 1);
     assert.ok(check.stdout.includes(`would remove ${path.join(out, "resources/shelters.ts")}`));
-    const result = await runGenerator(args);
+    const refused = await runGenerator(args);
+    assert.equal(refused.code, 73, "a folder holding a file the generator did not write is refused");
+    assert.match(refused.stderr, /NOTES\.txt/);
+    await readFile(path.join(out, "resources/shelters.ts"), "utf8");
+    const result = await runGenerator([...args, "--allow-foreign-files"]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, / 1 removed in /);
     assert.match(result.stderr, /NOTES\.txt was not written by the generator; left alone/);

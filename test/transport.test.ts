@@ -90,6 +90,25 @@ function suite(kind: ClientKind) {
       assert.ok(logLines.some((line) => /^POST \/flags\/check: status 503; retry 1 of 2 in \d+ ms$/.test(line)));
     });
 
+    it("during an outage, 20 failed calls write one retry line per cause, not one per call", T, async () => {
+      // Two causes at once: the flags endpoint answers 503, the companies endpoint drops the connection.
+      server.handle((request, res) => {
+        if (request.path === "/companies") res.socket?.destroy();
+        else sendJson(res, 503, { error: "down" });
+      });
+      const lines: string[] = [];
+      const sdk = await client({ maxRetries: 1, retryBaseDelayMs: 5, retryMaxDelayMs: 10, logger: { warn: (line) => lines.push(line) } });
+      const calls = [];
+      for (let i = 0; i < 10; i++) calls.push(rejection(sdk.features.checkFlags()), rejection(sdk.companies.listCompanies({})));
+      const errors = await Promise.all(calls);
+      assert.equal(errors.length, 20);
+      assert.equal(server.requests.length, 40, "every call was retried once");
+      const retryLines = lines.filter((line) => / retry \d+ of \d+ in \d+ ms$/.test(line));
+      assert.equal(retryLines.length, 2, retryLines.join("\n"));
+      assert.ok(retryLines.some((line) => /^POST \/flags\/check: status 503; retry 1 of 1 in \d+ ms$/.test(line)), retryLines.join("\n"));
+      assert.ok(retryLines.some((line) => /^GET \/companies: no response; retry 1 of 1 in \d+ ms$/.test(line)), retryLines.join("\n"));
+    });
+
     it("waits as long as Retry-After says (seconds)", T, async () => {
       sequence(status(429, { "retry-after": "1" }), status(201));
       const started = Date.now();
@@ -438,7 +457,7 @@ describe("timing functions", () => {
     assert.equal(retryAfterMs({ "retry-after": "2" }, now), 2_000);
     assert.equal(retryAfterMs({ "retry-after": "0.5" }, now), 500);
     assert.equal(retryAfterMs({ "retry-after": "Wed, 01 Jan 2025 00:00:03 GMT" }, now), 3_000);
-    assert.equal(retryAfterMs({ "retry-after": "Tue, 31 Dec 2024 23:00:00 GMT" }, now), 0);
+    assert.equal(retryAfterMs({ "retry-after": "Tue, 31 Dec 2024 23:00:00 GMT" }, now), undefined);
     assert.equal(retryAfterMs({ "retry-after": "3600" }, now), 60_000);
     assert.equal(retryAfterMs({ "retry-after-ms": "250", "retry-after": "9" }, now), 250);
     assert.equal(retryAfterMs({ "retry-after": "soon" }, now), undefined);

@@ -2,6 +2,7 @@ import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type 
 import type { IrApi } from "../ir.js";
 import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
 import { REQUIRED_OPTIONS } from "../runtime-contract.js";
+import { stringLiteral, valueLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
 import { eventBufferInit, eventMembers, eventShared } from "./events.js";
 import { flagCheckMembers, flagCheckShared, flagCheckTypes, flagCheckerInit } from "./flag-checks.js";
@@ -15,7 +16,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
   const syncOptionsType = syncClientOptionsTypeName(api.name);
   const syncCommonType = syncClientCommonOptionsTypeName(api.name);
   const imports = new Imports(files.client)
-    .add(runtimeEntry, ["ClientCore", "SyncClientCore"])
+    .add(runtimeEntry, ["ClientCore", "SyncClientCore", "checkClientOptions"])
     .add(runtimeEntry, ["ClientSettings", "RuntimeOptions", "SyncRuntimeOptions"], true)
     .add(files.errors, ["errorClassesByStatus"]);
   for (const resource of api.resources) imports.add(files.resource(resource.name), [resource.className, resource.syncClassName]);
@@ -23,8 +24,8 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
   const events = api.events;
 
   const defaults: [string, string][] = [
-    ...api.servers.map((server): [string, string] => [server.option, JSON.stringify(server.url)]),
-    ...api.options.map((option): [string, string] => [option.name, JSON.stringify(option.default)]),
+    ...api.servers.map((server): [string, string] => [server.option, stringLiteral(server.url)]),
+    ...api.options.map((option): [string, string] => [option.name, valueLiteral(option.default)]),
     ...(checks ? [["cache", JSON.stringify(checks.cache)] as [string, string]] : []),
   ];
   const servers = api.servers.map(
@@ -45,6 +46,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
           : `${propertyKey(o.name)}: options.${o.name} ?? clientDefaults.${o.name},`,
       ),
     "logger: options.logger,",
+    "maxResponseBytes: options.maxResponseBytes,",
     "errorClasses: errorClassesByStatus,",
     `queryArrays: ${JSON.stringify(api.queryArrays)},`,
   ];
@@ -75,13 +77,13 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       name: server.option,
       type: "string",
       hasQuestionToken: true,
-      docs: jsDoc(server.description, { default: JSON.stringify(server.url) }),
+      docs: jsDoc(server.description, { default: stringLiteral(server.url) }),
     })),
     ...api.options.map((option) => ({
       name: option.name,
       type: tsType(option.type),
       hasQuestionToken: true,
-      docs: jsDoc(option.description, { default: JSON.stringify(option.default) }),
+      docs: jsDoc(option.description, { default: valueLiteral(option.default) }),
     })),
     ...(checks ? [cacheProperty(false)] : []),
   ];
@@ -123,6 +125,8 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
         {
           parameters: [{ name: "options", type: sync ? syncOptionsType : optionsType }],
           statements: [
+            // Before any option is read: `new Client(null)` must say what is wrong, not throw a TypeError.
+            `checkClientOptions(${JSON.stringify(name)}, options);`,
             core,
             ...api.resources.map((resource) => `this.${resource.name} = new ${sync ? resource.syncClassName : resource.className}(core);`),
             ...(checks ? [flagCheckerInit(checks, sync)] : []),

@@ -2,7 +2,7 @@ import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type 
 import type { IrApi, IrObjectType, IrUnionType } from "../ir.js";
 import { codecName } from "../naming.js";
 import { Imports, files, propertyKey } from "./layout.js";
-import { codecExpression, codecHelpers, needsCodec } from "./type-expr.js";
+import { codecExpression, codecHelpers, needsCodec, typeNamed } from "./type-expr.js";
 
 function objectCodec(api: IrApi, type: IrObjectType): string {
   const fields = type.properties.map((property) => {
@@ -16,7 +16,7 @@ function objectCodec(api: IrApi, type: IrObjectType): string {
 function unionCodec(api: IrApi, type: IrUnionType): string {
   const variants = type.variants
     .map((name, order) => {
-      const variant = api.types.find((t): t is IrObjectType => t.name === name && t.kind === "object")!;
+      const variant = typeNamed(api, name) as IrObjectType;
       const required = variant.properties.filter((p) => p.required);
       return { name, order, required };
     })

@@ -1,8 +1,10 @@
 import { Scope, StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrEvents, IrObjectType, IrProperty, IrTypeRef } from "../ir.js";
 import { clientCommonOptionsTypeName, operationConstName } from "../naming.js";
+import { stringLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
+import { typeNamed } from "./type-expr.js";
 
 type ClassParts = Pick<ClassDeclarationStructure, "properties" | "methods">;
 
@@ -18,7 +20,7 @@ function ruleKind(api: IrApi, type: IrTypeRef): string {
     case "map":
       return type.value.kind === "primitive" && type.value.name === "string" ? "stringMap" : "map";
     case "ref":
-      return api.types.find((t) => t.name === type.name)?.kind === "enum" ? "string" : "object";
+      return typeNamed(api, type.name)?.kind === "enum" ? "string" : "object";
   }
 }
 
@@ -32,7 +34,7 @@ function rules(api: IrApi, body: IrObjectType): string {
 export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runtimeEntry: string): StatementStructures[] {
   imports.add(runtimeEntry, ["EventSpec", "EventSettings"], true);
   imports.add(files.resource(events.resource.name), [operationConstName(events.operation.name)]);
-  const kinds = events.kinds.map((k) => `${k.name}: { type: ${JSON.stringify(k.type)}, rules: ${rules(api, k.body)} },`);
+  const kinds = events.kinds.map((k) => `${k.name}: { type: ${stringLiteral(k.type)}, rules: ${rules(api, k.body)} },`);
   const auth = api.auth.option;
   return [
     {
@@ -59,7 +61,7 @@ export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runt
       parameters: [
         {
           name: "options",
-          type: `Pick<${clientCommonOptionsTypeName(api.name)}, ${[auth, "flushIntervalMs", "maxQueuedEvents", "closeTimeoutMs", "offline", "logger", "retryBaseDelayMs", "retryMaxDelayMs"].map((name) => JSON.stringify(name)).join(" | ")}>`,
+          type: `Pick<${clientCommonOptionsTypeName(api.name)}, ${[auth, "flushIntervalMs", "maxQueuedEvents", "closeTimeoutMs", "closeOnSignals", "offline", "logger", "retryBaseDelayMs", "retryMaxDelayMs"].map((name) => JSON.stringify(name)).join(" | ")}>`,
         },
       ],
       returnType: "EventSettings",
@@ -68,6 +70,7 @@ export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runt
         flushIntervalMs: options.flushIntervalMs ?? clientDefaults.flushIntervalMs,
         maxQueuedEvents: options.maxQueuedEvents ?? clientDefaults.maxQueuedEvents,
         closeTimeoutMs: options.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
+        closeOnSignals: options.closeOnSignals ?? clientDefaults.closeOnSignals,
         offline: options.offline ?? clientDefaults.offline,
         logger: options.logger,
         retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,

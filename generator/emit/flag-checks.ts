@@ -64,13 +64,22 @@ export function flagCheckShared(api: IrApi, checks: IrFlagChecks, imports: Impor
     {
       kind: StructureKind.Function,
       name: "flagCheckSettings",
-      parameters: [{ name: "options", type: `Pick<${clientCommonOptionsTypeName(api.name)}, "cache" | "flagDefaults" | "offline" | "logger">` }],
+      parameters: [
+        {
+          name: "options",
+          type: `Pick<${clientCommonOptionsTypeName(api.name)}, "cache" | "flagDefaults" | "offline" | "logger" | "totalTimeoutMs" | "flagCheckTimeoutMs" | "flagCircuitFailures" | "flagCircuitCooldownMs">`,
+        },
+      ],
       returnType: `FlagCheckSettings<${result}>`,
       statements: `return {
         cache: options.cache,
         flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
         offline: options.offline ?? clientDefaults.offline,
         logger: options.logger,
+        totalTimeoutMs: options.totalTimeoutMs === undefined ? clientDefaults.totalTimeoutMs : options.totalTimeoutMs,
+        flagCheckTimeoutMs: options.flagCheckTimeoutMs ?? clientDefaults.flagCheckTimeoutMs,
+        flagCircuitFailures: options.flagCircuitFailures ?? clientDefaults.flagCircuitFailures,
+        flagCircuitCooldownMs: options.flagCircuitCooldownMs ?? clientDefaults.flagCircuitCooldownMs,
       };`,
     },
   ];
@@ -97,7 +106,7 @@ export function flagCheckMembers(api: IrApi, checks: IrFlagChecks, imports: Impo
         parameters: args,
         returnType: result("boolean"),
         docs: jsDoc(
-          `Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, timeout, connection failure, 5xx or 429 after retries, unknown flag) it returns \`options.defaultValue\`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context.${blocking}`,
+          `Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, circuit open, timeout, connection failure, 5xx or 429 after retries, unknown flag, malformed answer) it returns \`options.defaultValue\`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context.${blocking}`,
           { example: example("checkFlag") },
         ),
         statements: "return this.flags.check(flagKey, context, options);",

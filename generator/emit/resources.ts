@@ -11,6 +11,7 @@ import { exampleCall } from "../examples.js";
 import type { IrApi, IrOperation, IrParam, IrResource } from "../ir.js";
 import { codecName, operationConstName } from "../naming.js";
 import { referencedNames } from "../type-expr.js";
+import { stringLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
 import { codecExpression, codecHelpers, codecModels, tsType } from "./type-expr.js";
@@ -19,15 +20,18 @@ import { propertySignature } from "./types.js";
 const operationConst = (op: IrOperation) => operationConstName(op.name);
 
 const pairs = (params: IrParam[]) => `[${params.map((p) => `[${JSON.stringify(p.tsName)}, ${JSON.stringify(p.wireName)}]`).join(", ")}]`;
+/** Query entries also say whether the parameter is a list, so the runtime refuses an array where one value is expected. */
+const queryEntries = (params: IrParam[]) =>
+  `[${params.map((p) => `[${JSON.stringify(p.tsName)}, ${JSON.stringify(p.wireName)}, ${JSON.stringify(p.type.kind === "list" ? "list" : "scalar")}]`).join(", ")}]`;
 
 function resultType(op: IrOperation): string {
   return op.response.type ? tsType(op.response.type) : "void";
 }
 
 function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports, runtimeEntry: string): StatementStructures {
-  const fields = [`method: ${JSON.stringify(op.method)}`, `path: ${JSON.stringify(op.path)}`, `server: ${JSON.stringify(op.server)}`];
+  const fields = [`method: ${JSON.stringify(op.method)}`, `path: ${stringLiteral(op.path)}`, `server: ${JSON.stringify(op.server)}`];
   if (op.pathParams.length > 0) fields.push(`pathParams: ${pairs(op.pathParams)}`);
-  if (op.queryParams.length > 0) fields.push(`query: ${pairs(op.queryParams)}`);
+  if (op.queryParams.length > 0) fields.push(`query: ${queryEntries(op.queryParams)}`);
   if (op.body) {
     fields.push(`body: ${codecName(op.body)}`);
     imports.add(files.codecs, [codecName(op.body)]);

@@ -1,6 +1,19 @@
-import type { IrApi, IrTypeRef } from "../ir.js";
+import type { IrApi, IrType, IrTypeRef } from "../ir.js";
 import { codecName } from "../naming.js";
 import { referencedNames } from "../type-expr.js";
+
+/** Types by name, indexed once per API: a search per reference made emitting large manifests quadratic. */
+const typesByName = new WeakMap<IrApi, Map<string, IrType>>();
+
+/** The type of the API named `name`. */
+export function typeNamed(api: IrApi, name: string | undefined): IrType | undefined {
+  let index = typesByName.get(api);
+  if (index === undefined) {
+    index = new Map(api.types.map((type) => [type.name, type]));
+    typesByName.set(api, index);
+  }
+  return name === undefined ? undefined : index.get(name);
+}
 
 /** The TypeScript type of a manifest type. */
 export function tsType(ref: IrTypeRef): string {
@@ -33,7 +46,7 @@ export function needsCodec(api: IrApi, ref: IrTypeRef): boolean {
     case "dateTime":
       return true;
     case "ref":
-      return api.types.find((type) => type.name === ref.name)?.kind !== "enum";
+      return typeNamed(api, ref.name)?.kind !== "enum";
     case "list":
       return needsCodec(api, ref.item);
     case "map":
@@ -70,6 +83,6 @@ export function codecHelpers(expression: string): string[] {
 /** Model codecs a codec expression refers to. */
 export function codecModels(api: IrApi, ref: IrTypeRef): string[] {
   return referencedNames(ref)
-    .filter((name) => api.types.find((type) => type.name === name)?.kind !== "enum")
+    .filter((name) => typeNamed(api, name)?.kind !== "enum")
     .map(codecName);
 }

@@ -1,6 +1,7 @@
 import { StructureKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrObjectType, IrProperty } from "../ir.js";
 import { camelCase } from "../naming.js";
+import { stringLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
 import { propertyKey } from "./layout.js";
 import { tsType } from "./type-expr.js";
@@ -41,7 +42,7 @@ export function emitTypes(api: IrApi): SourceFileStructure {
           isExported: true,
           // `string & {}` keeps editor completion for the known values and accepts values a newer server adds.
           docs: jsDoc(type.description, { remarks: "Values the server adds later are passed through as plain strings." }),
-          type: [...type.values.map((value) => JSON.stringify(value)), "(string & {})"].join(" | "),
+          type: [...type.values.map(stringLiteral), "(string & {})"].join(" | "),
         };
       case "union":
         return {

@@ -56,53 +56,70 @@ const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./worker-source.mjs
  * and never keeps the process alive.
  */
 export class SyncBridge {
-  private worker: Worker | undefined;
+  /** #private, as is the worker it is handed to: the options hold the API key, which no inspect or JSON may show. */
+  readonly #settings: SyncBridgeSettings;
+  #worker: Worker | undefined;
   private port: MessagePort | undefined;
   private logPort: MessagePort | undefined;
   /** One per worker: a worker that is stopping must not wake the caller of its successor. */
   private signal = new Int32Array(new SharedArrayBuffer(SIGNAL_WORDS * 4));
   private lastId = 0;
+  /**
+   * Replies taken off the port by a call other than theirs: a logger may make a call of its own while an outer call
+   * waits, and whichever call reads a reply keeps it here for the call it belongs to.
+   */
+  private readonly repliesById = new Map<number, ReplyMessage>();
   private errorClassesByName: Map<string, ApiErrorClass> | undefined;
 
-  constructor(private readonly settings: SyncBridgeSettings) {
+  constructor(settings: SyncBridgeSettings) {
     try {
       structuredClone(settings.clientOptions);
     } catch (error) {
       throw new InvalidArgumentError(`sync client options must be plain data (no functions or class instances): ${(error as Error).message}`);
     }
+    this.#settings = settings;
   }
 
   /** Whether the worker has been started (by a call or a post). */
   get started(): boolean {
-    return this.worker !== undefined;
+    return this.#worker !== undefined;
   }
 
-  /** Calls a method of the client in the worker and blocks until it settles; returns its value or throws its error. */
+  /**
+   * Calls a method of the client in the worker and blocks until it settles; returns its value or throws its error.
+   * May be re-entered from the logger, which runs while a call waits: each call takes its own reply.
+   */
   call(method: string, args: unknown[]): unknown {
     const port = this.start();
+    const { signal } = this;
     const id = ++this.lastId;
-    Atomics.store(this.signal, 0, IDLE);
     this.send(port, { id, method, args });
     const startBy = Date.now() + WORKER_START_TIMEOUT_MS;
     for (;;) {
-      // Until the worker has loaded it cannot report its own failure, so only that wait is bounded.
-      const loaded = Atomics.load(this.signal, LOADED) === 1;
-      const outcome = Atomics.wait(this.signal, 0, IDLE, loaded ? Infinity : Math.max(0, startBy - Date.now()));
-      if (outcome === "timed-out" && Atomics.load(this.signal, LOADED) === 0) {
-        this.stop();
-        throw new ApiError(`${method} failed: the sync client's worker thread did not start within ${WORKER_START_TIMEOUT_MS} ms`);
-      }
-      Atomics.store(this.signal, 0, IDLE);
+      // Reset before reading the port: a message posted after the last read sets the word again, so the wait below
+      // returns at once rather than missing it.
+      Atomics.store(signal, 0, IDLE);
       for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
         const reply = received.message as ReplyMessage;
         if ("log" in reply) this.log(reply);
-        else if (reply.id !== id) continue;
-        else if ("error" in reply) throw this.rebuild(reply.error);
-        else return reply.value;
+        else this.repliesById.set(reply.id, reply);
       }
-      if (Atomics.load(this.signal, STOPPED) === 1) {
-        this.stopped();
+      const reply = this.repliesById.get(id);
+      if (reply !== undefined) {
+        this.repliesById.delete(id);
+        if ("error" in reply) throw this.rebuild(reply.error);
+        return (reply as { value: unknown }).value;
+      }
+      if (Atomics.load(signal, STOPPED) === 1) {
+        if (this.signal === signal) this.stopped();
         throw new ApiError(`${method} failed: the sync client's worker thread stopped unexpectedly`);
+      }
+      // Until the worker has loaded it cannot report its own failure, so only that wait is bounded.
+      const loaded = Atomics.load(signal, LOADED) === 1;
+      const outcome = Atomics.wait(signal, 0, IDLE, loaded ? Infinity : Math.max(0, startBy - Date.now()));
+      if (outcome === "timed-out" && Atomics.load(signal, LOADED) === 0) {
+        this.stop();
+        throw new ApiError(`${method} failed: the sync client's worker thread did not start within ${WORKER_START_TIMEOUT_MS} ms`);
       }
     }
   }
@@ -130,7 +147,7 @@ export class SyncBridge {
     }
     const { port1, port2 } = new MessageChannel();
     const logs = new MessageChannel();
-    const { settings } = this;
+    const settings = this.#settings;
     this.signal = new Int32Array(new SharedArrayBuffer(SIGNAL_WORDS * 4));
     const workerData: WorkerData = {
       signal: this.signal,
@@ -146,9 +163,9 @@ export class SyncBridge {
     const worker = new Worker(workerUrl, { workerData, transferList: [port2, logs.port2], execArgv: workerExecArgv() });
     worker.unref();
     // Reported when this thread is idle; a call under way learns of a stopped worker from the signal word.
-    worker.on("error", (error) => this.settings.logger?.error?.(`the sync client's worker failed: ${error.message}`));
+    worker.on("error", (error) => this.log({ log: "error", message: `the sync client's worker failed: ${error.message}` }));
     worker.on("exit", () => {
-      if (this.worker === worker) this.stopped();
+      if (this.#worker === worker) this.stopped();
     });
     // Replies are only ever read by call(), with receiveMessageOnPort: no listener, so posting one does not also
     // wake this thread's event loop. Log lines written while no call waits are handled when this thread is idle.
@@ -156,14 +173,14 @@ export class SyncBridge {
     logs.port1.on("message", (line: Extract<ReplyMessage, { log: string }>) => this.log(line));
     logs.port1.unref();
     this.logPort = logs.port1;
-    this.worker = worker;
+    this.#worker = worker;
     this.port = port1;
     return port1;
   }
 
   /** Stops the worker, if any; the next call starts a new one. */
   stop(): void {
-    void this.worker?.terminate();
+    void this.#worker?.terminate();
     this.stopped();
   }
 
@@ -171,13 +188,18 @@ export class SyncBridge {
   private stopped(): void {
     this.port?.close();
     this.logPort?.close();
-    this.worker = undefined;
+    this.#worker = undefined;
     this.port = undefined;
     this.logPort = undefined;
+    this.repliesById.clear();
   }
 
   private log(reply: { log: (typeof LOG_LEVELS)[number]; message: string }): void {
-    this.settings.logger?.[reply.log]?.(reply.message);
+    try {
+      this.#settings.logger?.[reply.log]?.(reply.message);
+    } catch {
+      // A logger that throws (a nested call that failed, say) must not fail the call whose line it was given.
+    }
   }
 
   /** The error the worker threw, as an instance of the same class, with the same message and details. */
@@ -188,7 +210,7 @@ export class SyncBridge {
       return error;
     }
     this.errorClassesByName ??= new Map(
-      [...RUNTIME_ERROR_CLASSES, ...this.settings.errorClasses].map((ErrorClass) => [new ErrorClass("").name, ErrorClass]),
+      [...RUNTIME_ERROR_CLASSES, ...this.#settings.errorClasses].map((ErrorClass) => [new ErrorClass("").name, ErrorClass]),
     );
     const ErrorClass = this.errorClassesByName.get(data.name) ?? ApiError;
     const cause = data.cause && Object.assign(new Error(data.cause.message), { name: data.cause.name, code: data.cause.code });

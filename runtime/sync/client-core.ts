@@ -1,4 +1,4 @@
-import { ClientCore, checkCall, type ClientSettings, type Operation } from "../client-core.js";
+import { ClientCore, checkCall, checkParams, type ClientSettings, type Operation } from "../client-core.js";
 import { InvalidArgumentError } from "../errors.js";
 import { checkSyncTransport, type SyncRequestOptions, type SyncRuntimeOptions } from "../options.js";
 import { SyncBridge } from "./bridge.js";
@@ -40,8 +40,9 @@ export class SyncClientCore {
 
   /** Sends an operation through the worker's client method `method` ("companies.upsertCompany") and returns its result. */
   request<Result>(op: Operation<Result>, method: string, args: object = {}, options: SyncRequestOptions = {}): Result {
-    checkCall(op, args, this.offline);
-    if (typeof options !== "object" || options === null) throw new InvalidArgumentError(`${method}: options must be an object`);
+    checkCall(op, args, options, this.offline);
+    // Here rather than in the worker: a function or symbol could not even cross to it, and the error names the parameter.
+    checkParams(op, args);
     if ("signal" in options && options.signal !== undefined) {
       throw new InvalidArgumentError(`${method}: the sync client takes no signal (nothing could fire it while the call blocks); use timeoutMs or totalTimeoutMs`);
     }

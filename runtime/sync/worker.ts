@@ -1,8 +1,8 @@
 import { workerData } from "node:worker_threads";
-import { ApiError, InvalidArgumentError } from "../errors.js";
+import { ApiError, InvalidArgumentError, TimeoutError } from "../errors.js";
 import type { Logger } from "../options.js";
-import { checkDispatcher } from "../options.js";
-import { proxyDispatcher, type Dispatcher } from "../transport.js";
+import { loadUndici, proxyDispatcher, type Dispatcher } from "../transport.js";
+import { describe } from "../url.js";
 import { LOADED, STOPPED, WORKER_POSTED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
 
 /**
@@ -36,40 +36,94 @@ for (const level of data.logLevels) {
   logger[level] = (message: string) => (serving > 0 ? post({ log: level, message }) : logPort.postMessage({ log: level, message }));
 }
 
+/**
+ * Longest wait for the dispatcher module (its import and createDispatcher()) within one call: fixed, not the client's
+ * timeoutMs, since importing undici alone may take longer than a short timeoutMs on a busy machine.
+ * SDK_DISPATCHER_MODULE_TIMEOUT_MS overrides it: a test hook, so that a hanging module fails in a test quickly.
+ */
+const DISPATCHER_MODULE_TIMEOUT_MS = Number(process.env.SDK_DISPATCHER_MODULE_TIMEOUT_MS) || 10_000;
+
+/** The dispatcher module's load, started once: a call that gave up waiting leaves it running for the next call. */
+let dispatcherLoading: Promise<Dispatcher> | undefined;
+
+/** Marks the failure a later call may overcome (the wait ran out), unlike a module that threw or returned junk. */
+class DispatcherModuleTimeout extends TimeoutError {}
+
 async function dispatcherOf(): Promise<Dispatcher | undefined> {
   if (data.proxyUrl !== undefined) return proxyDispatcher(data.proxyUrl);
-  if (data.dispatcherModule === undefined) return undefined;
-  const specifier = data.dispatcherModule.startsWith("file:") ? data.dispatcherModule : new URL(`file://${data.dispatcherModule}`).href;
+  const where = data.dispatcherModule;
+  if (where === undefined) return undefined;
+  dispatcherLoading ??= loadDispatcher(where);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    const message = `dispatcherModule ${where}: loading it and createDispatcher() did not settle within ${DISPATCHER_MODULE_TIMEOUT_MS} ms; the next call waits for it again`;
+    timer = setTimeout(() => reject(new DispatcherModuleTimeout(message)), DISPATCHER_MODULE_TIMEOUT_MS).unref();
+  });
+  try {
+    return await Promise.race([dispatcherLoading, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function loadDispatcher(where: string): Promise<Dispatcher> {
+  const specifier = where.startsWith("file:") ? where : new URL(`file://${where}`).href;
   let factory: unknown;
   try {
     const module = (await import(specifier)) as { createDispatcher?: unknown; default?: { createDispatcher?: unknown } };
     factory = module.createDispatcher ?? module.default?.createDispatcher;
   } catch (error) {
-    throw new InvalidArgumentError(`dispatcherModule ${data.dispatcherModule} could not be loaded: ${(error as Error).message}`);
+    throw new InvalidArgumentError(`dispatcherModule ${where} could not be loaded: ${(error as Error).message}`);
   }
   if (typeof factory !== "function") {
-    throw new InvalidArgumentError(`dispatcherModule ${data.dispatcherModule} must export a function createDispatcher()`);
+    throw new InvalidArgumentError(`dispatcherModule ${where} must export a function createDispatcher()`);
   }
-  return checkDispatcher(await (factory as () => unknown)());
+  let dispatcher: unknown;
+  try {
+    dispatcher = await (factory as () => unknown)();
+  } catch (error) {
+    throw new InvalidArgumentError(`dispatcherModule ${where}: createDispatcher() failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+  if (typeof dispatcher !== "object" || dispatcher === null || typeof (dispatcher as Dispatcher).dispatch !== "function") {
+    throw new InvalidArgumentError(`dispatcherModule ${where}: createDispatcher() must return an undici Dispatcher (Agent, ProxyAgent...), got ${describe(dispatcher)}`);
+  }
+  return dispatcher as Dispatcher;
 }
 
 type Client = Record<string, unknown>;
 
-const ready: Promise<Client> = (async () => {
+// The worker exists to send requests: undici loads now, beside the client, rather than within the first call's timeoutMs.
+const undiciLoaded = loadUndici().catch(() => undefined);
+
+async function buildClient(): Promise<Client> {
   const module = (await import(data.clientModule)) as Record<string, new (options: object) => Client>;
   const Client = module[data.clientExport]!;
-  return new Client({ ...data.clientOptions, dispatcher: await dispatcherOf(), logger });
-})();
-// A client that cannot be built fails every call with the reason; it must not end the worker unheard.
-ready.catch(() => undefined);
+  const built = new Client({ ...data.clientOptions, dispatcher: await dispatcherOf(), logger });
+  await undiciLoaded;
+  return built;
+}
+
 let client: Client | undefined;
-void ready.then(
-  (built) => (client = built),
-  () => undefined,
-);
+/**
+ * The client being built. A client that cannot be built fails every call with the reason (it must not end the worker
+ * unheard), except when only the wait for the dispatcher module ran out: the next call tries again.
+ */
+let building: Promise<Client> | undefined;
+
+function clientReady(): Promise<Client> {
+  building ??= buildClient().then(
+    (built) => (client = built),
+    (error: unknown) => {
+      if (error instanceof DispatcherModuleTimeout) building = undefined;
+      throw error;
+    },
+  );
+  return building;
+}
+clientReady().catch(() => undefined);
 
 async function invoke(method: string, args: unknown[]): Promise<unknown> {
-  let target: Record<string, unknown> = client ?? (await ready);
+  let target: Record<string, unknown> = client ?? (await clientReady());
   const path = method.split(".");
   for (const name of path.slice(0, -1)) target = target[name] as Record<string, unknown>;
   const fn = target?.[path.at(-1)!];

@@ -13,11 +13,12 @@ export interface CliResult {
 }
 
 /** Runs `npm run generate` as a maintainer would (without npm's own output), bounded in time. */
-export function runGenerator(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+export function runGenerator(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "generator/cli.ts"), ...args], {
       cwd: repoRoot,
       timeout: timeoutMs,
+      env,
     });
     let stdout = "";
     let stderr = "";
