@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { connect, type AddressInfo, type Socket } from "node:net";
 import path from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { repoRoot } from "./helpers/cli.js";
+import { startConnectProxy } from "./helpers/proxy.js";
 import { sendJson, startServer, type TestServer } from "./helpers/server.js";
 import { wireCompany } from "./helpers/wire.js";
 
@@ -35,36 +34,6 @@ beforeEach(() => {
   server.requests.length = 0;
   proxy.tunnels.length = 0;
 });
-
-/** A forward proxy that tunnels CONNECT requests (how undici's ProxyAgent reaches http and https origins) and records their targets. */
-async function startConnectProxy() {
-  const tunnels: string[] = [];
-  const sockets = new Set<Socket>();
-  const proxyServer: Server = createServer();
-  proxyServer.on("connect", (request: IncomingMessage, clientSocket: Socket, head: Buffer) => {
-    tunnels.push(request.url ?? "");
-    const [host, port] = (request.url ?? "").split(":");
-    const upstream = connect(Number(port), host, () => {
-      clientSocket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(clientSocket).pipe(upstream);
-    });
-    for (const socket of [clientSocket, upstream]) {
-      sockets.add(socket);
-      socket.on("error", () => socket.destroy());
-      socket.on("close", () => sockets.delete(socket));
-    }
-  });
-  await new Promise<void>((resolve) => proxyServer.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(proxyServer.address() as AddressInfo).port}`,
-    tunnels,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => proxyServer.close(() => resolve()));
-    },
-  };
-}
 
 /** Runs one scenario in a child process, bounded in time; resolves with the JSON line it printed. */
 function scenario(name: string, env: Record<string, string> = {}): Promise<Record<string, any>> {

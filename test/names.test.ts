@@ -8,24 +8,14 @@ import ts from "typescript";
 import { emitSources } from "../generator/emit/index.js";
 import { resultName } from "../generator/examples.js";
 import type { IrOperation } from "../generator/ir.js";
-import { ManifestError, parseManifest } from "../generator/load.js";
+import { parseManifest } from "../generator/load.js";
 import { GLOBAL_NAMES, RUNTIME_IMPORTS } from "../generator/naming.js";
 import { normalizeManifest } from "../generator/normalize.js";
 import { validateManifest } from "../generator/validate.js";
 import { objectCodec, unionCodec } from "../runtime/codec.js";
 import { ZooClient } from "./fixtures/kitchen-sink/expected/index.js";
-import { lineOf, minimalLines, minimalWith } from "./helpers/manifests.js";
+import { lineOf, minimalLines, minimalWith, problems } from "./helpers/manifests.js";
 import { startServer, type TestServer } from "./helpers/server.js";
-
-function problems(text: string): string[] {
-  try {
-    validateManifest(parseManifest(text, "manifest.yaml"));
-  } catch (error) {
-    assert.ok(error instanceof ManifestError, String(error));
-    return error.problems.map((p) => `${p.position.file}:${p.position.line}:${p.position.column}: ${p.message}`);
-  }
-  return [];
-}
 
 const line = (text: string) => lineOf(minimalLines, text);
 const schematic = readFileSync("manifest.yaml", "utf8");

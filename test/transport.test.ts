@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { createServer as createHttpServer, type IncomingMessage } from "node:http";
-import { connect, type AddressInfo, type Socket } from "node:net";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ProxyAgent, type Agent } from "undici";
@@ -20,6 +18,7 @@ import {
 import { backoffDelayMs, retryAfterMs, sleep } from "../runtime/retry.js";
 import { CLIENT_KINDS, type ClientKind } from "./helpers/clients.js";
 import { createDispatcher } from "./helpers/dispatcher-module.js";
+import { startConnectProxy } from "./helpers/proxy.js";
 import { sendJson, startServer, type TestServer } from "./helpers/server.js";
 import { API_KEY } from "./helpers/wire.js";
 
@@ -379,24 +378,8 @@ function suite(kind: ClientKind) {
 
   describe("custom HTTP client", () => {
     it("a ProxyAgent carries every request, REST and capture alike, through a local CONNECT proxy", T, async () => {
-      const tunnels: string[] = [];
-      const sockets = new Set<Socket>();
-      const proxy = createHttpServer();
-      proxy.on("connect", (request: IncomingMessage, clientSocket: Socket, head: Buffer) => {
-        tunnels.push(request.url ?? "");
-        const [host, port] = (request.url ?? "").split(":");
-        const upstream = connect(Number(port), host, () => {
-          clientSocket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-          upstream.write(head);
-          upstream.pipe(clientSocket).pipe(upstream);
-        });
-        for (const socket of [clientSocket, upstream]) {
-          sockets.add(socket);
-          socket.on("error", () => socket.destroy());
-        }
-      });
-      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const proxy = await startConnectProxy();
+      const { tunnels, url: proxyUrl } = proxy;
       const dispatcher = kind.sync ? undefined : new ProxyAgent(proxyUrl);
       try {
         sequence(status(201));
@@ -409,8 +392,7 @@ function suite(kind: ClientKind) {
         assert.ok(tunnels.every((target) => target === new URL(server.url).host));
       } finally {
         await dispatcher?.close();
-        for (const socket of sockets) socket.destroy();
-        await new Promise<void>((resolve) => proxy.close(() => resolve()));
+        await proxy.close();
       }
     });
 

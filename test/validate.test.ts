@@ -1,19 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { ManifestError, parseManifest } from "../generator/load.js";
-import { validateManifest } from "../generator/validate.js";
-import { lineOf, minimalLines, minimalWith } from "./helpers/manifests.js";
-
-function problems(text: string): string[] {
-  try {
-    validateManifest(parseManifest(text, "manifest.yaml"));
-  } catch (error) {
-    assert.ok(error instanceof ManifestError, String(error));
-    return error.problems.map((p) => `${p.position.file}:${p.position.line}:${p.position.column}: ${p.message}`);
-  }
-  return [];
-}
+import { lineOf, minimalLines, minimalWith, problems } from "./helpers/manifests.js";
 
 const line = (text: string) => lineOf(minimalLines, text);
 

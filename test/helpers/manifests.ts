@@ -1,4 +1,7 @@
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { ManifestError, parseManifest } from "../../generator/load.js";
+import { validateManifest } from "../../generator/validate.js";
 
 /** The minimal fixture manifest, as lines, so a test can change one line and know its number. */
 export const minimalLines = readFileSync(new URL("../fixtures/minimal/manifest.yaml", import.meta.url), "utf8").split("\n");
@@ -15,4 +18,15 @@ export function minimalWith(text: string, replacement: string): string {
   const lines = [...minimalLines];
   lines[lineOf(lines, text) - 1] = replacement;
   return lines.join("\n");
+}
+
+/** The problems validation reports for a manifest text, each as `file:line:column: message`; none for a valid one. */
+export function problems(text: string): string[] {
+  try {
+    validateManifest(parseManifest(text, "manifest.yaml"));
+  } catch (error) {
+    assert.ok(error instanceof ManifestError, String(error));
+    return error.problems.map((p) => `${p.position.file}:${p.position.line}:${p.position.column}: ${p.message}`);
+  }
+  return [];
 }
