@@ -11,6 +11,8 @@ export function exampleValue(api: IrApi, ref: IrTypeRef, depth = 0): string {
       return { string: '"example"', integer: "1", number: "1.5", boolean: "true", any: '"value"' }[ref.name];
     case "dateTime":
       return 'new Date("2025-01-01T00:00:00Z")';
+    case "date":
+      return '"2025-01-31"';
     case "list":
       return `[${exampleValue(api, ref.item, depth + 1)}]`;
     case "map":
@@ -30,10 +32,28 @@ function exampleObject(api: IrApi, fields: { tsName: string; type: IrTypeRef }[]
   return `{ ${fields.map((f) => `${propertyKey(f.tsName)}: ${exampleValue(api, f.type, depth)}`).join(", ")} }`;
 }
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A manifest example (a JSON value) as TypeScript the way a person writes it: `{ id: "co_123", tags: ["a"] }`, keys
+ * unquoted when they are identifiers. Strings and other keys go through stringLiteral; `__proto__` is written
+ * computed so that it stays an own property; numbers, booleans and null through valueLiteral.
+ */
+export function exampleLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(exampleLiteral).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return "{}";
+    const key = (name: string) => (name === "__proto__" ? `[${stringLiteral(name)}]` : IDENTIFIER.test(name) ? name : stringLiteral(name));
+    return `{ ${entries.map(([name, item]) => `${key(name)}: ${exampleLiteral(item)}`).join(", ")} }`;
+  }
+  return valueLiteral(value);
+}
+
 /** The fields an example call passes: path parameters, required query parameters and required body fields. */
 export function exampleArgument(api: IrApi, op: IrOperation): string | undefined {
   if (op.paramsType === undefined) return undefined;
-  if (op.example !== undefined) return valueLiteral(op.example);
+  if (op.example !== undefined) return exampleLiteral(op.example);
   const named = typeNamed(api, op.body);
   const body = named?.kind === "object" ? named : undefined;
   const fields = [

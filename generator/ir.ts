@@ -5,6 +5,8 @@ export type IrPrimitive = "string" | "integer" | "number" | "boolean" | "any";
 export type IrTypeRef =
   | { kind: "primitive"; name: IrPrimitive; nullable: boolean }
   | { kind: "dateTime"; nullable: boolean }
+  /** A calendar date, `YYYY-MM-DD`: a string in TypeScript too, so no time zone can shift it. */
+  | { kind: "date"; nullable: boolean }
   | { kind: "list"; item: IrTypeRef; nullable: boolean }
   | { kind: "map"; value: IrTypeRef; nullable: boolean }
   | { kind: "ref"; name: string; nullable: boolean };

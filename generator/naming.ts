@@ -90,7 +90,7 @@ export const RUNTIME_IMPORTS: ReadonlySet<string> = new Set([
   ...["EventSettings", "EventSpec", "EventStats", "FlagCacheOption", "FlagCheckOptions", "FlagCheckSettings"],
   ...["FlagCheckSpec", "FlagChecker", "FlagFallback", "Operation", "RequestOptions", "RuntimeOptions"],
   ...["SyncClientCore", "SyncEvents", "SyncFlagChecker", "SyncRequestOptions", "SyncRuntimeOptions"],
-  ...["checkClientOptions", "dateTimeCodec", "identityCodec", "listCodec", "mapCodec", "objectCodec", "unionCodec"],
+  ...["checkClientOptions", "dateCodec", "dateTimeCodec", "identityCodec", "listCodec", "mapCodec", "objectCodec", "unionCodec"],
 ]);
 
 /** Private members of the generated clients (emit/flag-checks.ts, emit/events.ts) and resource classes (emit/resources.ts). */

@@ -18,9 +18,30 @@ import {
   syncResourceClassName,
 } from "./naming.js";
 import { CLIENT_MEMBERS, EVENT_OPTIONS, FLAG_CHECK_OPTIONS, REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
+import { closeNames, didYouMean } from "./suggest.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
 
 export const display = (path: ManifestPath) => (path.length === 0 ? "manifest" : path.join("."));
+
+/**
+ * Problems that get a "did you mean": each compares its name with every known one, so a manifest of thousands of
+ * wrong references would cost thousands times thousands comparisons. Only the first 100 problems are listed anyway.
+ */
+const MAX_SUGGESTING_PROBLEMS = 100;
+
+/**
+ * Success statuses whose responses carry no body (RFC 9110): an operation answering with one cannot declare a response
+ * type. (304 has none either, but the schema allows only 2xx statuses.)
+ */
+const BODILESS_STATUSES: ReadonlySet<number> = new Set([204, 205]);
+
+/** Names a message lists at most: an operation may have hundreds of arguments, and as many wrong example keys. */
+const MAX_LISTED_NAMES = 12;
+
+const listed = (names: Iterable<string>) => {
+  const all = [...names];
+  return all.length <= MAX_LISTED_NAMES ? all.join(", ") : `${all.slice(0, MAX_LISTED_NAMES).join(", ")}, … (${all.length} in all)`;
+};
 
 /** The rules a JSON Schema cannot say: references resolve, names are unique, the runtime gets what it needs. */
 export class SemanticChecker {
@@ -48,17 +69,13 @@ export class SemanticChecker {
     this.problems.push({ position: this.manifest.positionOf(path, at), message: `${display(path)}: ${message}` });
   }
 
-  private lowerCaseTypeNames?: Map<string, string>;
+  private suggestionsLeft = MAX_SUGGESTING_PROBLEMS;
 
-  /** Type names by their lower case, built once: a lookup per unknown reference would make many of them quadratic. */
-  private typeNamesByLowerCase(): Map<string, string> {
-    if (this.lowerCaseTypeNames === undefined) {
-      this.lowerCaseTypeNames = new Map();
-      for (const type of Object.keys(this.data.types)) {
-        if (!this.lowerCaseTypeNames.has(type.toLowerCase())) this.lowerCaseTypeNames.set(type.toLowerCase(), type);
-      }
-    }
-    return this.lowerCaseTypeNames;
+  /** ` (did you mean "X"?)` with the known names closest to `name`; empty when none is close or the budget is spent. */
+  private suggest(name: string, known: Iterable<string>): string {
+    if (this.suggestionsLeft <= 0) return "";
+    this.suggestionsLeft -= 1;
+    return didYouMean(closeNames(name, known));
   }
 
   /** Parses a type expression and checks its references; reports and returns undefined when it is wrong. */
@@ -73,8 +90,7 @@ export class SemanticChecker {
     }
     for (const name of referencedNames(ref)) {
       if (!Object.hasOwn(this.data.types, name)) {
-        const known = this.typeNamesByLowerCase().get(name.toLowerCase());
-        this.report(path, `unknown type "${name}"${known !== undefined ? ` (did you mean "${known}"?)` : ""}`);
+        this.report(path, `unknown type "${name}"${this.suggest(name, Object.keys(this.data.types))}`);
         return undefined;
       }
     }
@@ -117,9 +133,13 @@ export class SemanticChecker {
   }
 
   private checkServers() {
-    if (!Object.hasOwn(this.data.servers, this.data.defaultServer)) {
-      this.report(["defaultServer"], `unknown server "${this.data.defaultServer}" (servers: ${Object.keys(this.data.servers).join(", ")})`);
-    }
+    if (!Object.hasOwn(this.data.servers, this.data.defaultServer)) this.report(["defaultServer"], this.unknownServer(this.data.defaultServer));
+  }
+
+  /** What to say of a server name that is not declared: the close names, or else all of them. */
+  private unknownServer(name: string): string {
+    const servers = Object.keys(this.data.servers);
+    return `unknown server "${name}"${this.suggest(name, servers) || ` (servers: ${servers.join(", ")})`}`;
   }
 
   private checkOptions() {
@@ -184,6 +204,8 @@ export class SemanticChecker {
         return typeof value === type.name;
       case "dateTime":
         return typeof value === "string" && !Number.isNaN(Date.parse(value));
+      case "date":
+        return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
       case "list":
         return Array.isArray(value) && value.every((item) => this.matches(item, type.item));
       case "map":
@@ -216,7 +238,7 @@ export class SemanticChecker {
       if (definition.required && !definition.properties) this.report([...path, "required"], "required is only allowed beside properties");
       for (const [index, variant] of (definition.oneOf ?? []).entries()) {
         const target = this.data.types[variant];
-        if (!target) this.report([...path, "oneOf", index], `unknown type "${variant}"`);
+        if (!target) this.report([...path, "oneOf", index], `unknown type "${variant}"${this.suggest(variant, Object.keys(this.data.types))}`);
         else if (!target.properties) this.report([...path, "oneOf", index], `variant "${variant}" must be an object type (with properties)`);
       }
       if (definition.properties) this.checkObject(path, definition);
@@ -237,7 +259,9 @@ export class SemanticChecker {
       this.claim(tsNames, field.name ?? camelCase(wireName), fieldPath, "TypeScript field name");
     }
     for (const [index, name] of (definition.required ?? []).entries()) {
-      if (!Object.hasOwn(properties, name)) this.report([...path, "required", index], `"${name}" is not one of the type's properties`);
+      if (!Object.hasOwn(properties, name)) {
+        this.report([...path, "required", index], `"${name}" is not one of the type's properties${this.suggest(name, Object.keys(properties))}`);
+      }
     }
   }
 
@@ -254,7 +278,7 @@ export class SemanticChecker {
 
   private checkOperation(path: string[], op: ManifestOperation) {
     if (op.server !== undefined && !Object.hasOwn(this.data.servers, op.server)) {
-      this.report([...path, "server"], `unknown server "${op.server}" (servers: ${Object.keys(this.data.servers).join(", ")})`);
+      this.report([...path, "server"], this.unknownServer(op.server));
     }
     const placeholders = [...op.path.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!);
     const declared = Object.keys(op.pathParams ?? {});
@@ -265,42 +289,70 @@ export class SemanticChecker {
       if (!placeholders.includes(name)) this.report([...path, "pathParams", name], `path parameter "${name}" does not appear in the path "${op.path}"`, "key");
     }
     const tsNames = new Map<string, ManifestPath>();
+    const argumentNames = new Set<string>();
     for (const section of ["pathParams", "query"] as const) {
       for (const [wireName, raw] of Object.entries(op[section] ?? {})) {
         const field = fieldOf(raw);
         const paramPath = [...path, section, wireName];
         const type = this.typeAt(typeof raw === "string" ? paramPath : [...paramPath, "type"], field.type);
         if (type && !this.isScalarParam(section === "query" && type.kind === "list" ? type.item : type)) {
-          this.report(paramPath, `a ${section === "query" ? "query" : "path"} parameter must be a string, number, boolean, date-time or enum${section === "query" ? ", or a list of those" : ""}`);
+          this.report(paramPath, `a ${section === "query" ? "query" : "path"} parameter must be a string, number, boolean, date-time, date or enum${section === "query" ? ", or a list of those" : ""}`);
         }
         if (section === "pathParams" && field.required === false) this.report(paramPath, "path parameters are always required");
         this.claim(tsNames, field.name ?? camelCase(wireName), paramPath, "parameter name");
+        argumentNames.add(field.name ?? camelCase(wireName));
       }
     }
     if (op.body !== undefined) {
       const body = this.data.types[op.body];
-      if (!body) this.report([...path, "body"], `unknown type "${op.body}"`);
+      if (!body) this.report([...path, "body"], `unknown type "${op.body}"${this.suggest(op.body, Object.keys(this.data.types))}`);
       else if (!body.properties) this.report([...path, "body"], `the body type "${op.body}" must be an object type (with properties)`);
       else {
         for (const [wireName, raw] of Object.entries(body.properties)) {
           const tsName = fieldOf(raw).name ?? camelCase(wireName);
+          argumentNames.add(tsName);
           const earlier = tsNames.get(tsName);
           if (earlier) this.report(earlier, `parameter name "${tsName}" collides with the field "${wireName}" of the body type "${op.body}"; rename one with "name:"`, "key");
         }
       }
     }
-    if (op.response.type !== undefined) this.typeAt([...path, "response", "type"], op.response.type);
+    this.checkExample(path, op, argumentNames);
+    if (op.response.type !== undefined && BODILESS_STATUSES.has(op.response.status)) {
+      this.report([...path, "response", "type"], `a ${op.response.status} response has no body, so it cannot have a type; remove "type" or use status 200`);
+    } else if (op.response.type !== undefined) {
+      this.typeAt([...path, "response", "type"], op.response.type);
+    }
     if (op.response.envelope !== undefined && op.response.type === undefined) {
       this.report([...path, "response", "envelope"], "an envelope needs a response type");
     }
   }
 
+  /**
+   * The example's keys are the TypeScript names of the operation's arguments (path and query parameters, body fields,
+   * after any "name:" rename): the docs print it as the argument of a call, which must compile.
+   */
+  private checkExample(path: ManifestPath, op: ManifestOperation, argumentNames: ReadonlySet<string>) {
+    for (const key of Object.keys(op.example ?? {})) {
+      if (argumentNames.has(key)) continue;
+      const hint = argumentNames.size === 0 ? " (the operation takes no arguments)" : this.suggest(key, argumentNames) || ` (expected one of: ${listed(argumentNames)})`;
+      this.report([...path, "example", key], `"${key}" is not an argument of the operation${hint}`, "key");
+    }
+  }
+
   /** The operation a "resource.operation" reference names; reported when there is none. */
   private operationAt(path: ManifestPath, reference: string): ManifestOperation | undefined {
-    const [resourceName, opName] = reference.split(".") as [string, string];
-    const op = this.data.resources[resourceName]?.operations[opName];
-    if (!op) this.report(path, `unknown operation "${reference}" (expected resource.operation)`);
+    const [resourceName = "", opName] = reference.split(".");
+    const operations = Object.hasOwn(this.data.resources, resourceName) ? this.data.resources[resourceName]!.operations : {};
+    const op = opName !== undefined && Object.hasOwn(operations, opName) ? operations[opName] : undefined;
+    if (!op) this.report(path, `unknown operation "${reference}"${this.suggest(reference, this.operationReferences()) || " (expected resource.operation)"}`);
     return op;
+  }
+
+  /** Every "resource.operation" the manifest declares. */
+  private *operationReferences(): Iterable<string> {
+    for (const [resourceName, resource] of Object.entries(this.data.resources)) {
+      for (const opName of Object.keys(resource.operations)) yield `${resourceName}.${opName}`;
+    }
   }
 
   /** The flag-check section names an operation, and fields of it with the types the runtime relies on. */
@@ -312,12 +364,16 @@ export class SemanticChecker {
     if (!op) return;
     const pathParam = op.pathParams?.[checks.flagKey];
     if (pathParam === undefined || fieldOf(pathParam).type !== "string") {
-      this.report([...path, "flagKey"], `"${checks.flagKey}" must be a string path parameter of ${checks.operation}`);
+      const hint = !Object.hasOwn(op.pathParams ?? {}, checks.flagKey) ? this.suggest(checks.flagKey, Object.keys(op.pathParams ?? {})) : "";
+      this.report([...path, "flagKey"], `"${checks.flagKey}" must be a string path parameter of ${checks.operation}${hint}`);
     }
     const body = op.body === undefined ? undefined : this.data.types[op.body]?.properties;
     for (const [index, field] of checks.context.entries()) {
       const type = body?.[field] === undefined ? undefined : fieldOf(body[field]).type.replace(/\?$/, "");
-      if (type !== "map<string>") this.report([...path, "context", index], `"${field}" must be a map<string> field of the body of ${checks.operation}`);
+      if (type !== "map<string>") {
+        const hint = body !== undefined && !Object.hasOwn(body, field) ? this.suggest(field, Object.keys(body)) : "";
+        this.report([...path, "context", index], `"${field}" must be a map<string> field of the body of ${checks.operation}${hint}`);
+      }
     }
     const resultType = op.response.type === undefined ? undefined : this.data.types[op.response.type];
     const expected = { value: "boolean", flag: "string", reason: "string", error: "string" } as const;
@@ -325,7 +381,9 @@ export class SemanticChecker {
       const declared = resultType?.properties?.[field];
       const type = declared === undefined ? undefined : fieldOf(declared).type.replace(/\?$/, "");
       if (type !== expected[role]) {
-        this.report([...path, "result", role], `"${field}" must be a ${expected[role]} field of the result of ${checks.operation} (${op.response.type ?? "none"})`);
+        const fields = resultType?.properties;
+        const hint = fields !== undefined && declared === undefined ? this.suggest(field, Object.keys(fields)) : "";
+        this.report([...path, "result", role], `"${field}" must be a ${expected[role]} field of the result of ${checks.operation} (${op.response.type ?? "none"})${hint}`);
       }
     }
   }
@@ -341,23 +399,30 @@ export class SemanticChecker {
     const item = batch === undefined ? undefined : /^list<([A-Z][A-Za-z0-9]*)>$/.exec(fieldOf(batch).type)?.[1];
     const itemType = item === undefined ? undefined : this.data.types[item];
     if (!itemType?.properties) {
-      return this.report([...path, "batchField"], `"${events.batchField}" must be a body field of ${events.operation} holding a list of an object type`);
+      const fields = op.body === undefined ? undefined : this.data.types[op.body]?.properties;
+      const hint = fields !== undefined && batch === undefined ? this.suggest(events.batchField, Object.keys(fields)) : "";
+      return this.report([...path, "batchField"], `"${events.batchField}" must be a body field of ${events.operation} holding a list of an object type${hint}`);
     }
     for (const [role, field] of Object.entries(events.fields)) {
-      if (!Object.hasOwn(itemType.properties, field)) this.report([...path, "fields", role], `"${field}" is not a field of ${item}`);
+      if (!Object.hasOwn(itemType.properties, field)) {
+        this.report([...path, "fields", role], `"${field}" is not a field of ${item}${this.suggest(field, Object.keys(itemType.properties))}`);
+      }
     }
     for (const [kind, spec] of Object.entries(events.kinds)) {
       const kindPath = [...path, "kinds", kind];
       if ((CLIENT_MEMBERS as readonly string[]).includes(kind) || Object.hasOwn(this.data.resources, kind)) {
         this.report(kindPath, `event kind "${kind}" would take the name of a client member or resource`, "key");
       }
-      if (!this.data.types[spec.body]?.properties) this.report([...kindPath, "body"], `"${spec.body}" must be an object type`);
+      if (!this.data.types[spec.body]?.properties) {
+        const hint = Object.hasOwn(this.data.types, spec.body) ? "" : this.suggest(spec.body, Object.keys(this.data.types));
+        this.report([...kindPath, "body"], `"${spec.body}" must be an object type${hint}`);
+      }
     }
   }
 
   private isScalarParam(type: IrTypeRef): boolean {
     if (type.kind === "primitive") return type.name !== "any";
-    if (type.kind === "dateTime") return true;
+    if (type.kind === "dateTime" || type.kind === "date") return true;
     return type.kind === "ref" && this.data.types[type.name]?.enum !== undefined;
   }
 

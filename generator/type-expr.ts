@@ -1,7 +1,7 @@
 import type { IrPrimitive, IrTypeRef } from "./ir.js";
 
 /**
- * The manifest's type expressions: `string`, `integer`, `number`, `boolean`, `any`, `date-time`, `list<T>`,
+ * The manifest's type expressions: `string`, `integer`, `number`, `boolean`, `any`, `date-time`, `date`, `list<T>`,
  * `map<T>` (an object with arbitrary keys), or a type name; a trailing `?` makes the value nullable.
  */
 export class TypeExprError extends Error {
@@ -39,13 +39,15 @@ export function parseTypeExpr(text: string): IrTypeRef {
       ref = word === "list" ? { kind: "list", item: inner, nullable: false } : { kind: "map", value: inner, nullable: false };
     } else if (word === "date-time") {
       ref = { kind: "dateTime", nullable: false };
+    } else if (word === "date") {
+      ref = { kind: "date", nullable: false };
     } else if (PRIMITIVES.has(word)) {
       ref = { kind: "primitive", name: word as IrPrimitive, nullable: false };
     } else if (TYPE_NAME.test(word)) {
       ref = { kind: "ref", name: word, nullable: false };
     } else {
       throw new TypeExprError(
-        `unknown type "${word}": expected string, integer, number, boolean, any, date-time, list<T>, map<T> or a PascalCase type name`,
+        `unknown type "${word}": expected string, integer, number, boolean, any, date-time, date, list<T>, map<T> or a PascalCase type name`,
         start,
       );
     }
@@ -83,6 +85,8 @@ export function formatTypeExpr(ref: IrTypeRef): string {
       return ref.name + suffix;
     case "dateTime":
       return "date-time" + suffix;
+    case "date":
+      return "date" + suffix;
     case "ref":
       return ref.name + suffix;
     case "list":

@@ -307,6 +307,8 @@ function serializeBody(op: Operation<unknown>, params: Readonly<Record<string, u
   try {
     return JSON.stringify(op.body!.toWire(params));
   } catch (error) {
+    // A value the codec refused already says which field and why; anything else is what JSON cannot hold.
+    if (error instanceof InvalidArgumentError) throw new InvalidArgumentError(`${op.method} ${op.path}: ${error.message}`, { cause: error });
     const reason = error instanceof Error ? error.message : String(error);
     throw new InvalidArgumentError(`${op.method} ${op.path}: the request body cannot be sent as JSON (${truncate(reason, 200)})`, { cause: error });
   }

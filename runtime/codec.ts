@@ -2,6 +2,10 @@
  * Converters between the SDK's camelCase shapes and the API's wire shapes. Generated code describes each model as a
  * table of fields; the logic lives here once. Values of user maps (`keys`, `traits`, ...) are never converted.
  */
+import { InvalidArgumentError } from "./errors.js";
+import { isCalendarDate } from "./calendar-date.js";
+import { describe } from "./url.js";
+
 export interface Codec<T = unknown> {
   toWire(value: T): unknown;
   fromWire(wire: unknown): T;
@@ -18,6 +22,44 @@ const resolve = (ref: CodecRef): Codec<any> => (typeof ref === "function" ? ref(
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
+/** A value a codec refuses to send; the objects, lists and maps around it add where it sits as it travels up. */
+class InvalidValueError extends InvalidArgumentError {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path === "" ? "value" : `"${path}"`} ${problem}`);
+  }
+
+  /** The same problem, one level further out: `step` is a field name or a list index such as "[2]". */
+  within(step: string): InvalidValueError {
+    const path = this.path === "" || this.path.startsWith("[") ? step + this.path : `${step}.${this.path}`;
+    return new InvalidValueError(path, this.problem);
+  }
+}
+
+/** Converts one value towards the wire, naming `step` in the error when the value is refused. */
+function sendValue(codec: Codec<any>, value: unknown, step: string): unknown {
+  try {
+    return codec.toWire(value);
+  } catch (error) {
+    throw error instanceof InvalidValueError ? error.within(step) : error;
+  }
+}
+
+/**
+ * Calendar dates stay the strings they are on the wire, so no time zone can shift them; sending checks the form,
+ * receiving passes the server's value through.
+ */
+export const dateCodec: Codec<string> = {
+  toWire: (value) => {
+    if (typeof value === "string" && isCalendarDate(value)) return value;
+    const shown = (value as unknown) instanceof Date ? 'a Date (pass the day as a string such as "2025-01-31")' : describe(value);
+    throw new InvalidValueError("", `must be a calendar date written YYYY-MM-DD, got ${shown}`);
+  },
+  fromWire: (wire) => wire as string,
+};
+
 export const dateTimeCodec: Codec<Date> = {
   toWire: (value) => (value instanceof Date ? value.toISOString() : value),
   fromWire: (wire) => (typeof wire === "string" ? new Date(wire) : (wire as Date)),
@@ -25,16 +67,18 @@ export const dateTimeCodec: Codec<Date> = {
 
 export function listCodec<T>(item: CodecRef): Codec<T[]> {
   return {
-    toWire: (value) => (Array.isArray(value) ? value.map((v) => (v == null ? v : resolve(item).toWire(v))) : value),
+    toWire: (value) => (Array.isArray(value) ? value.map((v, i) => (v == null ? v : sendValue(resolve(item), v, `[${i}]`))) : value),
     fromWire: (wire) => (Array.isArray(wire) ? wire.map((v) => (v == null ? v : resolve(item).fromWire(v))) : (wire as T[])),
   };
 }
 
 export function mapCodec<T>(value: CodecRef): Codec<Record<string, T>> {
   // Object.fromEntries defines own properties, so a "__proto__" key stays data.
+  const convertValue = (v: unknown, key: string, direction: "toWire" | "fromWire") =>
+    direction === "toWire" ? sendValue(resolve(value), v, key) : resolve(value).fromWire(v);
   const convert = (input: unknown, direction: "toWire" | "fromWire") =>
     isPlainObject(input)
-      ? Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v == null ? v : resolve(value)[direction](v)]))
+      ? Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v == null ? v : convertValue(v, k, direction)]))
       : input;
   return {
     toWire: (input) => convert(input, "toWire"),
@@ -74,7 +118,8 @@ function convertObject(input: unknown, fields: CompiledField[], direction: "toWi
       setField(output, field.to, value);
     } else {
       field.resolved ??= resolve(field.codec);
-      setField(output, field.to, field.resolved[direction](value));
+      const converted = direction === "toWire" ? sendValue(field.resolved, value, field.from) : field.resolved.fromWire(value);
+      setField(output, field.to, converted);
     }
   }
   return output;

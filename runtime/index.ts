@@ -1,5 +1,6 @@
 export { ClientCore, type ClientSettings, type Operation } from "./client-core.js";
 export {
+  dateCodec,
   dateTimeCodec,
   identityCodec,
   listCodec,

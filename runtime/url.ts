@@ -1,3 +1,4 @@
+import { isCalendarDate } from "./calendar-date.js";
 import { InvalidArgumentError } from "./errors.js";
 
 export type QueryArrayFormat = "repeat" | "comma";
@@ -6,7 +7,7 @@ export type QueryArrayFormat = "repeat" | "comma";
  * A query parameter of an operation: its names, and whether it takes a list. Descriptors that do not say accept a
  * list or a single value.
  */
-export type QueryParam = readonly [tsName: string, wireName: string, shape?: "list" | "scalar"];
+export type QueryParam = readonly [tsName: string, wireName: string, shape?: "list" | "scalar", format?: "date"];
 
 /** Percent-encodes one path parameter; refuses values that would change the path's shape. */
 export function encodePathParam(name: string, value: unknown): string {
@@ -52,19 +53,26 @@ function queryValue(name: string, value: unknown): string {
   throw new InvalidArgumentError(`query parameter "${name}" must be a string, a finite number, a boolean or a Date, got ${shown}`);
 }
 
+/** A `date` query value: a real day written YYYY-MM-DD, sent as it is. */
+function calendarDateValue(name: string, value: unknown): string {
+  if (typeof value === "string" && isCalendarDate(value)) return value;
+  throw new InvalidArgumentError(`query parameter "${name}" must be a calendar date written YYYY-MM-DD, got ${describe(value)}`);
+}
+
 /** Encodes query parameters; undefined and null are left out, arrays follow the API's array format. */
 export function buildQuery(params: readonly QueryParam[], values: Readonly<Record<string, unknown>>, arrays: QueryArrayFormat): string {
   const search = new URLSearchParams();
-  for (const [tsName, wireName, shape] of params) {
+  for (const [tsName, wireName, shape, format] of params) {
     const value = values[tsName];
     if (value === undefined || value === null) continue;
+    const text = format === "date" ? calendarDateValue : queryValue;
     if (!Array.isArray(value)) {
       if (shape === "list") throw new InvalidArgumentError(`query parameter "${tsName}" must be a list, got ${describe(value)}`);
-      search.append(wireName, queryValue(tsName, value));
+      search.append(wireName, text(tsName, value));
       continue;
     }
     if (shape === "scalar") throw new InvalidArgumentError(`query parameter "${tsName}" takes one value, got an array`);
-    const items = value.map((item, index) => queryValue(`${tsName}[${index}]`, item));
+    const items = value.map((item, index) => text(`${tsName}[${index}]`, item));
     if (arrays === "comma") {
       if (items.length > 0) search.append(wireName, items.join(","));
     } else {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { moduleSpecifier } from "../generator/emit/layout.js";
-import { tsType } from "../generator/emit/type-expr.js";
+import { exampleLiteral } from "../generator/examples.js";
+import { codecExpression, codecHelpers, formatNote, tsType } from "../generator/emit/type-expr.js";
+import type { IrApi } from "../generator/ir.js";
 import { ManifestError, parseManifest } from "../generator/load.js";
 import { camelCase, kebabCase, pascalCase } from "../generator/naming.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr } from "../generator/type-expr.js";
@@ -47,6 +49,19 @@ describe("type expressions", () => {
     assert.equal(tsType(parseTypeExpr("any")), "unknown");
     assert.equal(tsType(parseTypeExpr("integer")), "number");
   });
+  it("reads `date` as a calendar date: a string in TypeScript, checked when sent by its own codec", () => {
+    assert.deepEqual(parseTypeExpr("date?"), { kind: "date", nullable: true });
+    for (const text of ["date", "date?", "list<date>", "map<date?>"]) assert.equal(formatTypeExpr(parseTypeExpr(text)), text);
+    assert.equal(tsType(parseTypeExpr("date")), "string");
+    assert.equal(tsType(parseTypeExpr("list<date>?")), "string[] | null");
+    const noTypes = { types: [] } as unknown as IrApi;
+    const expression = codecExpression(noTypes, parseTypeExpr("map<list<date>>"));
+    assert.equal(expression, "mapCodec(listCodec(dateCodec))");
+    assert.deepEqual(codecHelpers(expression), ["dateCodec", "listCodec", "mapCodec"], "not dateTimeCodec");
+    assert.equal(formatNote(parseTypeExpr("date?")), "Calendar date, `YYYY-MM-DD`.");
+    assert.equal(formatNote(parseTypeExpr("map<list<date>>")), "Calendar dates, `YYYY-MM-DD`.");
+    assert.equal(formatNote(parseTypeExpr("date-time")), undefined);
+  });
   it("reports where an expression goes wrong", () => {
     const cases: [string, RegExp, number][] = [
       ["strin", /unknown type "strin"/, 0],
@@ -89,5 +104,19 @@ describe("loader", () => {
     };
     assert.match(problemsOf("name: Demo\ntypes: [a, b\nresources: {}\n"), /^bad\.yaml:3:1: invalid YAML: /);
     assert.equal(problemsOf("name: Demo\nname: Other\n"), "bad.yaml:2:1: invalid YAML: Map keys must be unique");
+  });
+});
+
+describe("examples", () => {
+  it("prints a manifest example as TypeScript, not JSON", () => {
+    assert.equal(exampleLiteral({ companyId: "co_1", tags: ["a", "b"], limit: 50, on: true, none: null }), '{ companyId: "co_1", tags: ["a", "b"], limit: 50, on: true, none: null }');
+    assert.equal(exampleLiteral({ nested: { user_id: "u_1" }, empty: {}, list: [] }), '{ nested: { user_id: "u_1" }, empty: {}, list: [] }');
+  });
+  it("quotes keys that are not identifiers and keeps __proto__ an own property", () => {
+    assert.equal(exampleLiteral({ "x-trace": "1", "2fa": true }), '{ "x-trace": "1", "2fa": true }');
+    assert.equal(exampleLiteral(JSON.parse('{"__proto__": {"polluted": 1}}')), '{ ["__proto__"]: { polluted: 1 } }');
+  });
+  it("escapes strings the way stringLiteral does", () => {
+    assert.equal(exampleLiteral({ text: 'say "hi"\n*/\u2028' }), '{ text: "say \\"hi\\"\\n*/\\u2028" }');
   });
 });

@@ -24,6 +24,7 @@ import {
   valueLiteral,
 } from "../generator/escape.js";
 import { parseManifest } from "../generator/load.js";
+import { camelCase } from "../generator/naming.js";
 import { normalizeManifest } from "../generator/normalize.js";
 import { generate } from "../generator/pipeline.js";
 import { renderDocs, renderHeader } from "../generator/render.js";
@@ -68,7 +69,10 @@ function filled(next: () => string): Manifest {
   for (const resource of Object.values(at("resources"))) {
     for (const op of Object.values((resource as Record<string, Record<string, Json>>).operations!) as Record<string, Json>[]) {
       op.path = `${op.path as string}/${next().replace(/[{}]/g, "")}`;
-      op.example = { ...((op.example as Record<string, Json> | undefined) ?? {}), [next()]: next() };
+      // An example's top-level keys must be argument names: free text goes in a value, and in a key one level down.
+      const params = Object.entries({ ...(op.pathParams as Record<string, Json>), ...(op.query as Record<string, Json>) });
+      const argument = params.map(([wireName, raw]) => ((raw as Record<string, Json>)?.name as string | undefined) ?? camelCase(wireName))[0];
+      if (argument !== undefined) op.example = { ...((op.example as Record<string, Json> | undefined) ?? {}), [argument]: { [next()]: next() } };
     }
   }
   for (const type of Object.values(at("types")) as Record<string, Json>[]) {
@@ -342,7 +346,7 @@ const vectors: Record<string, (m: Manifest & Record<string, any>) => void> = {
     m.types.Pet.properties.name = { type: "string", description: PAYLOAD };
   },
   "operation path": (m) => (m.resources.pets.operations.getPet.path = `/pets/{pet_id}${PAYLOAD.replace(/ /g, "")}`),
-  "example value": (m) => (m.resources.pets.operations.getPet.example = { petId: PAYLOAD, [PAYLOAD]: "`${globalThis.pwned = 1}`" }),
+  "example value": (m) => (m.resources.pets.operations.getPet.example = { petId: { [PAYLOAD]: "`${globalThis.pwned = 1}`", text: PAYLOAD } }),
   "server url": (m) => (m.servers.main.url = "https://pets.example.com/*/globalThis.pwned=1;/*"),
   "option default": (m) => (m.options.headers.default = { "x-a": PAYLOAD, [PAYLOAD]: '"; globalThis.pwned = 1; "' }),
   "CR in the title": (m) => (m.title = "Pets\rglobalThis.pwned = 1; //"),

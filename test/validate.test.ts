@@ -150,6 +150,23 @@ describe("flag checks", () => {
     ]);
   });
 
+  it("a misspelt operation or field gets the close names", () => {
+    const text = schematic
+      .replace("operation: features.checkFlag", "operation: features.checkFlg");
+    assert.deepEqual(problems(text), [
+      `manifest.yaml:${at("operation: features.checkFlag")}:14: flagChecks.operation: unknown operation "features.checkFlg" (did you mean "features.checkFlag" or "features.checkFlags"?)`,
+    ]);
+    const fields = schematic
+      .replace("  flagKey: key", "  flagKey: kye")
+      .replace("context: [company, user]", "context: [compnay, user]")
+      .replace("result: { value: value,", "result: { value: valeu,");
+    assert.deepEqual(problems(fields), [
+      `manifest.yaml:${at("  flagKey: key")}:12: flagChecks.flagKey: "kye" must be a string path parameter of features.checkFlag (did you mean "key"?)`,
+      `manifest.yaml:${at("context: [company, user]")}:13: flagChecks.context.0: "compnay" must be a map<string> field of the body of features.checkFlag (did you mean "company"?)`,
+      `manifest.yaml:${at("result: { value: value,")}:20: flagChecks.result.value: "valeu" must be a boolean field of the result of features.checkFlag (CheckFlagResponseData) (did you mean "value"?)`,
+    ]);
+  });
+
   it("must name a string path parameter, map<string> context fields and typed result fields", () => {
     const text = schematic
       .replace("  flagKey: key", "  flagKey: flag")
@@ -179,6 +196,8 @@ describe("events", () => {
       `manifest.yaml:${lineOf(lines, "  batchField: events")}:15: events.batchField: "items" must be a body field of capture.sendBatch holding a list of an object type`,
     ]);
     assert.match(problems(schematic.replace("sentAt: sent_at }", "sentAt: sent_time }")).join("\n"), /events\.fields\.sentAt: "sent_time" is not a field of CaptureEvent/);
+    assert.match(problems(schematic.replace("sentAt: sent_at }", "sentAt: snet_at }")).join("\n"), /events\.fields\.sentAt: "snet_at" is not a field of CaptureEvent \(did you mean "sent_at"\?\)/);
+    assert.match(problems(schematic.replace("  batchField: events", "  batchField: evnets")).join("\n"), /events\.batchField: "evnets" must be a body field of capture\.sendBatch holding a list of an object type \(did you mean "events"\?\)/);
   });
 
   it("kinds must not take a client member's name, and need the event options", () => {
@@ -190,5 +209,73 @@ describe("events", () => {
   it("minimum is only for numbers", () => {
     const text = schematic.replace("      event: string\n      lease_id: string", "      event: { type: string, minimum: 1 }\n      lease_id: string");
     assert.match(problems(text).join("\n"), /types\.EventBodyTrack\.properties\.event\.minimum: minimum is only allowed on integer and number fields/);
+  });
+});
+
+describe("did you mean, bodiless responses and examples", () => {
+  const getPet = (extra: string) => minimalWith("        response: { status: 200, type: Pet }", `        response: { status: 200, type: Pet }\n${extra}`);
+  const exampleLine = line("type: Pet }") + 1;
+
+  it("an unknown type close to a known one by edit distance, not only by case", () => {
+    assert.deepEqual(problems(minimalWith("type: Pet }", "        response: { status: 200, type: Pte }")), [
+      `manifest.yaml:${line("type: Pet }")}:40: resources.pets.operations.getPet.response.type: unknown type "Pte" (did you mean "Pet"?)`,
+    ]);
+    const withPage = minimalWith("types:", "types:\n  BookPage:\n    properties: { page: integer }").replace("type: Pet }", "type: BookPag }");
+    assert.deepEqual(problems(withPage), [
+      `manifest.yaml:${line("type: Pet }") + 2}:40: resources.pets.operations.getPet.response.type: unknown type "BookPag" (did you mean "BookPage"?)`,
+    ]);
+  });
+
+  it("no suggestion when no known name is close", () => {
+    assert.deepEqual(problems(minimalWith("type: Pet }", "        response: { status: 200, type: Owner }")), [
+      `manifest.yaml:${line("type: Pet }")}:40: resources.pets.operations.getPet.response.type: unknown type "Owner"`,
+    ]);
+  });
+
+  it("a required field that is not a property, with the close property names", () => {
+    assert.deepEqual(problems(minimalWith("required: [pet_id, name]", "    required: [pet_id, nmae]")), [
+      `manifest.yaml:${line("required: [pet_id, name]")}:24: types.Pet.required.1: "nmae" is not one of the type's properties (did you mean "name"?)`,
+    ]);
+  });
+
+  it("a server name close to a declared one", () => {
+    assert.deepEqual(problems(minimalWith("defaultServer: main", "defaultServer: mian")), [
+      `manifest.yaml:${line("defaultServer")}:16: defaultServer: unknown server "mian" (did you mean "main"?)`,
+    ]);
+  });
+
+  it("a type on a response that has no body (204, 205)", () => {
+    for (const status of [204, 205]) {
+      assert.deepEqual(problems(minimalWith("type: Pet }", `        response: { status: ${status}, type: Pet }`)), [
+        `manifest.yaml:${line("type: Pet }")}:40: resources.pets.operations.getPet.response.type: a ${status} response has no body, so it cannot have a type; remove "type" or use status 200`,
+      ]);
+    }
+    assert.deepEqual(problems(minimalWith("type: Pet }", "        response: { status: 204 }")), []);
+  });
+
+  it("example keys are the operation's TypeScript argument names", () => {
+    assert.deepEqual(problems(getPet("        example: { petId: p_1 }")), []);
+    // The wire name, not the TypeScript name: the example would not compile.
+    assert.deepEqual(problems(getPet("        example: { pet_id: p_1 }")), [
+      `manifest.yaml:${exampleLine}:20: resources.pets.operations.getPet.example.pet_id: "pet_id" is not an argument of the operation (did you mean "petId"?)`,
+    ]);
+    assert.deepEqual(problems(getPet("        example: { petId: p_1, colour: red }")), [
+      `manifest.yaml:${exampleLine}:32: resources.pets.operations.getPet.example.colour: "colour" is not an argument of the operation (expected one of: petId)`,
+    ]);
+  });
+
+  it("example keys follow a \"name:\" rename and include the body's fields", () => {
+    const renamed = minimalWith("          pet_id: string", "          pet_id: { type: string, name: id }")
+      .replace("        response: { status: 200, type: Pet }", "        body: Pet\n        response: { status: 200, type: Pet }\n        example: { id: p_1, name: Rex, bornAt: x, colour: red }");
+    assert.deepEqual(problems(renamed), [
+      `manifest.yaml:${exampleLine + 1}:51: resources.pets.operations.getPet.example.colour: "colour" is not an argument of the operation (expected one of: id, petId, name, bornAt)`,
+    ]);
+  });
+
+  it("an example on an operation without arguments", () => {
+    const text = minimalWith("path: /pets/{pet_id}", "        path: /pets").replace(/        pathParams:\n          pet_id: string\n/, "");
+    assert.deepEqual(problems(text.replace("type: Pet }", "type: Pet }\n        example: { petId: p_1 }")), [
+      `manifest.yaml:${exampleLine - 2}:20: resources.pets.operations.getPet.example.petId: "petId" is not an argument of the operation (the operation takes no arguments)`,
+    ]);
   });
 });

@@ -162,7 +162,7 @@ export class CompaniesResource {
    * Fetches one company by its Schematic id.
    * @remarks `GET /companies/{company_id}`
    * @example
-   * const company = await client.companies.getCompany({"companyId":"comp_abc"});
+   * const company = await client.companies.getCompany({ companyId: "comp_abc" });
    */
   getCompany(params: GetCompanyParams, options?: RequestOptions): Promise<CompanyDetailResponseData> {
     return this.core.request(getCompanyOperation, params, options);
@@ -172,7 +172,7 @@ export class CompaniesResource {
    * Lists companies, filtered by the given parameters.
    * @remarks `GET /companies`
    * @example
-   * const companies = await client.companies.listCompanies({"limit":50,"offset":0,"planIds":["plan_gold"],"subscriptionStatuses":["active","trialing"]});
+   * const companies = await client.companies.listCompanies({ limit: 50, offset: 0, planIds: ["plan_gold"], subscriptionStatuses: ["active", "trialing"] });
    */
   listCompanies(params?: ListCompaniesParams, options?: RequestOptions): Promise<CompanyDetailResponseData[]> {
     return this.core.request(listCompaniesOperation, params, options);
@@ -182,7 +182,7 @@ export class CompaniesResource {
    * Creates a company, or updates the one its keys identify.
    * @remarks `POST /companies`
    * @example
-   * const company = await client.companies.upsertCompany({"keys":{"id":"co_123"},"name":"Acme","traits":{"city":"Atlanta","seats":25}});
+   * const company = await client.companies.upsertCompany({ keys: { id: "co_123" }, name: "Acme", traits: { city: "Atlanta", seats: 25 } });
    */
   upsertCompany(params: UpsertCompanyRequestBody, options?: RequestOptions): Promise<CompanyDetailResponseData> {
     return this.core.request(upsertCompanyOperation, params, options);
@@ -192,7 +192,7 @@ export class CompaniesResource {
    * Creates a user, or updates the one its keys identify.
    * @remarks `POST /users`
    * @example
-   * const user = await client.companies.upsertUser({"company":{"id":"co_123"},"keys":{"email":"ada@example.com"},"name":"Ada","traits":{"login_count":24}});
+   * const user = await client.companies.upsertUser({ company: { id: "co_123" }, keys: { email: "ada@example.com" }, name: "Ada", traits: { login_count: 24 } });
    */
   upsertUser(params: UpsertUserRequestBody, options?: RequestOptions): Promise<UserDetailResponseData> {
     return this.core.request(upsertUserOperation, params, options);
@@ -210,7 +210,7 @@ export class CompaniesSyncResource {
    * Fetches one company by its Schematic id.
    * @remarks `GET /companies/{company_id}`
    * @example
-   * const company = client.companies.getCompany({"companyId":"comp_abc"});
+   * const company = client.companies.getCompany({ companyId: "comp_abc" });
    */
   getCompany(params: GetCompanyParams, options?: SyncRequestOptions): CompanyDetailResponseData {
     return this.core.request(getCompanyOperation, "companies.getCompany", params, options);
@@ -220,7 +220,7 @@ export class CompaniesSyncResource {
    * Lists companies, filtered by the given parameters.
    * @remarks `GET /companies`
    * @example
-   * const companies = client.companies.listCompanies({"limit":50,"offset":0,"planIds":["plan_gold"],"subscriptionStatuses":["active","trialing"]});
+   * const companies = client.companies.listCompanies({ limit: 50, offset: 0, planIds: ["plan_gold"], subscriptionStatuses: ["active", "trialing"] });
    */
   listCompanies(params?: ListCompaniesParams, options?: SyncRequestOptions): CompanyDetailResponseData[] {
     return this.core.request(listCompaniesOperation, "companies.listCompanies", params, options);
@@ -230,7 +230,7 @@ export class CompaniesSyncResource {
    * Creates a company, or updates the one its keys identify.
    * @remarks `POST /companies`
    * @example
-   * const company = client.companies.upsertCompany({"keys":{"id":"co_123"},"name":"Acme","traits":{"city":"Atlanta","seats":25}});
+   * const company = client.companies.upsertCompany({ keys: { id: "co_123" }, name: "Acme", traits: { city: "Atlanta", seats: 25 } });
    */
   upsertCompany(params: UpsertCompanyRequestBody, options?: SyncRequestOptions): CompanyDetailResponseData {
     return this.core.request(upsertCompanyOperation, "companies.upsertCompany", params, options);
@@ -240,7 +240,7 @@ export class CompaniesSyncResource {
    * Creates a user, or updates the one its keys identify.
    * @remarks `POST /users`
    * @example
-   * const user = client.companies.upsertUser({"company":{"id":"co_123"},"keys":{"email":"ada@example.com"},"name":"Ada","traits":{"login_count":24}});
+   * const user = client.companies.upsertUser({ company: { id: "co_123" }, keys: { email: "ada@example.com" }, name: "Ada", traits: { login_count: 24 } });
    */
   upsertUser(params: UpsertUserRequestBody, options?: SyncRequestOptions): UserDetailResponseData {
     return this.core.request(upsertUserOperation, "companies.upsertUser", params, options);

@@ -62,7 +62,7 @@ export class EventsResource {
    * Records a batch of events.
    * @remarks `POST /event-batch`
    * @example
-   * const eventBatch = await client.events.createEventBatch({"events":[{"body":{"company":{"id":"co_123"},"event":"api_call","quantity":1},"eventType":"track"}]});
+   * const eventBatch = await client.events.createEventBatch({ events: [{ body: { company: { id: "co_123" }, event: "api_call", quantity: 1 }, eventType: "track" }] });
    */
   createEventBatch(params: CreateEventBatchRequestBody, options?: RequestOptions): Promise<RawEventBatchResponseData> {
     return this.core.request(createEventBatchOperation, params, options);
@@ -90,7 +90,7 @@ export class EventsSyncResource {
    * Records a batch of events.
    * @remarks `POST /event-batch`
    * @example
-   * const eventBatch = client.events.createEventBatch({"events":[{"body":{"company":{"id":"co_123"},"event":"api_call","quantity":1},"eventType":"track"}]});
+   * const eventBatch = client.events.createEventBatch({ events: [{ body: { company: { id: "co_123" }, event: "api_call", quantity: 1 }, eventType: "track" }] });
    */
   createEventBatch(params: CreateEventBatchRequestBody, options?: SyncRequestOptions): RawEventBatchResponseData {
     return this.core.request(createEventBatchOperation, "events.createEventBatch", params, options);

@@ -49,7 +49,7 @@ export class FeaturesResource {
    * Evaluates one flag for a company and/or user.
    * @remarks `POST /flags/{key}/check`
    * @example
-   * const flag = await client.features.checkFlag({"key":"new-dashboard","company":{"id":"co_123"},"user":{"user_id":"u_456"}});
+   * const flag = await client.features.checkFlag({ key: "new-dashboard", company: { id: "co_123" }, user: { user_id: "u_456" } });
    */
   checkFlag(params: CheckFlagParams, options?: RequestOptions): Promise<CheckFlagResponseData> {
     return this.core.request(checkFlagOperation, params, options);
@@ -59,7 +59,7 @@ export class FeaturesResource {
    * Evaluates every flag for a company and/or user.
    * @remarks `POST /flags/check`
    * @example
-   * const flags = await client.features.checkFlags({"company":{"id":"co_123"}});
+   * const flags = await client.features.checkFlags({ company: { id: "co_123" } });
    */
   checkFlags(params?: CheckFlagRequestBody, options?: RequestOptions): Promise<CheckFlagsResponseData> {
     return this.core.request(checkFlagsOperation, params, options);
@@ -77,7 +77,7 @@ export class FeaturesSyncResource {
    * Evaluates one flag for a company and/or user.
    * @remarks `POST /flags/{key}/check`
    * @example
-   * const flag = client.features.checkFlag({"key":"new-dashboard","company":{"id":"co_123"},"user":{"user_id":"u_456"}});
+   * const flag = client.features.checkFlag({ key: "new-dashboard", company: { id: "co_123" }, user: { user_id: "u_456" } });
    */
   checkFlag(params: CheckFlagParams, options?: SyncRequestOptions): CheckFlagResponseData {
     return this.core.request(checkFlagOperation, "features.checkFlag", params, options);
@@ -87,7 +87,7 @@ export class FeaturesSyncResource {
    * Evaluates every flag for a company and/or user.
    * @remarks `POST /flags/check`
    * @example
-   * const flags = client.features.checkFlags({"company":{"id":"co_123"}});
+   * const flags = client.features.checkFlags({ company: { id: "co_123" } });
    */
   checkFlags(params?: CheckFlagRequestBody, options?: SyncRequestOptions): CheckFlagsResponseData {
     return this.core.request(checkFlagsOperation, "features.checkFlags", params, options);

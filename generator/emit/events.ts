@@ -15,6 +15,8 @@ function ruleKind(api: IrApi, type: IrTypeRef): string {
       return type.name;
     case "dateTime":
       return "any";
+    case "date":
+      return "string";
     case "list":
       return "list";
     case "map":

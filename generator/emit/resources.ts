@@ -20,9 +20,17 @@ import { propertySignature } from "./types.js";
 const operationConst = (op: IrOperation) => operationConstName(op.name);
 
 const pairs = (params: IrParam[]) => `[${params.map((p) => `[${JSON.stringify(p.tsName)}, ${JSON.stringify(p.wireName)}]`).join(", ")}]`;
-/** Query entries also say whether the parameter is a list, so the runtime refuses an array where one value is expected. */
-const queryEntries = (params: IrParam[]) =>
-  `[${params.map((p) => `[${JSON.stringify(p.tsName)}, ${JSON.stringify(p.wireName)}, ${JSON.stringify(p.type.kind === "list" ? "list" : "scalar")}]`).join(", ")}]`;
+/**
+ * Query entries also say whether the parameter is a list, so the runtime refuses an array where one value is
+ * expected, and mark calendar dates, which it checks before sending.
+ */
+const queryEntries = (params: IrParam[]) => `[${params.map(queryEntry).join(", ")}]`;
+
+function queryEntry(p: IrParam): string {
+  const item = p.type.kind === "list" ? p.type.item : p.type;
+  const parts = [p.tsName, p.wireName, p.type.kind === "list" ? "list" : "scalar", ...(item.kind === "date" ? ["date"] : [])];
+  return `[${parts.map((part) => JSON.stringify(part)).join(", ")}]`;
+}
 
 function resultType(op: IrOperation): string {
   return op.response.type ? tsType(op.response.type) : "void";

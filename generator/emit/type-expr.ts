@@ -25,6 +25,9 @@ export function tsType(ref: IrTypeRef): string {
     case "dateTime":
       text = "Date";
       break;
+    case "date":
+      text = "string";
+      break;
     case "ref":
       text = ref.name;
       break;
@@ -40,10 +43,24 @@ export function tsType(ref: IrTypeRef): string {
   return ref.nullable ? `${text} | null` : text;
 }
 
+/** What the TypeScript type alone does not say about a value's format, for its doc comment. */
+export function formatNote(ref: IrTypeRef): string | undefined {
+  switch (ref.kind) {
+    case "date":
+      return "Calendar date, `YYYY-MM-DD`.";
+    case "list":
+    case "map":
+      return formatNote(ref.kind === "list" ? ref.item : ref.value) && "Calendar dates, `YYYY-MM-DD`.";
+    default:
+      return undefined;
+  }
+}
+
 /** Whether values of the type differ between their TypeScript and wire shapes. */
 export function needsCodec(api: IrApi, ref: IrTypeRef): boolean {
   switch (ref.kind) {
     case "dateTime":
+    case "date":
       return true;
     case "ref":
       return typeNamed(api, ref.name)?.kind !== "enum";
@@ -64,6 +81,8 @@ export function codecExpression(api: IrApi, ref: IrTypeRef, lazy = true): string
   switch (ref.kind) {
     case "dateTime":
       return "dateTimeCodec";
+    case "date":
+      return "dateCodec";
     case "ref":
       return lazy ? `() => ${codecName(ref.name)}` : codecName(ref.name);
     case "list":
@@ -77,7 +96,7 @@ export function codecExpression(api: IrApi, ref: IrTypeRef, lazy = true): string
 
 /** Runtime helper functions a codec expression calls. */
 export function codecHelpers(expression: string): string[] {
-  return ["dateTimeCodec", "identityCodec", "listCodec", "mapCodec"].filter((helper) => expression.includes(helper));
+  return ["dateCodec", "dateTimeCodec", "identityCodec", "listCodec", "mapCodec"].filter((helper) => expression.includes(helper));
 }
 
 /** Model codecs a codec expression refers to. */

@@ -4,7 +4,12 @@ import { camelCase } from "../naming.js";
 import { stringLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
 import { propertyKey } from "./layout.js";
-import { tsType } from "./type-expr.js";
+import { formatNote, tsType } from "./type-expr.js";
+
+function withFormatNote(description: string | undefined, note: string | undefined): string | undefined {
+  if (note === undefined) return description;
+  return description === undefined ? note : `${description.trim()} ${note}`;
+}
 
 export function propertySignature(property: Pick<IrProperty, "tsName" | "type" | "required" | "description" | "wireName" | "minimum">) {
   return {
@@ -12,7 +17,7 @@ export function propertySignature(property: Pick<IrProperty, "tsName" | "type" |
     type: tsType(property.type),
     hasQuestionToken: !property.required,
     // The wire name is only worth a note where the manifest renamed the field.
-    docs: jsDoc(property.description, {
+    docs: jsDoc(withFormatNote(property.description, formatNote(property.type)), {
       remarks: property.tsName === camelCase(property.wireName) ? undefined : `Wire name: \`${property.wireName}\`.`,
       minimum: property.minimum === undefined ? undefined : String(property.minimum),
     }),
