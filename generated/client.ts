@@ -184,9 +184,9 @@ const clientDefaults = Object.freeze({
 /** The settings of the runtime's core, from the options of either client (the async client adds its dispatcher). */
 function coreSettings(options: Omit<SchematicClientCommonOptions, "dispatcher" | "cache">): ClientSettings {
   return {
-    apiKey: options.apiKey,
-    apiKeyOption: "apiKey",
-    authHeader: "X-Schematic-Api-Key",
+    auth: { kind: "header", name: "X-Schematic-Api-Key" },
+    secret: options.apiKey,
+    secretOption: "apiKey",
     servers: {
       api: { option: "baseUrl", url: options.baseUrl ?? clientDefaults.baseUrl },
       eventCapture: {

@@ -60,10 +60,18 @@ export interface IrOption {
   description?: string;
 }
 
+/** What error response bodies hold: an object type, and the wire name of its string field the server's message is in. */
+export interface IrErrorBody {
+  type: string;
+  messageField: string;
+}
+
 export interface IrError {
   className: string;
   status: number;
   description?: string;
+  /** This status's own body, else the API's (errorBody in IrApi). */
+  body?: IrErrorBody;
 }
 
 export interface IrParam {
@@ -91,6 +99,8 @@ export interface IrOperation {
   example?: Record<string, unknown>;
   /** True when the argument object has a required field. */
   paramsRequired: boolean;
+  /** The operation's own error body, which wins over the status's and the API's. */
+  errorBody?: IrErrorBody;
 }
 
 export interface IrResource {
@@ -138,14 +148,32 @@ export interface IrApi {
   /** Manifest file name, for headers and docs. */
   source: string;
   servers: IrServer[];
-  auth: { header: string; option: string; description?: string };
+  auth: IrAuth;
   queryArrays: "repeat" | "comma";
   options: IrOption[];
   /** Options declared for later work: validated, documented in the manifest, not yet offered by the client. */
   plannedOptions: string[];
+  /** The standard classes (renamed or described by the manifest) and the manifest's own, by status. */
   errors: IrError[];
+  /** The API's error body, when declared. */
+  errorBody?: IrErrorBody;
   types: IrType[];
   resources: IrResource[];
   flagChecks?: IrFlagChecks;
   events?: IrEvents;
+}
+
+/**
+ * How the API authenticates. `option` holds the secret (API key, token, or basic's password); `header` is the header
+ * that carries it (Authorization for bearer and basic), `query` the query parameter for apiKeyQuery.
+ */
+export interface IrAuth {
+  scheme: "apiKeyHeader" | "apiKeyQuery" | "bearer" | "basic" | "none";
+  option?: string;
+  usernameOption?: string;
+  header?: string;
+  query?: string;
+  /** Whether a client needs the credentials (unless offline); false when the API also answers without them. */
+  required: boolean;
+  description?: string;
 }

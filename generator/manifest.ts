@@ -24,6 +24,7 @@ export interface ManifestOperation {
   body?: string;
   example?: Record<string, unknown>;
   response: { status: number; type?: string; envelope?: string };
+  errorBody?: ManifestErrorBody;
 }
 export interface ManifestFlagChecks {
   operation: string;
@@ -39,6 +40,25 @@ export interface ManifestEvents {
   fields: { apiKey: string; type: string; body: string; idempotencyKey: string; sentAt: string };
   kinds: Record<string, { type: string; body: string; description?: string }>;
 }
+/** The `auth` section: how the client sends credentials (every scheme's fields; checks say which go together). */
+export interface ManifestAuth {
+  scheme?: "apiKeyHeader" | "apiKeyQuery" | "bearer" | "basic" | "none";
+  header?: string;
+  query?: string;
+  option?: string;
+  usernameOption?: string;
+  passwordOption?: string;
+  required?: boolean;
+  description?: string;
+}
+
+/** What error responses hold: an object type, and the wire name of its string field with the server's message. */
+export interface ManifestErrorBody {
+  type: string;
+  messageField: string;
+}
+export type WithErrorBody = { errorBody?: ManifestErrorBody };
+
 export interface Manifest {
   name: string;
   title: string;
@@ -47,10 +67,11 @@ export interface Manifest {
   package: string;
   defaultServer: string;
   servers: Record<string, { url: string; option: string; description?: string }>;
-  auth: { header: string; option: string; description?: string };
+  auth?: ManifestAuth;
   query?: { arrays?: "repeat" | "comma" };
   options: Record<string, { type: string; default: unknown; description: string; status?: "planned" }>;
-  errors: Record<string, { status: number; description?: string }>;
+  errors?: Record<string, { status: number; description?: string } & WithErrorBody>;
+  errorBody?: ManifestErrorBody;
   types: Record<string, ManifestTypeDefinition>;
   resources: Record<string, { description?: string; operations: Record<string, ManifestOperation> }>;
   flagChecks?: ManifestFlagChecks;

@@ -1,7 +1,56 @@
-import type { IrApi, IrEvents, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
+import type { IrApi, IrAuth, IrError, IrErrorBody, IrEvents, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
 import { camelCase, clientClassName, paramsTypeName, resourceClassName, syncClientClassName, syncResourceClassName } from "./naming.js";
 import { parseTypeExpr } from "./type-expr.js";
-import { fieldOf, type Manifest, type ManifestField, type ManifestOperation } from "./manifest.js";
+import { fieldOf, type Manifest, type ManifestAuth, type ManifestField, type ManifestOperation, type WithErrorBody } from "./manifest.js";
+
+/** The error classes every API has; a manifest entry with the same status renames or describes one. */
+export const STANDARD_ERRORS: readonly IrError[] = [
+  { className: "BadRequestError", status: 400, description: "The request was malformed or failed validation." },
+  { className: "UnauthorizedError", status: 401, description: "The request lacks valid credentials." },
+  { className: "ForbiddenError", status: 403, description: "The credentials may not perform this operation." },
+  { className: "NotFoundError", status: 404, description: "The requested resource does not exist." },
+  { className: "ConflictError", status: 409, description: "The request conflicts with the current state of a resource." },
+  { className: "UnprocessableEntityError", status: 422, description: "The request was well formed but could not be processed." },
+  { className: "TooManyRequestsError", status: 429, description: "Too many requests; slow down and retry later." },
+  { className: "InternalServerError", status: 500, description: "The server failed to handle the request." },
+];
+
+const errorBodyOf = (owner: object): IrErrorBody | undefined => {
+  const body = (owner as WithErrorBody).errorBody;
+  return body && { type: body.type, messageField: body.messageField };
+};
+
+/** The standard classes, each replaced by the manifest's entry for its status, then the manifest's other statuses. */
+function normalizeErrors(manifest: Manifest): IrError[] {
+  const apiBody = errorBodyOf(manifest);
+  const declared = sorted(manifest.errors as Manifest["errors"] | undefined).map(
+    ([className, error]): IrError => ({ className, status: error.status, description: error.description, body: errorBodyOf(error) }),
+  );
+  const standard = STANDARD_ERRORS.filter((error) => !declared.some((entry) => entry.status === error.status));
+  return [...standard, ...declared]
+    .map((error) => ({ ...error, body: error.body ?? apiBody }))
+    .sort((a, b) => a.status - b.status);
+}
+
+/** The scheme a manifest's `auth` section means: none without one, apiKeyHeader when only a header is given. */
+export const authScheme = (auth: ManifestAuth | undefined): IrAuth["scheme"] | undefined =>
+  auth === undefined ? "none" : (auth.scheme ?? (auth.header !== undefined ? "apiKeyHeader" : undefined));
+
+function normalizeAuth(auth: ManifestAuth | undefined): IrAuth {
+  const scheme = authScheme(auth) ?? "none";
+  if (auth === undefined || scheme === "none") return { scheme: "none", required: false };
+  const { description, required = true } = auth;
+  switch (scheme) {
+    case "apiKeyHeader":
+      return { scheme, option: auth.option, header: auth.header, required, description };
+    case "apiKeyQuery":
+      return { scheme, option: auth.option, query: auth.query, required, description };
+    case "bearer":
+      return { scheme, option: auth.option, header: "Authorization", required, description };
+    case "basic":
+      return { scheme, usernameOption: auth.usernameOption, option: auth.passwordOption, header: "Authorization", required, description };
+  }
+}
 
 /** Entries of a YAML mapping in a stable order: its keys carry no order, so output must not depend on it. */
 function sorted<T>(record: Record<string, T> | undefined): [string, T][] {
@@ -71,6 +120,7 @@ function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperat
     },
     paramsType: hasParams ? paramsTypeName(name) : op.body,
     paramsRequired: bodyRequired || pathParams.length > 0 || queryParams.some((p) => p.required),
+    errorBody: errorBodyOf(op),
   };
 }
 
@@ -154,15 +204,14 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     syncClientClassName: syncClientClassName(manifest.name),
     source,
     servers: sorted(manifest.servers).map(([name, server]) => ({ name, ...server })),
-    auth: manifest.auth,
+    auth: normalizeAuth(manifest.auth),
     queryArrays: manifest.query?.arrays ?? "repeat",
     options: options
       .filter(([, option]) => option.status !== "planned")
       .map(([name, option]) => ({ name, type: parseTypeExpr(option.type), default: canonical(option.default), description: option.description })),
     plannedOptions: options.filter(([, option]) => option.status === "planned").map(([name]) => name),
-    errors: sorted(manifest.errors)
-      .map(([className, error]) => ({ className, status: error.status, description: error.description }))
-      .sort((a, b) => a.status - b.status),
+    errors: normalizeErrors(manifest),
+    errorBody: errorBodyOf(manifest),
     types,
     resources,
     flagChecks: normalizeFlagChecks(manifest, resources, types),

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import { tsType, typeNamed } from "./emit/type-expr.js";
+import { authOptions } from "./emit/client.js";
+import { DEFAULT_MESSAGE_FIELD } from "./emit/errors.js";
 import {
   htmlCommentText,
   lineCommentText,
@@ -108,9 +110,7 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
   };
   const readme = readmeTemplate({
     ...common,
-    authOption: api.auth.option,
-    authHeader: api.auth.header,
-    authDescription: api.auth.description ?? "",
+    authOptions: authOptions(api.auth).map((option) => ({ ...option, description: option.description ?? "", required: api.auth.required })),
     options: [
       ...api.servers.map((s) => ({ name: s.option, type: "string", default: valueLiteral(s.url), description: s.description ?? "" })),
       ...api.options.map((o) => ({ name: o.name, type: tsType(o.type), default: valueLiteral(o.default), description: o.description ?? "" })),
@@ -128,7 +128,8 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
     errorExample: exampleCall(api, errorTarget.r, errorTarget.op),
     retryExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ maxRetries: 0 }", "patient"),
     exampleError: (api.errors.find((e) => e.status === 404) ?? api.errors[0]!).className,
-    errors: api.errors,
+    errors: api.errors.map((error) => ({ ...error, bodyType: error.body?.type })),
+    errorMessageField: api.errorBody?.messageField ?? DEFAULT_MESSAGE_FIELD,
     flagChecks: api.flagChecks && {
       resultType: api.flagChecks.resultType,
       cache: api.flagChecks.cache,

@@ -1,6 +1,6 @@
 import type { IrTypeRef } from "./ir.js";
 import type { LoadedManifest, ManifestPath, ManifestProblem } from "./load.js";
-import { fieldOf, type Manifest, type ManifestOperation, type ManifestTypeDefinition } from "./manifest.js";
+import { fieldOf, type Manifest, type ManifestAuth, type ManifestOperation, type ManifestTypeDefinition, type WithErrorBody } from "./manifest.js";
 import {
   CLIENT_PRIVATE_MEMBERS,
   RESOURCE_PRIVATE_MEMBERS,
@@ -17,8 +17,10 @@ import {
   syncClientOptionsTypeName,
   syncResourceClassName,
 } from "./naming.js";
+import { STANDARD_ERRORS } from "./normalize.js";
 import { CLIENT_MEMBERS, EVENT_OPTIONS, FLAG_CHECK_OPTIONS, REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
 import { closeNames, didYouMean } from "./suggest.js";
+import { authScheme } from "./normalize.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
 
 export const display = (path: ManifestPath) => (path.length === 0 ? "manifest" : path.join("."));
@@ -43,6 +45,16 @@ const listed = (names: Iterable<string>) => {
   return all.length <= MAX_LISTED_NAMES ? all.join(", ") : `${all.slice(0, MAX_LISTED_NAMES).join(", ")}, … (${all.length} in all)`;
 };
 
+/** The fields each auth scheme needs; every scheme also takes the AUTH_COMMON_FIELDS. */
+const AUTH_SCHEME_FIELDS = {
+  apiKeyHeader: ["header", "option"],
+  apiKeyQuery: ["query", "option"],
+  bearer: ["option"],
+  basic: ["usernameOption", "passwordOption"],
+  none: [],
+} as const satisfies Record<string, readonly (keyof ManifestAuth)[]>;
+const AUTH_COMMON_FIELDS: readonly string[] = ["scheme", "required", "description"];
+
 /** The rules a JSON Schema cannot say: references resolve, names are unique, the runtime gets what it needs. */
 export class SemanticChecker {
   private readonly problems: ManifestProblem[] = [];
@@ -53,6 +65,7 @@ export class SemanticChecker {
   }
 
   run(): ManifestProblem[] {
+    this.checkAuth();
     this.checkNames();
     this.checkServers();
     this.checkOptions();
@@ -107,12 +120,12 @@ export class SemanticChecker {
       refuse(path, what, name, why);
     };
     for (const name of Object.keys(this.data.types)) refuse(["types", name], "type name", name, nameProblem(name, "type"));
-    for (const name of Object.keys(this.data.errors)) refuse(["errors", name], "error class name", name, nameProblem(name, "type"));
+    for (const name of Object.keys(this.data.errors ?? {})) refuse(["errors", name], "error class name", name, nameProblem(name, "type"));
     for (const name of Object.keys(this.data.options)) member(["options", name], "option name", name);
     for (const [name, server] of Object.entries(this.data.servers)) {
       refuse(["servers", name, "option"], "option name", server.option, nameProblem(server.option, "member"), "value");
     }
-    refuse(["auth", "option"], "option name", this.data.auth.option, nameProblem(this.data.auth.option, "member"), "value");
+    for (const [field, option] of this.authOptions()) refuse(["auth", field], "option name", option, nameProblem(option, "member"), "value");
     for (const [resourceName, resource] of Object.entries(this.data.resources)) {
       member(["resources", resourceName], "resource name", resourceName, CLIENT_PRIVATE_MEMBERS, "client");
       for (const [name, op] of Object.entries(resource.operations)) {
@@ -132,6 +145,39 @@ export class SemanticChecker {
     }
   }
 
+  private get auth(): ManifestAuth | undefined {
+    return this.data.auth;
+  }
+
+  /** The client options the auth section declares, with the field that names each. */
+  private authOptions(): [field: string, option: string][] {
+    const auth = this.auth ?? {};
+    return (["option", "usernameOption", "passwordOption"] as const).flatMap((field) => (auth[field] === undefined ? [] : [[field, auth[field]!]]));
+  }
+
+  /** Each auth scheme takes its own fields, all of them, and no other's: a header on a bearer scheme would go unused. */
+  private checkAuth() {
+    const auth = this.auth;
+    if (auth === undefined) return;
+    const scheme = authScheme(auth);
+    if (scheme === undefined) {
+      this.report(["auth"], `no scheme: give "scheme" (${Object.keys(AUTH_SCHEME_FIELDS).join(", ")}), or "header" for an API key in a header`, "key");
+      return;
+    }
+    const fields = AUTH_SCHEME_FIELDS[scheme];
+    for (const field of fields) {
+      if (auth[field] === undefined) this.report(["auth"], `scheme ${scheme} needs the field "${field}"`, "key");
+    }
+    for (const field of Object.keys(auth)) {
+      if (!(fields as readonly string[]).includes(field) && !AUTH_COMMON_FIELDS.includes(field)) {
+        this.report(["auth", field], `scheme ${scheme} takes no "${field}" (its fields: ${[...fields, ...AUTH_COMMON_FIELDS].join(", ")})`, "key");
+      }
+    }
+    if (scheme === "basic" && auth.usernameOption !== undefined && auth.usernameOption === auth.passwordOption) {
+      this.report(["auth", "passwordOption"], `"${auth.passwordOption}" is already the usernameOption: the two options need different names`);
+    }
+  }
+
   private checkServers() {
     if (!Object.hasOwn(this.data.servers, this.data.defaultServer)) this.report(["defaultServer"], this.unknownServer(this.data.defaultServer));
   }
@@ -143,7 +189,7 @@ export class SemanticChecker {
   }
 
   private checkOptions() {
-    const taken = new Map<string, ManifestPath>([[this.data.auth.option, ["auth", "option"]]]);
+    const taken = new Map<string, ManifestPath>(this.authOptions().map(([field, option]) => [option, ["auth", field]]));
     for (const name of RUNTIME_OPTIONS) taken.set(name, ["(runtime)"]);
     for (const [name, server] of Object.entries(this.data.servers)) {
       this.claim(taken, server.option, ["servers", name, "option"], "client option");
@@ -222,8 +268,29 @@ export class SemanticChecker {
 
   private checkErrors() {
     const statuses = new Map<string, ManifestPath>();
-    for (const [name, error] of Object.entries(this.data.errors)) {
+    for (const [name, error] of Object.entries(this.data.errors ?? {})) {
       this.claim(statuses, String(error.status), ["errors", name, "status"], "error status");
+      const standard = STANDARD_ERRORS.find((entry) => entry.className === name);
+      if (standard && standard.status !== error.status) {
+        this.report(["errors", name, "status"], `"${name}" is the standard class for status ${standard.status}; give it status ${standard.status} or choose another name`);
+      }
+      this.checkErrorBody(["errors", name], error);
+    }
+    this.checkErrorBody([], this.data);
+  }
+
+  /** An errorBody names an object type with a string field for the server's message. */
+  private checkErrorBody(owner: ManifestPath, holder: object) {
+    const body = (holder as WithErrorBody).errorBody;
+    if (!body) return;
+    const path = [...owner, "errorBody"];
+    const type = Object.hasOwn(this.data.types, body.type) ? this.data.types[body.type]! : undefined;
+    if (!type) return this.report([...path, "type"], `unknown type "${body.type}"${this.suggest(body.type, Object.keys(this.data.types))}`);
+    if (!type.properties) return this.report([...path, "type"], `the error body type "${body.type}" must be an object type (with properties)`);
+    const field = Object.hasOwn(type.properties, body.messageField) ? fieldOf(type.properties[body.messageField]!).type : undefined;
+    if (field?.replace(/\?$/, "") !== "string") {
+      const hint = field === undefined ? this.suggest(body.messageField, Object.keys(type.properties)) : "";
+      this.report([...path, "messageField"], `"${body.messageField}" must be a string field of ${body.type}${hint}`);
     }
   }
 
@@ -317,6 +384,7 @@ export class SemanticChecker {
       }
     }
     this.checkExample(path, op, argumentNames);
+    this.checkErrorBody(path, op);
     if (op.response.type !== undefined && BODILESS_STATUSES.has(op.response.status)) {
       this.report([...path, "response", "type"], `a ${op.response.status} response has no body, so it cannot have a type; remove "type" or use status 200`);
     } else if (op.response.type !== undefined) {
@@ -393,6 +461,11 @@ export class SemanticChecker {
     const events = this.data.events;
     if (!events) return;
     const path = ["events"];
+    // Every queued event carries the client's key in its apiKey field: only a scheme with one key or token has one.
+    const scheme = authScheme(this.auth);
+    if (scheme !== "apiKeyHeader" && scheme !== "apiKeyQuery" && scheme !== "bearer") {
+      this.report([...path, "operation"], `events need an API key to put in each event: declare auth with scheme apiKeyHeader, apiKeyQuery or bearer (this manifest's is ${scheme ?? "unknown"})`);
+    }
     const op = this.operationAt([...path, "operation"], events.operation);
     if (!op) return;
     const batch = op.body === undefined ? undefined : this.data.types[op.body]?.properties?.[events.batchField];
@@ -430,10 +503,16 @@ export class SemanticChecker {
   private checkExportedNames() {
     const taken = new Map<string, ManifestPath>();
     for (const name of RUNTIME_EXPORTS) taken.set(name, ["(runtime)"]);
+    const redeclared = new Set(Object.values(this.data.errors ?? {}).map((error) => error.status));
+    for (const error of STANDARD_ERRORS) {
+      // A manifest class of that name with another status is reported by checkErrors.
+      if (!redeclared.has(error.status) && !Object.hasOwn(this.data.errors ?? {}, error.className)) taken.set(error.className, ["(standard error)"]);
+    }
     const claim = (name: string, path: ManifestPath) => {
       const earlier = taken.get(name);
       if (!earlier) return void taken.set(name, path);
-      const where = earlier[0] === "(runtime)" ? "a runtime export" : `declared by ${display(earlier)}`;
+      const where =
+        earlier[0] === "(runtime)" ? "a runtime export" : earlier[0] === "(standard error)" ? "a standard error class" : `declared by ${display(earlier)}`;
       this.report(path, `generated name "${name}" is already ${where}`, "key");
     };
     claim(clientClassName(this.data.name), ["name"]);
@@ -444,7 +523,7 @@ export class SemanticChecker {
     claim(syncClientCommonOptionsTypeName(this.data.name), ["name"]);
     if (this.data.flagChecks) for (const name of ["FlagCheckContext", "FlagCheckResult"]) claim(name, ["flagChecks"]);
     for (const name of Object.keys(this.data.types)) claim(name, ["types", name]);
-    for (const name of Object.keys(this.data.errors)) claim(name, ["errors", name]);
+    for (const name of Object.keys(this.data.errors ?? {})) claim(name, ["errors", name]);
     for (const [resourceName, resource] of Object.entries(this.data.resources)) {
       claim(resourceClassName(resourceName), ["resources", resourceName]);
       claim(syncResourceClassName(resourceName), ["resources", resourceName]);

@@ -27,6 +27,7 @@ import {
   type Logger,
   type RequestOptions,
 } from "./options.js";
+import { resolveAuth, type AuthSettings } from "./auth.js";
 import { LogLimiter, truncate } from "./log-limiter.js";
 import { backoffDelayMs, retryAfterMs, sleep } from "./retry.js";
 import { HttpExchange, flattenHeaders, type Dispatcher, type HttpRequest, type HttpResponse } from "./transport.js";
@@ -47,17 +48,17 @@ export interface Operation<Result> {
   readonly response: Codec<Result> | null;
   /** Name of the envelope field that holds the result, when the API wraps responses. */
   readonly envelope?: string;
+  /** Error-body field with the server's message, when the operation's differs from its error classes'. */
+  readonly errorMessageField?: string;
 }
 
 /** Everything a client needs, resolved: the generated client fills it from its options and the manifest. */
-export interface ClientSettings {
-  apiKey: string | undefined;
-  /** Option name of the API key, for error messages. */
-  apiKeyOption: string;
-  authHeader: string;
+export interface ClientSettings extends AuthSettings {
   servers: Readonly<Record<string, { readonly option: string; readonly url: string }>>;
   errorClasses: Readonly<Record<number, ApiErrorClass>>;
   queryArrays: QueryArrayFormat;
+  /** Field of an error body that holds the server's message, when the API declares one other than `error`. */
+  errorMessageField?: string | undefined;
   timeoutMs: number;
   headers: Record<string, string>;
   maxRetries: number;
@@ -65,7 +66,7 @@ export interface ClientSettings {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   totalTimeoutMs: number | null;
-  /** Send nothing: operations throw OfflineError, and no API key is needed. */
+  /** Send nothing: operations throw OfflineError, and no credentials are needed. */
   offline: boolean;
   dispatcher?: Dispatcher | undefined;
   /** Largest 2xx response body accepted, in bytes; see RuntimeOptions.maxResponseBytes. */
@@ -79,30 +80,24 @@ export class ClientCore {
   /** Per server: the origin undici connects to, and the path prefix of the base URL. */
   private readonly servers: Record<string, { origin: string; basePath: string }> = {};
   /**
-   * Headers of every request, without and with a JSON body; shared, never mutated. They and the key are #private, and
-   * `settings` keeps no key: neither util.inspect nor JSON.stringify of a client can show it.
+   * Headers of every request, without and with a JSON body; shared, never mutated. They and the credentials are
+   * #private, and `settings` keeps none: neither util.inspect nor JSON.stringify of a client can show them.
    */
   readonly #headers: Record<string, string>;
   readonly #jsonHeaders: Record<string, string>;
-  readonly #apiKey: string;
-  /** The auth header's name in lower case, as every header name is kept. */
-  private readonly authHeader: string;
+  /** Texts redacted from every error: the secret, and the form it is sent in when that differs (basic). */
+  readonly #secrets: readonly string[];
+  /** `name=value` appended to every query, for query-parameter auth. */
+  readonly #authQuery: string | undefined;
+  /** The header that carries the credentials (lower case) and why a call may not set it. */
+  private readonly reservedHeader: { name: string; reason: string } | undefined;
   private readonly retryStatuses: ReadonlySet<number>;
   /** Retry lines: one per cause per interval during an outage, cut to a bounded length. */
   private readonly log: LogLimiter;
 
   constructor(settings: ClientSettings) {
-    const { apiKey = "", apiKeyOption } = settings;
     if (typeof settings.offline !== "boolean") throw new InvalidArgumentError(`offline must be true or false, got ${describe(settings.offline)}`);
-    if (!settings.offline && (typeof apiKey !== "string" || apiKey.trim() === "")) {
-      throw new InvalidArgumentError(`${apiKeyOption} is required: pass your API key as "${apiKeyOption}", or set offline: true`);
-    }
-    // Never quoted back: the message names the problem, not the value.
-    if (typeof apiKey !== "string" || (apiKey !== "" && !API_KEY_CHARACTERS.test(apiKey))) {
-      throw new InvalidArgumentError(
-        `${apiKeyOption} must be a string without line breaks, other control characters, spaces or characters beyond Latin-1 (such as an emoji): HTTP cannot send it as a header`,
-      );
-    }
+    const auth = resolveAuth(settings, settings.offline);
     for (const [server, { option, url }] of Object.entries(settings.servers)) {
       const base = checkBaseUrl(option, url);
       this.servers[server] = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") };
@@ -115,12 +110,13 @@ export class ClientCore {
     checkOptionalMs("totalTimeoutMs", settings.totalTimeoutMs);
     checkDispatcher(settings.dispatcher);
     checkMaxResponseBytes(settings.maxResponseBytes);
-    this.settings = { ...settings, apiKey: undefined };
+    this.settings = { ...settings, secret: undefined, username: undefined };
     this.log = new LogLimiter(settings.logger);
-    this.authHeader = settings.authHeader.toLowerCase();
-    this.#apiKey = apiKey;
+    this.reservedHeader = auth.reservedHeader;
+    this.#secrets = auth.secrets;
+    this.#authQuery = auth.query;
     this.#headers = { ...this.checkHeaders("headers", settings.headers), accept: "application/json" };
-    if (apiKey !== "") this.#headers[this.authHeader] = apiKey;
+    if (auth.header) this.#headers[auth.header[0]] = auth.header[1];
     this.#jsonHeaders = { ...this.#headers, "content-type": "application/json" };
   }
 
@@ -128,8 +124,9 @@ export class ClientCore {
     try {
       return await this.unredactedRequest(op, args, options);
     } catch (error) {
-      // A server may echo the request (the key included) into an error body, its headers or a message.
-      throw redactError(error as Error, this.#apiKey);
+      // A server may echo the request (the credentials included) into an error body, its headers or a message.
+      for (const secret of this.#secrets) redactError(error as Error, secret);
+      throw error;
     }
   }
 
@@ -137,7 +134,7 @@ export class ClientCore {
     checkCall(op, args, options, this.settings.offline);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
-    const query = op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "";
+    const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "");
     // Serialized once: every attempt sends the same bytes, idempotency keys included.
     const body = op.body ? serializeBody(op, params) : undefined;
     const shared = body === undefined ? this.#headers : this.#jsonHeaders;
@@ -145,12 +142,12 @@ export class ClientCore {
     const server = this.servers[op.server]!;
     const { dispatcher, maxResponseBytes } = this.settings;
     const request = { origin: server.origin, path: server.basePath + path + query, method: op.method, headers, body, dispatcher, maxResponseBytes };
-    const response = await this.send(request, path, options);
+    const response = await this.send(request, path, options, op.errorMessageField);
     return this.decode(op, path, response);
   }
 
   /** Sends until a response is final: attempts under their own timeout, retries with backoff within the budget. */
-  private async send(request: HttpRequest, path: string, options: RequestOptions): Promise<HttpResponse> {
+  private async send(request: HttpRequest, path: string, options: RequestOptions, messageField: string | undefined): Promise<HttpResponse> {
     const { settings } = this;
     const timeoutMs = options.timeoutMs === undefined ? settings.timeoutMs : checkPositiveMs("options.timeoutMs", options.timeoutMs);
     const maxRetries = options.maxRetries === undefined ? settings.maxRetries : checkCount("options.maxRetries", options.maxRetries);
@@ -179,7 +176,7 @@ export class ClientCore {
         const response = await exchange.response;
         const { statusCode } = response;
         if (statusCode >= 200 && statusCode < 300) return response;
-        failure = this.errorFor(request.method, path, response);
+        failure = this.errorFor({ method: request.method, path, messageField }, response);
         if (!this.retryStatuses.has(statusCode) || attempt > maxRetries) throw failure;
         delayMs = retryAfterMs(flattenHeaders(response.rawHeaders)) ?? this.backoff(attempt);
       } catch (error) {
@@ -217,33 +214,41 @@ export class ClientCore {
     return backoffDelayMs(retry, this.settings.retryBaseDelayMs, this.settings.retryMaxDelayMs);
   }
 
-  /** Headers given by the caller, checked; the API key's header is refused, since the apiKey option sets it. */
+  /** Headers given by the caller, checked; the credentials' header is refused, since the client's options set it. */
   private checkHeaders(where: string, headers: unknown): Record<string, string> {
     const checked = checkHeaders(where, headers);
-    if (Object.hasOwn(checked, this.authHeader)) {
-      throw new InvalidArgumentError(
-        `${where}: header "${this.authHeader}" carries the API key, which the ${this.settings.apiKeyOption} option sets; for another key, create another client`,
-      );
+    if (this.reservedHeader && Object.hasOwn(checked, this.reservedHeader.name)) {
+      throw new InvalidArgumentError(`${where}: ${this.reservedHeader.reason}`);
     }
     return checked;
   }
 
-  private errorFor(method: string, path: string, response: HttpResponse): ApiError {
-    // A cut body is no whole JSON, and may end inside an echoed key.
-    const body = response.text === "" ? undefined : response.cut ? redactCutText(response.text, this.#apiKey) : this.parseErrorBody(response.text);
-    return errorForResponse(this.settings.errorClasses, { method, path }, {
-      statusCode: response.statusCode,
-      body,
-      headers: flattenHeaders(response.rawHeaders),
-    });
+  /** A query string (empty, or starting with "?") with the API key's parameter, for query-parameter auth. */
+  private withAuthQuery(query: string): string {
+    if (this.#authQuery === undefined) return query;
+    return `${query === "" ? "?" : `${query}&`}${this.#authQuery}`;
   }
 
-  /** An error body as JSON when it is JSON, else its text; parsed without the key, since the message quotes the body. */
+  /** `text` with every credential replaced, for a body cut at the size limit when `cut`. */
+  private redacted(text: string, cut = false): string {
+    for (const secret of this.#secrets) text = cut ? redactCutText(text, secret) : redactText(text, secret);
+    return text;
+  }
+
+  private errorFor(request: { method: string; path: string; messageField: string | undefined }, response: HttpResponse): ApiError {
+    // A cut body is no whole JSON, and may end inside an echoed key.
+    const body = response.text === "" ? undefined : response.cut ? this.redacted(response.text, true) : this.parseErrorBody(response.text);
+    const details = { statusCode: response.statusCode, body, headers: flattenHeaders(response.rawHeaders) };
+    return errorForResponse(this.settings.errorClasses, request, details, this.settings.errorMessageField);
+  }
+
+  /** An error body as JSON when it is JSON, else its text; parsed without the credentials, since the message quotes the body. */
   private parseErrorBody(text: string): unknown {
     try {
-      return JSON.parse(text, redactingReviver(this.#apiKey));
+      const revivers = this.#secrets.map(redactingReviver);
+      return JSON.parse(text, (name, value) => revivers.reduce((current, revive) => revive(name, current), value));
     } catch {
-      return redactText(text, this.#apiKey);
+      return this.redacted(text);
     }
   }
 
@@ -270,9 +275,6 @@ export class ClientCore {
     return json === null ? (null as Result) : op.response.fromWire(json);
   }
 }
-
-/** What an API key may hold: visible Latin-1 characters, which HTTP can send as a header value unchanged. */
-const API_KEY_CHARACTERS = /^[\x21-\x7e\x80-\xff]+$/;
 
 /** Refuses path and query parameters the call could not send, as building its URL would; for the sync client's thread. */
 export function checkParams(op: Operation<unknown>, args: object): void {

@@ -9,17 +9,25 @@ export interface ApiErrorDetails {
   cause?: unknown;
 }
 
-/** Base class of every error the SDK throws. */
-export class ApiError extends Error {
+/** Body field that carries the server's message when the manifest names none. */
+export const DEFAULT_MESSAGE_FIELD = "error";
+
+/**
+ * Base class of every error the SDK throws. `Body` is the JSON shape the manifest declares for error responses; the
+ * body is still the raw text when the server sent no JSON, and absent when it sent nothing.
+ */
+export class ApiError<Body = unknown> extends Error {
+  /** Body field whose string value ends the message, when the manifest names one other than DEFAULT_MESSAGE_FIELD. */
+  static readonly messageField: string | undefined;
   override name = "ApiError";
   readonly statusCode: number | undefined;
-  readonly body: unknown;
+  readonly body: Body | string | undefined;
   readonly headers: Record<string, string>;
 
   constructor(message: string, details: ApiErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.statusCode = details.statusCode;
-    this.body = details.body;
+    this.body = details.body as Body | string | undefined;
     this.headers = details.headers ?? {};
   }
 }
@@ -49,12 +57,13 @@ export class InvalidArgumentError extends ApiError {
   override name = "InvalidArgumentError";
 }
 
-export type ApiErrorClass = new (message: string, details?: ApiErrorDetails) => ApiError;
+export type ApiErrorClass = (new (message: string, details?: ApiErrorDetails) => ApiError) & { readonly messageField?: string | undefined };
 
-/** The server's own explanation, when the body follows the API's `{ "error": "..." }` shape. */
-function serverErrorText(body: unknown): string | undefined {
-  if (typeof body === "object" && body !== null && typeof (body as { error?: unknown }).error === "string") {
-    return (body as { error: string }).error;
+/** The server's own explanation: the string in the body's message field, or a text body. */
+function serverErrorText(body: unknown, messageField: string): string | undefined {
+  if (typeof body === "object" && body !== null && Object.hasOwn(body, messageField)) {
+    const text = (body as Record<string, unknown>)[messageField];
+    if (typeof text === "string") return text;
   }
   if (typeof body === "string" && body.trim() !== "") return body.length > 200 ? `${body.slice(0, 200)}…` : body;
   return undefined;
@@ -105,15 +114,21 @@ const REASON_PHRASES: Readonly<Record<number, string>> = {
   511: "Network Authentication Required",
 };
 
-/** Builds the error for a non-2xx response: the class registered for its status, else ApiError. */
+/**
+ * Builds the error for a non-2xx response: the class registered for its status, else ApiError. The server's message
+ * is read from the operation's message field, else the class's, else the API's (`apiMessageField`, which also serves
+ * statuses without a class of their own).
+ */
 export function errorForResponse(
   classes: Readonly<Record<number, ApiErrorClass>>,
-  request: { method: string; path: string },
+  request: { method: string; path: string; messageField?: string | undefined },
   response: { statusCode: number; body: unknown; headers: Record<string, string> },
+  apiMessageField: string = DEFAULT_MESSAGE_FIELD,
 ): ApiError {
-  const ErrorClass = classes[response.statusCode] ?? ApiError;
+  const ErrorClass: ApiErrorClass = classes[response.statusCode] ?? ApiError;
   const reason = REASON_PHRASES[response.statusCode] ?? "Unknown Status";
-  const explanation = serverErrorText(response.body);
+  const messageField = request.messageField ?? ErrorClass.messageField ?? apiMessageField;
+  const explanation = serverErrorText(response.body, messageField);
   const message =
     `${request.method} ${request.path} failed with ${response.statusCode} ${reason}` +
     (explanation === undefined ? "" : `: ${explanation}`);

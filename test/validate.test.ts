@@ -20,8 +20,8 @@ describe("manifest validation", () => {
   });
 
   it("an unknown field names the fields that are allowed", () => {
-    assert.deepEqual(problems(minimalWith("option: apiKey", "  option: apiKey\n  scheme: bearer")), [
-      `manifest.yaml:${line("option: apiKey") + 1}:3: auth.scheme: unknown field (expected one of: header, option, description)`,
+    assert.deepEqual(problems(minimalWith("option: apiKey", "  option: apiKey\n  realm: api")), [
+      `manifest.yaml:${line("option: apiKey") + 1}:3: auth.realm: unknown field (expected one of: scheme, header, query, option, usernameOption, passwordOption, required, description)`,
     ]);
   });
 
@@ -206,6 +206,13 @@ describe("events", () => {
     assert.match(problems(withoutOption).join("\n"), /options: missing option "closeTimeoutMs" \(type "integer"\)/);
   });
 
+  it("need an auth scheme with one key or token to put in each event", () => {
+    const basic = schematic.replace(/^auth:\n  header: X-Schematic-Api-Key\n  option: apiKey\n/m, "auth:\n  scheme: basic\n  usernameOption: user\n  passwordOption: apiKey\n");
+    assert.notEqual(basic, schematic, "the fixture's auth section was replaced");
+    const operationLine = basic.split("\n").indexOf("  operation: capture.sendBatch") + 1;
+    assert.ok(problems(basic).includes(`manifest.yaml:${operationLine}:14: events.operation: events need an API key to put in each event: declare auth with scheme apiKeyHeader, apiKeyQuery or bearer (this manifest's is basic)`), problems(basic).join("\n"));
+  });
+
   it("minimum is only for numbers", () => {
     const text = schematic.replace("      event: string\n      lease_id: string", "      event: { type: string, minimum: 1 }\n      lease_id: string");
     assert.match(problems(text).join("\n"), /types\.EventBodyTrack\.properties\.event\.minimum: minimum is only allowed on integer and number fields/);
@@ -276,6 +283,122 @@ describe("did you mean, bodiless responses and examples", () => {
     const text = minimalWith("path: /pets/{pet_id}", "        path: /pets").replace(/        pathParams:\n          pet_id: string\n/, "");
     assert.deepEqual(problems(text.replace("type: Pet }", "type: Pet }\n        example: { petId: p_1 }")), [
       `manifest.yaml:${exampleLine - 2}:20: resources.pets.operations.getPet.example.petId: "petId" is not an argument of the operation (the operation takes no arguments)`,
+    ]);
+  });
+});
+
+describe("manifest validation: auth schemes", () => {
+  const AUTH = "auth:\n  header: X-Api-Key\n  option: apiKey\n";
+  const authLine = line("auth:");
+  const withAuth = (auth: string) => {
+    const text = minimalLines.join("\n");
+    assert.ok(text.includes(AUTH));
+    return text.replace(AUTH, auth);
+  };
+
+  it("accepts every scheme, a header without a scheme, and no auth section at all", () => {
+    for (const auth of [
+      AUTH,
+      "auth:\n  scheme: apiKeyHeader\n  header: X-Api-Key\n  option: apiKey\n",
+      "auth:\n  scheme: apiKeyQuery\n  query: api_key\n  option: apiKey\n",
+      "auth:\n  scheme: bearer\n  option: token\n  required: false\n  description: A personal access token.\n",
+      "auth:\n  scheme: basic\n  usernameOption: username\n  passwordOption: password\n",
+      "auth:\n  scheme: none\n",
+      "",
+    ]) {
+      assert.deepEqual(problems(withAuth(auth)), [], auth);
+    }
+  });
+
+  it("an unknown scheme, and no scheme without a header", () => {
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: oauth\n  option: apiKey\n")), [
+      `manifest.yaml:${authLine + 1}:11: auth.scheme: expected one of "apiKeyHeader", "apiKeyQuery", "bearer", "basic", "none"`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  option: apiKey\n")), [
+      `manifest.yaml:${authLine}:1: auth: no scheme: give "scheme" (apiKeyHeader, apiKeyQuery, bearer, basic, none), or "header" for an API key in a header`,
+    ]);
+  });
+
+  it("a field the scheme needs is missing", () => {
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: apiKeyQuery\n  option: apiKey\n")), [
+      `manifest.yaml:${authLine}:1: auth: scheme apiKeyQuery needs the field "query"`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: bearer\n")), [`manifest.yaml:${authLine}:1: auth: scheme bearer needs the field "option"`]);
+  });
+
+  it("a field of another scheme is refused where it stands, with the scheme's fields", () => {
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: bearer\n  header: X-Token\n  option: token\n")), [
+      `manifest.yaml:${authLine + 2}:3: auth.header: scheme bearer takes no "header" (its fields: option, scheme, required, description)`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: basic\n  option: pw\n")), [
+      `manifest.yaml:${authLine}:1: auth: scheme basic needs the field "usernameOption"`,
+      `manifest.yaml:${authLine}:1: auth: scheme basic needs the field "passwordOption"`,
+      `manifest.yaml:${authLine + 2}:3: auth.option: scheme basic takes no "option" (its fields: usernameOption, passwordOption, scheme, required, description)`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: none\n  option: apiKey\n")), [
+      `manifest.yaml:${authLine + 2}:3: auth.option: scheme none takes no "option" (its fields: scheme, required, description)`,
+    ]);
+  });
+
+  it("basic's two options need different names, and auth options clash with other options", () => {
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: basic\n  usernameOption: user\n  passwordOption: user\n")), [
+      `manifest.yaml:${authLine + 3}:19: auth.passwordOption: "user" is already the usernameOption: the two options need different names`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: basic\n  usernameOption: baseUrl\n  passwordOption: password\n")), [
+      `manifest.yaml:${line("option: baseUrl")}:5: servers.main.option: client option "baseUrl" is already declared at line ${authLine + 2}, column 3`,
+    ]);
+  });
+
+  it("a query parameter name, an option name and required of the wrong form", () => {
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: apiKeyQuery\n  query: api key\n  option: apiKey\n")), [
+      `manifest.yaml:${authLine + 2}:10: auth.query: expected a string matching ^[A-Za-z0-9._~-]+$, got "api key"`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: bearer\n  option: class\n")), [
+      `manifest.yaml:${authLine + 2}:11: auth.option: option name "class" is a reserved word of JavaScript or TypeScript; choose another name`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: bearer\n  option: token\n  required: no\n")), [
+      `manifest.yaml:${authLine + 3}:13: auth.required: expected boolean, got string "no"`,
+    ]);
+  });
+});
+
+describe("manifest validation: error classes and error bodies", () => {
+  const errorsLine = line("errors:");
+  const typesLine = line("types:");
+
+  it("accepts a manifest without an errors section, or with an empty one", () => {
+    const without = minimalLines.filter((_, index) => index + 1 !== errorsLine && index + 1 !== errorsLine + 1 && index + 1 !== errorsLine + 2);
+    assert.deepEqual(problems(without.join("\n")), []);
+    assert.deepEqual(problems(minimalWith("errors:", "errors: {}").replace("  NotFoundError:\n    status: 404\n", "")), []);
+  });
+
+  it("refuses a standard class name with another status, and a type named like a standard class", () => {
+    assert.deepEqual(problems(minimalWith("    status: 404", "    status: 410")), [
+      `manifest.yaml:${errorsLine + 2}:13: errors.NotFoundError.status: "NotFoundError" is the standard class for status 404; give it status 404 or choose another name`,
+    ]);
+    assert.deepEqual(problems(minimalWith("types:", "types:\n  ConflictError: { properties: { reason: string } }")), [
+      `manifest.yaml:${typesLine + 1}:3: types.ConflictError: generated name "ConflictError" is already a standard error class`,
+    ]);
+    const renamed = minimalWith("  NotFoundError:", "  NotFoundError:\n    status: 404\n  ClashError:").replace("    status: 404\ntypes:", "    status: 409\ntypes:");
+    assert.deepEqual(problems(renamed.replace("types:\n", "types:\n  ConflictError: { properties: { reason: string } }\n")), [], "409 renamed frees the name");
+  });
+
+  it("an error body names an object type, with a did-you-mean, at the API, an error class and an operation", () => {
+    assert.deepEqual(problems(minimalWith("types:", "errorBody: { type: Pett, messageField: name }\ntypes:")), [
+      `manifest.yaml:${typesLine}:20: errorBody.type: unknown type "Pett" (did you mean "Pet"?)`,
+    ]);
+    assert.deepEqual(problems(minimalWith("    status: 404", "    status: 404\n    errorBody: { type: Pet, messageField: nme }")), [
+      `manifest.yaml:${errorsLine + 3}:43: errors.NotFoundError.errorBody.messageField: "nme" must be a string field of Pet (did you mean "name"?)`,
+    ]);
+    const opLine = line("response: { status: 200, type: Pet }");
+    assert.deepEqual(problems(minimalWith("response: { status: 200, type: Pet }", "        response: { status: 200, type: Pet }\n        errorBody: { type: Pet, messageField: born_at }")), [
+      `manifest.yaml:${opLine + 1}:47: resources.pets.operations.getPet.errorBody.messageField: "born_at" must be a string field of Pet`,
+    ]);
+  });
+
+  it("an error body has exactly a type and a message field", () => {
+    assert.deepEqual(problems(minimalWith("types:", "errorBody: { type: Pet }\ntypes:")), [
+      `manifest.yaml:${typesLine}:12: errorBody: missing required field "messageField"`,
     ]);
   });
 });

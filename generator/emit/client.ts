@@ -1,9 +1,10 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
-import type { IrApi } from "../ir.js";
+import type { IrApi, IrAuth } from "../ir.js";
 import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
 import { REQUIRED_OPTIONS } from "../runtime-contract.js";
 import { stringLiteral, valueLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
+import { DEFAULT_MESSAGE_FIELD } from "./errors.js";
 import { eventBufferInit, eventMembers, eventShared } from "./events.js";
 import { flagCheckMembers, flagCheckShared, flagCheckTypes, flagCheckerInit } from "./flag-checks.js";
 import { Imports, files, propertyKey } from "./layout.js";
@@ -32,9 +33,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     (s) => `${propertyKey(s.name)}: { option: ${JSON.stringify(s.option)}, url: options.${s.option} ?? clientDefaults.${s.option} },`,
   );
   const settings = [
-    `apiKey: options.${api.auth.option},`,
-    `apiKeyOption: ${JSON.stringify(api.auth.option)},`,
-    `authHeader: ${JSON.stringify(api.auth.header)},`,
+    ...authSettings(api.auth),
     `servers: {\n${servers.join("\n")}\n},`,
     // A nullable option keeps an explicit null (it means "none"); others fall back to the default.
     // The core takes its own options; flag checks and events take theirs from their own functions.
@@ -49,6 +48,9 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     "maxResponseBytes: options.maxResponseBytes,",
     "errorClasses: errorClassesByStatus,",
     `queryArrays: ${JSON.stringify(api.queryArrays)},`,
+    ...(api.errorBody !== undefined && api.errorBody.messageField !== DEFAULT_MESSAGE_FIELD
+      ? [`errorMessageField: ${stringLiteral(api.errorBody.messageField)},`]
+      : []),
   ];
 
   const flagTypes = checks ? flagCheckTypes(checks, imports, runtimeEntry) : [];
@@ -67,12 +69,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     ),
   });
   const optionProperties = [
-    {
-      name: api.auth.option,
-      type: "string",
-      hasQuestionToken: true,
-      docs: jsDoc(api.auth.description, { remarks: `Sent as the \`${api.auth.header}\` header. Required unless \`offline\` is true.` }),
-    },
+    ...authOptions(api.auth).map(({ name, description, remarks }) => ({ name, type: "string", hasQuestionToken: true, docs: jsDoc(description, { remarks }) })),
     ...api.servers.map((server) => ({
       name: server.option,
       type: "string",
@@ -87,7 +84,11 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     })),
     ...(checks ? [cacheProperty(false)] : []),
   ];
-  const requiredKey = `({ ${api.auth.option}: string } | { offline: true })`;
+  const required = api.auth.required ? authOptions(api.auth).map((o) => o.name) : [];
+  const requiredKey = required.length === 0 ? "" : ` & ({ ${required.map((name) => `${name}: string`).join("; ")} } | { offline: true })`;
+  const requiredDoc = required.length === 0 ? "." : `: ${required.map((name) => `\`${name}\``).join(" and ")} ${required.length > 1 ? "are" : "is"} required unless \`offline\` is true.`;
+  const credentials = authOptions(api.auth).map((o) => `${o.name}: process.env.${o.envVar}!`);
+  const example = (className: string) => `\nconst client = new ${className}({ ${credentials.join(", ")} });`;
 
   const clientClass = (sync: boolean): StatementStructures => {
     const flagParts = checks ? flagCheckMembers(api, checks, imports, runtimeEntry, sync) : { properties: [], methods: [] };
@@ -106,10 +107,10 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       docs: sync
         ? jsDoc(
             `The same client as {@link ${api.clientClassName}}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (\`Atomics.wait\`, no busy-waiting); cache hits, offline answers, flag defaults and queuing events need no round trip. The worker starts on the first request and never keeps the process alive.`,
-            { example: `\nconst client = new ${name}({ ${api.auth.option}: process.env.API_KEY! });${flagExample}` },
+            { example: example(name) + flagExample },
           )
         : jsDoc(api.description ?? `Client of the ${api.title}.`, {
-            example: `\nconst client = new ${name}({ ${api.auth.option}: process.env.API_KEY! });`,
+            example: example(name),
           }),
       properties: [
         ...api.resources.map((resource) => ({
@@ -154,8 +155,8 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       kind: StructureKind.TypeAlias,
       name: optionsType,
       isExported: true,
-      docs: jsDoc(`Options of {@link ${api.clientClassName}}: \`${api.auth.option}\` is required unless \`offline\` is true.`),
-      type: `${commonType} & ${requiredKey}`,
+      docs: jsDoc(`Options of {@link ${api.clientClassName}}${requiredDoc}`),
+      type: `${commonType}${requiredKey}`,
     },
     {
       kind: StructureKind.Interface,
@@ -171,8 +172,8 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       kind: StructureKind.TypeAlias,
       name: syncOptionsType,
       isExported: true,
-      docs: jsDoc(`Options of {@link ${api.syncClientClassName}}: \`${api.auth.option}\` is required unless \`offline\` is true.`),
-      type: `${syncCommonType} & ${requiredKey}`,
+      docs: jsDoc(`Options of {@link ${api.syncClientClassName}}${requiredDoc}`),
+      type: `${syncCommonType}${requiredKey}`,
     },
     {
       kind: StructureKind.VariableStatement,
@@ -197,4 +198,48 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     ...classes,
   ];
   return { kind: StructureKind.SourceFile, statements };
+}
+
+/** The auth lines of `coreSettings`: where the credentials go, and which options hold them. */
+function authSettings(auth: IrAuth): string[] {
+  const option = (field: "secret" | "username", name: string | undefined) => [`${field}: options.${name},`, `${field}Option: ${JSON.stringify(name)},`];
+  const optional = auth.required ? [] : ["authRequired: false,"];
+  switch (auth.scheme) {
+    case "none":
+      return ['auth: { kind: "none" },'];
+    case "apiKeyHeader":
+      return [`auth: { kind: "header", name: ${JSON.stringify(auth.header)} },`, ...option("secret", auth.option), ...optional];
+    case "bearer":
+      return ['auth: { kind: "header", name: "Authorization", prefix: "Bearer " },', ...option("secret", auth.option), ...optional];
+    case "apiKeyQuery":
+      return [`auth: { kind: "query", name: ${JSON.stringify(auth.query)} },`, ...option("secret", auth.option), ...optional];
+    case "basic":
+      return ['auth: { kind: "basic" },', ...option("username", auth.usernameOption), ...option("secret", auth.option), ...optional];
+  }
+}
+
+/** The client options that hold credentials, documented with where they are sent, and the variable examples read. */
+export function authOptions(auth: IrAuth): { name: string; description?: string; remarks: string; envVar: string }[] {
+  const when = auth.required ? " Required unless `offline` is true." : " Optional: without it, requests carry no credentials.";
+  const { description } = auth;
+  switch (auth.scheme) {
+    case "none":
+      return [];
+    case "apiKeyHeader":
+      return [{ name: auth.option!, description, remarks: `Sent as the \`${auth.header}\` header.${when}`, envVar: "API_KEY" }];
+    case "bearer":
+      return [{ name: auth.option!, description, remarks: `Sent as the \`Authorization: Bearer <token>\` header.${when}`, envVar: "API_TOKEN" }];
+    case "apiKeyQuery":
+      return [{ name: auth.option!, description, remarks: `Sent as the \`${auth.query}\` query parameter.${when}`, envVar: "API_KEY" }];
+    case "basic":
+      return [
+        { name: auth.usernameOption!, description: "User name for HTTP basic authentication.", remarks: `Sent with \`${auth.option}\` as the \`Authorization: Basic\` header.${when}`, envVar: "API_USERNAME" },
+        {
+          name: auth.option!,
+          description: description ?? "Password for HTTP basic authentication.",
+          remarks: `Sent with \`${auth.usernameOption}\` as the \`Authorization: Basic\` header.${when}`,
+          envVar: "API_PASSWORD",
+        },
+      ];
+  }
 }

@@ -1,20 +1,47 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
-import type { IrApi } from "../ir.js";
+import type { IrApi, IrError } from "../ir.js";
 import { RUNTIME_ERROR_CLASSES } from "../runtime-contract.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
 
-/** One ApiError subclass per documented status, and the table the runtime uses to pick one. */
+/** The runtime's DEFAULT_MESSAGE_FIELD: a class whose message field is this one needs no static. */
+export const DEFAULT_MESSAGE_FIELD = "error";
+
+/** Body field of an error class's server message. */
+export const messageFieldOf = (error: IrError) => error.body?.messageField ?? DEFAULT_MESSAGE_FIELD;
+
+/**
+ * The body types an error of this class may carry: its own (or the API's) and those of operations that declare their
+ * own. Undefined (the body stays unknown) when neither the class nor the API declares one.
+ */
+function bodyTypes(api: IrApi, error: IrError): string[] | undefined {
+  if (!error.body) return undefined;
+  const types = new Set([error.body.type]);
+  for (const op of api.resources.flatMap((resource) => resource.operations)) if (op.errorBody) types.add(op.errorBody.type);
+  return [...types].sort();
+}
+
+/** One ApiError subclass per status (the standard ones and the manifest's), and the table the runtime uses to pick one. */
 export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructure {
   const imports = new Imports(files.errors).add(runtimeEntry, ["ApiError"]).add(runtimeEntry, ["ApiErrorClass"], true);
-  const classes: StatementStructures[] = api.errors.map((error) => ({
-    kind: StructureKind.Class,
-    name: error.className,
-    isExported: true,
-    extends: "ApiError",
-    docs: jsDoc(error.description, { remarks: `Thrown for HTTP ${error.status} responses.` }),
-    properties: [{ name: "name", hasOverrideKeyword: true, initializer: JSON.stringify(error.className) }],
-  }));
+  const classes: StatementStructures[] = api.errors.map((error) => {
+    const types = bodyTypes(api, error);
+    if (types) imports.add(files.types, types, true);
+    const messageField = messageFieldOf(error);
+    return {
+      kind: StructureKind.Class,
+      name: error.className,
+      isExported: true,
+      extends: types ? `ApiError<${types.join(" | ")}>` : "ApiError",
+      docs: jsDoc(error.description, { remarks: `Thrown for HTTP ${error.status} responses.` }),
+      properties: [
+        ...(messageField === DEFAULT_MESSAGE_FIELD
+          ? []
+          : [{ name: "messageField", isStatic: true, isReadonly: true, hasOverrideKeyword: true, initializer: JSON.stringify(messageField) }]),
+        { name: "name", hasOverrideKeyword: true, initializer: JSON.stringify(error.className) },
+      ],
+    };
+  });
   const table = api.errors.map((error) => `${error.status}: ${error.className},`).join("\n");
   return {
     kind: StructureKind.SourceFile,

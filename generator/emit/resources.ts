@@ -13,6 +13,7 @@ import { codecName, operationConstName } from "../naming.js";
 import { referencedNames } from "../type-expr.js";
 import { stringLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
+import { DEFAULT_MESSAGE_FIELD, messageFieldOf } from "./errors.js";
 import { Imports, files } from "./layout.js";
 import { codecExpression, codecHelpers, codecModels, tsType } from "./type-expr.js";
 import { propertySignature } from "./types.js";
@@ -53,6 +54,11 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports, runt
     fields.push("response: null");
   }
   if (op.response.envelope) fields.push(`envelope: ${JSON.stringify(op.response.envelope)}`);
+  // Only when the error classes (and ApiError, for statuses without one) would read another field.
+  const messageField = op.errorBody?.messageField;
+  if (messageField !== undefined && (messageField !== DEFAULT_MESSAGE_FIELD || api.errors.some((e) => messageFieldOf(e) !== messageField))) {
+    fields.push(`errorMessageField: ${JSON.stringify(messageField)}`);
+  }
   imports.add(runtimeEntry, ["Operation"], true);
   return {
     kind: StructureKind.VariableStatement,
