@@ -59,6 +59,13 @@ export interface ManifestErrorBody {
 }
 export type WithErrorBody = { errorBody?: ManifestErrorBody };
 
+export interface ManifestOption {
+  type?: string;
+  default?: unknown;
+  description?: string;
+  status?: "planned";
+}
+
 export interface Manifest {
   name: string;
   title: string;
@@ -69,7 +76,8 @@ export interface Manifest {
   servers: Record<string, { url: string; option: string; description?: string }>;
   auth?: ManifestAuth;
   query?: { arrays?: "repeat" | "comma" };
-  options: Record<string, { type: string; default: unknown; description: string; status?: "planned" }>;
+  /** Optional. A built-in option (builtin-options.ts) needs only what it overrides; any other needs all three fields. */
+  options?: Record<string, ManifestOption>;
   errors?: Record<string, { status: number; description?: string } & WithErrorBody>;
   errorBody?: ManifestErrorBody;
   types: Record<string, ManifestTypeDefinition>;

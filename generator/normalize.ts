@@ -1,7 +1,8 @@
 import type { IrApi, IrAuth, IrError, IrErrorBody, IrEvents, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
 import { camelCase, clientClassName, paramsTypeName, resourceClassName, syncClientClassName, syncResourceClassName } from "./naming.js";
 import { parseTypeExpr } from "./type-expr.js";
-import { fieldOf, type Manifest, type ManifestAuth, type ManifestField, type ManifestOperation, type WithErrorBody } from "./manifest.js";
+import { builtinOptions } from "./builtin-options.js";
+import { fieldOf, type Manifest, type ManifestOption, type ManifestAuth, type ManifestField, type ManifestOperation, type WithErrorBody } from "./manifest.js";
 
 /** The error classes every API has; a manifest entry with the same status renames or describes one. */
 export const STANDARD_ERRORS: readonly IrError[] = [
@@ -184,6 +185,18 @@ function normalizeEvents(manifest: Manifest, resources: IrResource[], types: IrT
   };
 }
 
+/** The built-in options of the manifest's capabilities, each overlaid with the manifest's entry, and its other options. */
+function mergedOptions(manifest: Manifest): [string, ManifestOption][] {
+  const builtins = builtinOptions(manifest);
+  const declared = manifest.options ?? {};
+  const names = new Set([...Object.keys(builtins), ...Object.keys(declared)]);
+  return sorted(
+    Object.fromEntries(
+      [...names].map((name) => [name, { ...(Object.hasOwn(builtins, name) ? builtins[name] : {}), ...(Object.hasOwn(declared, name) ? declared[name] : {}) }]),
+    ),
+  );
+}
+
 export function normalizeManifest(manifest: Manifest, source: string): IrApi {
   const resources: IrResource[] = sorted(manifest.resources).map(([name, resource]) => ({
     name,
@@ -192,7 +205,7 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     description: resource.description,
     operations: sorted(resource.operations).map(([opName, op]) => normalizeOperation(manifest, opName, op)),
   }));
-  const options = sorted(manifest.options);
+  const options = mergedOptions(manifest);
   const types = sorted(manifest.types).map(([name, definition]) => normalizeType(name, definition));
   return {
     name: manifest.name,
@@ -208,7 +221,7 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     queryArrays: manifest.query?.arrays ?? "repeat",
     options: options
       .filter(([, option]) => option.status !== "planned")
-      .map(([name, option]) => ({ name, type: parseTypeExpr(option.type), default: canonical(option.default), description: option.description })),
+      .map(([name, option]) => ({ name, type: parseTypeExpr(option.type!), default: canonical(option.default), description: option.description })),
     plannedOptions: options.filter(([, option]) => option.status === "planned").map(([name]) => name),
     errors: normalizeErrors(manifest),
     errorBody: errorBodyOf(manifest),

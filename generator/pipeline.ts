@@ -5,7 +5,7 @@ import { formatFile } from "./format.js";
 import type { IrApi } from "./ir.js";
 import { loadManifest } from "./load.js";
 import { normalizeManifest } from "./normalize.js";
-import { renderDocs, renderHeader } from "./render.js";
+import { type Regeneration, renderDocs, renderHeader } from "./render.js";
 import { validateManifest } from "./validate.js";
 import type { OutputFile } from "./write.js";
 
@@ -36,11 +36,13 @@ export async function generate(input: GenerateInput): Promise<GenerateOutput> {
   };
   const loaded = await timed("load", () => loadManifest(input.manifestPath));
   const manifest = await timed("validate", () => validateManifest(loaded));
-  const api = await timed("normalize", () => normalizeManifest(manifest, path.basename(input.manifestPath)));
+  const regeneration = regenerationOf(input);
+  const source = regeneration.options.find((o) => o.flag === "--manifest")?.path ?? "manifest.yaml";
+  const api = await timed("normalize", () => normalizeManifest(manifest, source));
   const runtimeEntry = path.relative(input.outDir, path.join(input.runtimeDir, "index.ts")).split(path.sep).join("/");
   const sources = await timed("emit", () => emitSources(api, { runtimeEntry }));
-  const docs = await timed("render", () => renderDocs(api));
-  const header = renderHeader(api, "line");
+  const docs = await timed("render", () => renderDocs(api, regeneration));
+  const header = renderHeader(api, "line", regeneration);
   const unformatted = [...sources.map((source) => ({ path: source.path, text: `${header}\n\n${source.text}` })), ...docs];
   // One file at a time: formatting them all at once gains nothing on one thread and keeps every syntax tree alive.
   const files = await timed("format", async () => {
@@ -50,4 +52,25 @@ export async function generate(input: GenerateInput): Promise<GenerateOutput> {
   });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { api, files, timings };
+}
+
+/**
+ * The `npm run generate` options that give this output, relative to the folder holding the output folder: none when
+ * they are the defaults (manifest.yaml and runtime/ beside generated/), else --manifest and --out (and --runtime when
+ * it is not the default), so the same input gives the same header from any directory and any checkout.
+ */
+function regenerationOf(input: GenerateInput): Regeneration {
+  const outDir = path.resolve(input.outDir);
+  const base = path.dirname(outDir);
+  const relative = (target: string) => path.relative(base, path.resolve(target)).split(path.sep).join("/");
+  const manifest = relative(input.manifestPath);
+  const outName = path.basename(outDir);
+  const runtime = relative(input.runtimeDir);
+  if (manifest === "manifest.yaml" && outName === "generated" && runtime === "runtime") return { options: [], outName };
+  const options = [
+    { flag: "--manifest", path: manifest },
+    { flag: "--out", path: outName },
+  ];
+  if (runtime !== "runtime") options.push({ flag: "--runtime", path: runtime });
+  return { options, outName };
 }

@@ -3,6 +3,7 @@ import Handlebars from "handlebars";
 import { tsType, typeNamed } from "./emit/type-expr.js";
 import { authOptions } from "./emit/client.js";
 import { DEFAULT_MESSAGE_FIELD } from "./emit/errors.js";
+import { hasOfflineOption } from "./runtime-contract.js";
 import {
   htmlCommentText,
   lineCommentText,
@@ -42,10 +43,40 @@ const referenceTemplate = template("reference.md.hbs");
 
 export type CommentStyle = "line" | "html";
 
+/**
+ * How the output is regenerated: the options of `npm run generate` beyond its defaults (none for manifest.yaml beside
+ * generated/), with paths relative to the folder that holds the output folder, so the header is the same whatever the
+ * current directory or where the checkout lives.
+ */
+export interface Regeneration {
+  options: { flag: string; path: string }[];
+  /** Name of the output folder, which the options' paths are relative to the parent of. */
+  outName: string;
+}
+
+export const DEFAULT_REGENERATION: Regeneration = { options: [], outName: "generated" };
+
+/** A path as one shell word: quoted only when it holds anything but the usual path characters. */
+function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 /** The notice at the top of every generated file. */
-export function renderHeader(api: IrApi, style: CommentStyle): string {
+export function renderHeader(api: IrApi, style: CommentStyle, regeneration: Regeneration = DEFAULT_REGENERATION): string {
   const escape = style === "line" ? lineCommentText : htmlCommentText;
-  const lines = headerTemplate({ source: escape(api.source), title: escape(api.title), version: escape(api.version) }).trimEnd().split("\n");
+  // Only the paths are manifest-side text; the fixed `--` of the options is safe in an HTML comment (it cannot form
+  // "-->" or "<!--" with a neighbour across the spaces).
+  const options = regeneration.options.map(({ flag, path }) => `${flag} ${escape(shellWord(path))}`);
+  const command = options.length === 0 ? "npm run generate" : `npm run generate -- ${options.join(" ")}`;
+  const lines = headerTemplate({
+    source: escape(api.source),
+    title: escape(api.title),
+    version: escape(api.version),
+    command,
+    outName: options.length === 0 ? "" : escape(regeneration.outName),
+  })
+    .trimEnd()
+    .split("\n");
   return style === "line" ? lines.map((line) => `// ${line}`).join("\n") : `<!--\n${lines.join("\n")}\n-->`;
 }
 
@@ -76,8 +107,8 @@ function parameterRows(api: IrApi, op: IrOperation) {
 }
 
 /** generated/README.md and generated/reference.md, from the IR. */
-export function renderDocs(api: IrApi): { path: string; text: string }[] {
-  const header = renderHeader(api, "html");
+export function renderDocs(api: IrApi, regeneration: Regeneration = DEFAULT_REGENERATION): { path: string; text: string }[] {
+  const header = renderHeader(api, "html", regeneration);
   const resources = api.resources.map((resource) => ({
     name: resource.name,
     description: resource.description,
@@ -110,7 +141,7 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
   };
   const readme = readmeTemplate({
     ...common,
-    authOptions: authOptions(api.auth).map((option) => ({ ...option, description: option.description ?? "", required: api.auth.required })),
+    authOptions: authOptions(api.auth, hasOfflineOption(api)).map((option) => ({ ...option, description: option.description ?? "", required: api.auth.required })),
     options: [
       ...api.servers.map((s) => ({ name: s.option, type: "string", default: valueLiteral(s.url), description: s.description ?? "" })),
       ...api.options.map((o) => ({ name: o.name, type: tsType(o.type), default: valueLiteral(o.default), description: o.description ?? "" })),
@@ -130,6 +161,8 @@ export function renderDocs(api: IrApi): { path: string; text: string }[] {
     exampleError: (api.errors.find((e) => e.status === 404) ?? api.errors[0]!).className,
     errors: api.errors.map((error) => ({ ...error, bodyType: error.body?.type })),
     errorMessageField: api.errorBody?.messageField ?? DEFAULT_MESSAGE_FIELD,
+    // Docs speak of offline mode only when the client has the option (it comes with the flag-check capability).
+    offline: hasOfflineOption(api),
     flagChecks: api.flagChecks && {
       resultType: api.flagChecks.resultType,
       cache: api.flagChecks.cache,

@@ -1,35 +1,15 @@
+import type { IrApi } from "./ir.js";
+
 /**
- * What the hand-written runtime expects of every manifest. Keep in step with runtime/client-core.ts (ClientSettings)
- * and runtime/options.ts: the type check of generated code fails when they drift apart.
+ * What the hand-written runtime expects of every manifest. Keep in step with runtime/client-core.ts (ClientSettings),
+ * runtime/options.ts and builtin-options.ts: the type check of generated code fails when they drift apart.
  */
 
-/** Options the runtime needs, with the type their manifest declaration must have; the manifest gives their defaults. */
-export const REQUIRED_OPTIONS: Readonly<Record<string, string>> = {
-  timeoutMs: "integer",
-  headers: "map<string>",
-  maxRetries: "integer",
-  retryStatuses: "list<integer>",
-  retryBaseDelayMs: "integer",
-  retryMaxDelayMs: "integer",
-  totalTimeoutMs: "integer?",
-  offline: "boolean",
-};
-
-/** Options the runtime needs when the manifest declares flag checks. */
-export const FLAG_CHECK_OPTIONS: Readonly<Record<string, string>> = {
-  flagDefaults: "map<boolean>",
-  flagCheckTimeoutMs: "integer",
-  flagCircuitFailures: "integer",
-  flagCircuitCooldownMs: "integer",
-};
-
-/** Options the runtime needs when the manifest declares events. */
-export const EVENT_OPTIONS: Readonly<Record<string, string>> = {
-  flushIntervalMs: "integer",
-  maxQueuedEvents: "integer",
-  closeTimeoutMs: "integer",
-  closeOnSignals: "boolean",
-};
+/**
+ * The options the runtime reads (type, default, documentation) are in builtin-options.ts: TRANSPORT_OPTIONS for every
+ * client, FLAG_CHECK_OPTIONS and EVENT_OPTIONS for the capabilities. The core's settings take the transport options and
+ * `offline` (false for a client without flag checks).
+ */
 
 /** Members of every generated client: resources must not take their names. */
 export const CLIENT_MEMBERS = [
@@ -54,6 +34,13 @@ export const RUNTIME_ERROR_CLASSES = [
   "TimeoutError",
   "UserAbortError",
 ] as const;
+
+/** Whether the client has the `offline` option (it comes with the flag-check capability). */
+export const hasOfflineOption = (api: IrApi): boolean => api.options.some((option) => option.name === "offline");
+
+/** The runtime's error classes a package re-exports: OfflineError only with the offline option. */
+export const runtimeErrorClasses = (api: IrApi): string[] =>
+  RUNTIME_ERROR_CLASSES.filter((name) => name !== "OfflineError" || hasOfflineOption(api));
 
 /** Names the runtime exports into every generated package; manifest names must not take them. */
 export const RUNTIME_EXPORTS = [

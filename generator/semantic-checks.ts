@@ -18,7 +18,8 @@ import {
   syncResourceClassName,
 } from "./naming.js";
 import { STANDARD_ERRORS } from "./normalize.js";
-import { CLIENT_MEMBERS, EVENT_OPTIONS, FLAG_CHECK_OPTIONS, REQUIRED_OPTIONS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
+import { CLIENT_MEMBERS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
+import { CAPABILITY_OF_OPTION, builtinOptions } from "./builtin-options.js";
 import { closeNames, didYouMean } from "./suggest.js";
 import { authScheme } from "./normalize.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
@@ -121,7 +122,7 @@ export class SemanticChecker {
     };
     for (const name of Object.keys(this.data.types)) refuse(["types", name], "type name", name, nameProblem(name, "type"));
     for (const name of Object.keys(this.data.errors ?? {})) refuse(["errors", name], "error class name", name, nameProblem(name, "type"));
-    for (const name of Object.keys(this.data.options)) member(["options", name], "option name", name);
+    for (const name of Object.keys(this.data.options ?? {})) member(["options", name], "option name", name);
     for (const [name, server] of Object.entries(this.data.servers)) {
       refuse(["servers", name, "option"], "option name", server.option, nameProblem(server.option, "member"), "value");
     }
@@ -194,37 +195,36 @@ export class SemanticChecker {
     for (const [name, server] of Object.entries(this.data.servers)) {
       this.claim(taken, server.option, ["servers", name, "option"], "client option");
     }
-    for (const [name, option] of Object.entries(this.data.options)) {
+    const builtins = builtinOptions(this.data);
+    for (const [name, option] of Object.entries(this.data.options ?? {})) {
       if (nameProblem(name, "member") !== undefined) continue; // reported by checkNames
       this.claim(taken, name, ["options", name], "client option");
-      const type = this.typeAt(["options", name, "type"], option.type);
-      if (type && !this.matches(option.default, type)) {
-        this.report(["options", name, "default"], `default ${JSON.stringify(option.default)} does not match the option's type "${option.type}"`);
-      }
       // Own properties only: "constructor" or "toString" are not options of the runtime.
-      const required = Object.hasOwn(this.requiredOptions(), name) ? this.requiredOptions()[name] : undefined;
-      if (required !== undefined && option.status === "planned") {
+      const builtin = Object.hasOwn(builtins, name) ? builtins[name] : undefined;
+      const capability = Object.hasOwn(CAPABILITY_OF_OPTION, name) ? CAPABILITY_OF_OPTION[name] : undefined;
+      if (builtin === undefined && capability !== undefined && option.status !== "planned") {
+        this.report(["options", name], `"${name}" is an option of the ${capability} capability, which this manifest does not declare; remove it or declare ${capability}`, "key");
+        continue;
+      }
+      if (builtin === undefined) {
+        const missing = (["type", "default", "description"] as const).filter((field) => !Object.hasOwn(option, field));
+        if (missing.length > 0) {
+          this.report(["options", name], `option "${name}" is not built in, so it needs ${missing.map((f) => `"${f}"`).join(" and ")}`, "key");
+        }
+      }
+      const typeText = option.type ?? builtin?.type;
+      const type = option.type !== undefined ? this.typeAt(["options", name, "type"], option.type) : builtin && parseTypeExpr(builtin.type);
+      if (type && Object.hasOwn(option, "default") && !this.matches(option.default, type)) {
+        this.report(["options", name, "default"], `default ${JSON.stringify(option.default)} does not match the option's type "${typeText}"`);
+      }
+      if (builtin !== undefined && option.status === "planned") {
         this.report(["options", name, "status"], `the runtime already uses "${name}"; it cannot be planned`);
-      } else if (required !== undefined && type && formatTypeExpr(type) !== required) {
-        this.report(["options", name, "type"], `the runtime needs "${name}" to be of type "${required}"`);
-      } else if (required === undefined && option.status !== "planned") {
+      } else if (builtin !== undefined && option.type !== undefined && type && formatTypeExpr(type) !== builtin.type) {
+        this.report(["options", name, "type"], `the built-in option "${name}" has type "${builtin.type}"; omit "type" or give that one`);
+      } else if (builtin === undefined && option.status !== "planned") {
         this.report(["options", name], `the runtime has no option "${name}"; mark it "status: planned" until it has`, "key");
       }
     }
-    for (const [name, type] of Object.entries(this.requiredOptions())) {
-      if (!Object.hasOwn(this.data.options, name)) {
-        this.report(["options"], `missing option "${name}" (type "${type}"): the runtime needs its default`);
-      }
-    }
-  }
-
-  /** The options the runtime needs, given which capabilities the manifest declares. */
-  private requiredOptions(): Record<string, string> {
-    return {
-      ...REQUIRED_OPTIONS,
-      ...(this.data.flagChecks ? FLAG_CHECK_OPTIONS : {}),
-      ...(this.data.events ? EVENT_OPTIONS : {}),
-    };
   }
 
   private claim(taken: Map<string, ManifestPath>, name: string, path: ManifestPath, what: string) {

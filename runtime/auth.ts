@@ -38,7 +38,8 @@ const HEADER_VALUE_CHARACTERS = /^[\x21-\x7e\x80-\xff]+$/;
 const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/;
 
 /** Checks the credentials against their scheme (messages never quote them) and builds what requests carry. */
-export function resolveAuth(settings: AuthSettings, offline: boolean): ResolvedAuth {
+/** `offline` is undefined for a client without offline mode: its messages then do not suggest it. */
+export function resolveAuth(settings: AuthSettings, offline: boolean | undefined): ResolvedAuth {
   const { auth, secret, username, secretOption = "", usernameOption = "" } = settings;
   if (auth.kind === "none") return { secrets: [] };
   const basic = auth.kind === "basic";
@@ -60,10 +61,10 @@ export function resolveAuth(settings: AuthSettings, offline: boolean): ResolvedA
   }
   const required = () => {
     const pass = basic ? `"${usernameOption}" and "${secretOption}"` : `"${secretOption}"`;
-    return new InvalidArgumentError(`${basic ? usernameOption : secretOption} is required: pass your ${what} as ${pass}, or set offline: true`);
+    return new InvalidArgumentError(`${basic ? usernameOption : secretOption} is required: pass your ${what} as ${pass}${offline === undefined ? "" : ", or set offline: true"}`);
   };
   if (!hasSecret) {
-    if (settings.authRequired !== false && !offline) throw required();
+    if (settings.authRequired !== false && offline !== true) throw required();
     return { reservedHeader, secrets: [] };
   }
   if (secret.trim() === "") throw required();

@@ -67,7 +67,7 @@ export interface ClientSettings extends AuthSettings {
   retryMaxDelayMs: number;
   totalTimeoutMs: number | null;
   /** Send nothing: operations throw OfflineError, and no credentials are needed. */
-  offline: boolean;
+  offline?: boolean | undefined;
   dispatcher?: Dispatcher | undefined;
   /** Largest 2xx response body accepted, in bytes; see RuntimeOptions.maxResponseBytes. */
   maxResponseBytes?: number | undefined;
@@ -96,7 +96,9 @@ export class ClientCore {
   private readonly log: LogLimiter;
 
   constructor(settings: ClientSettings) {
-    if (typeof settings.offline !== "boolean") throw new InvalidArgumentError(`offline must be true or false, got ${describe(settings.offline)}`);
+    if (settings.offline !== undefined && typeof settings.offline !== "boolean") {
+      throw new InvalidArgumentError(`offline must be true or false, got ${describe(settings.offline)}`);
+    }
     const auth = resolveAuth(settings, settings.offline);
     for (const [server, { option, url }] of Object.entries(settings.servers)) {
       const base = checkBaseUrl(option, url);
@@ -131,7 +133,7 @@ export class ClientCore {
   }
 
   private async unredactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<Result> {
-    checkCall(op, args, options, this.settings.offline);
+    checkCall(op, args, options, this.settings.offline === true);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
     const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "");

@@ -131,18 +131,16 @@ describe("auth schemes", () => {
     }
   });
 
-  it("the credentials are required unless offline, or unless the manifest says required: false", T, async () => {
+  it("the credentials are required (these clients have no offline mode) unless the manifest says required: false", T, async () => {
     const refused = (make: () => unknown, pattern: RegExp) =>
       assert.throws(make, (error: unknown) => error instanceof InvalidArgumentError && pattern.test(error.message));
-    refused(() => new clients.bearer({ baseUrl: server.url }), /^token is required: pass your token as "token", or set offline: true$/);
+    refused(() => new clients.bearer({ baseUrl: server.url }), /^token is required: pass your token as "token"$/);
     refused(() => new clients.apiKeyQuery({ baseUrl: server.url }), /^apiKey is required: pass your API key as "apiKey"/);
     refused(() => new clients.basic({ baseUrl: server.url }), /^username is required: pass your credentials as "username" and "password"/);
     refused(() => new clients.basic({ username: USER, baseUrl: server.url }), /^username and password go together: pass both or neither$/);
     refused(() => new clients.basic({ username: "a:b", password: PASSWORD }), /^username must be a string without a colon/);
     refused(() => new clients.bearer({ token: "tok\r\nx-injected: 1" }), /^token must be a string without line breaks/);
     refused(() => new clients.apiKeyQuery({ apiKey: "k\ney" }), /^apiKey must be a string without line breaks/);
-    new clients.bearer({ offline: true });
-    new clients.basic({ offline: true });
 
     answerPet();
     await new clients.optionalBearer({ baseUrl: server.url }).pets.getPet({ petId: "p_1" });

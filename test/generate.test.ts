@@ -33,8 +33,10 @@ function reversedKeys(text: string): string {
 
 describe("generator output", () => {
   it("is byte-identical across runs and whatever the order of mapping keys", T, async () => {
-    const manifestPath = path.join(repoRoot, "manifest.yaml");
-    const outDir = path.join(work, "determinism");
+    // Each manifest beside its own output folder: the headers name the same relative paths.
+    const manifestPath = path.join(work, "determinism", "manifest.yaml");
+    await cp(path.join(repoRoot, "manifest.yaml"), manifestPath); // creates the folder
+    const outDir = path.join(work, "determinism", "generated");
     const first = await generate({ manifestPath, outDir, runtimeDir });
     const second = await generate({ manifestPath, outDir, runtimeDir });
     assert.deepStrictEqual(second.files, first.files);
@@ -45,7 +47,7 @@ describe("generator output", () => {
     assert.notEqual(reversed, text);
     await cp(manifestPath, reordered); // creates the folder
     await writeFile(reordered, reversed);
-    const third = await generate({ manifestPath: reordered, outDir, runtimeDir });
+    const third = await generate({ manifestPath: reordered, outDir: path.join(work, "reordered", "generated"), runtimeDir });
     assert.deepStrictEqual(third.files, first.files);
   });
 

@@ -348,7 +348,7 @@ const vectors: Record<string, (m: Manifest & Record<string, any>) => void> = {
   "operation path": (m) => (m.resources.pets.operations.getPet.path = `/pets/{pet_id}${PAYLOAD.replace(/ /g, "")}`),
   "example value": (m) => (m.resources.pets.operations.getPet.example = { petId: { [PAYLOAD]: "`${globalThis.pwned = 1}`", text: PAYLOAD } }),
   "server url": (m) => (m.servers.main.url = "https://pets.example.com/*/globalThis.pwned=1;/*"),
-  "option default": (m) => (m.options.headers.default = { "x-a": PAYLOAD, [PAYLOAD]: '"; globalThis.pwned = 1; "' }),
+  "option default": (m) => (m.options = { ...m.options, headers: { default: { "x-a": PAYLOAD, [PAYLOAD]: '"; globalThis.pwned = 1; "' } } }),
   "CR in the title": (m) => (m.title = "Pets\rglobalThis.pwned = 1; //"),
   "U+2028 in the title": (m) => (m.title = "Pets\u2028globalThis.pwned = 1; //"),
   "U+2029 in the version": (m) => (m.version = "2\u2029globalThis.pwned = 1; //"),

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { lineOf, minimalLines, minimalWith, problems } from "./helpers/manifests.js";
+import path from "node:path";
+import { EVENT_OPTIONS, FLAG_CHECK_OPTIONS, TRANSPORT_OPTIONS, type BuiltinOption } from "../generator/builtin-options.js";
+import { formatTypeExpr } from "../generator/type-expr.js";
+import { irOf, lineOf, minimalLines, minimalWith, optionsOf, problems } from "./helpers/manifests.js";
 
 const line = (text: string) => lineOf(minimalLines, text);
 
@@ -112,18 +115,13 @@ describe("manifest validation", () => {
 });
 
 describe("the runtime's contract", () => {
-  it("an option the runtime needs is missing", () => {
-    const lines = minimalLines.join("\n").replace(/  maxRetries:\n    type: integer\n    default: 2\n    description: [^\n]*\n/, "");
-    assert.deepEqual(problems(lines), [`manifest.yaml:${line("options:") + 1}:3: options: missing option "maxRetries" (type "integer"): the runtime needs its default`]);
-  });
-
   it("an option the runtime needs has another type, or is marked planned", () => {
     assert.deepEqual(problems(minimalWith("default: 30000", "    default: 30000\n    status: planned")), [
       `manifest.yaml:${line("default: 30000") + 1}:13: options.timeoutMs.status: the runtime already uses "timeoutMs"; it cannot be planned`,
     ]);
-    const text = minimalLines.join("\n").replace("  totalTimeoutMs:\n    type: integer?\n    default: null", "  totalTimeoutMs:\n    type: number?\n    default: null");
+    const text = minimalWith("options:", "options:\n  totalTimeoutMs:\n    type: number?\n    default: null");
     assert.deepEqual(problems(text), [
-      `manifest.yaml:${line("totalTimeoutMs:") + 1}:11: options.totalTimeoutMs.type: the runtime needs "totalTimeoutMs" to be of type "integer?"`,
+      `manifest.yaml:${line("options:") + 2}:11: options.totalTimeoutMs.type: the built-in option "totalTimeoutMs" has type "integer?"; omit "type" or give that one`,
     ]);
   });
 
@@ -179,9 +177,7 @@ describe("flag checks", () => {
     ]);
   });
 
-  it("needs the flagDefaults option, and keeps client method names free", () => {
-    const withoutDefaults = schematic.replace(/  flagDefaults:\n    type: map<boolean>\n    default: \{\}\n    description: [^\n]*\n/, "");
-    assert.match(problems(withoutDefaults).join("\n"), /options: missing option "flagDefaults" \(type "map<boolean>"\)/);
+  it("keeps client method names free", () => {
     const clash = schematic.replace("  capture:\n    description:", "  checkFlag:\n    description:");
     assert.match(problems(clash).join("\n"), /resources\.checkFlag: resource name "checkFlag" is a method of every client/);
   });
@@ -200,10 +196,8 @@ describe("events", () => {
     assert.match(problems(schematic.replace("  batchField: events", "  batchField: evnets")).join("\n"), /events\.batchField: "evnets" must be a body field of capture\.sendBatch holding a list of an object type \(did you mean "events"\?\)/);
   });
 
-  it("kinds must not take a client member's name, and need the event options", () => {
+  it("kinds must not take a client member's name", () => {
     assert.match(problems(schematic.replace("    track:\n      type: track", "    flush:\n      type: track")).join("\n"), /events\.kinds\.flush: event kind "flush" would take the name of a client member or resource/);
-    const withoutOption = schematic.replace(/  closeTimeoutMs:\n    type: integer\n    default: 10000\n/, "  closeTimeoutMsOld:\n    type: integer\n    default: 10000\n    status: planned\n");
-    assert.match(problems(withoutOption).join("\n"), /options: missing option "closeTimeoutMs" \(type "integer"\)/);
   });
 
   it("need an auth scheme with one key or token to put in each event", () => {
@@ -400,5 +394,78 @@ describe("manifest validation: error classes and error bodies", () => {
     assert.deepEqual(problems(minimalWith("types:", "errorBody: { type: Pet }\ntypes:")), [
       `manifest.yaml:${typesLine}:12: errorBody: missing required field "messageField"`,
     ]);
+  });
+});
+
+describe("built-in options", () => {
+  const format = (type: Parameters<typeof formatTypeExpr>[0]) => formatTypeExpr(type);
+  const asDeclared = (table: Record<string, BuiltinOption>) =>
+    Object.fromEntries(Object.entries(table).map(([name, o]) => [name, { type: o.type, default: o.default, description: o.description }]));
+  const withoutOptions = minimalLines.join("\n").replace("options:\n  timeoutMs:\n    default: 30000\n", "");
+
+  it("a manifest that declares no options is valid, and its client has the transport options with their defaults", () => {
+    assert.notEqual(withoutOptions, minimalLines.join("\n"));
+    assert.deepEqual(problems(withoutOptions), []);
+    assert.deepEqual(optionsOf(irOf(withoutOptions), format), asDeclared(TRANSPORT_OPTIONS));
+    assert.equal(TRANSPORT_OPTIONS.retryMaxDelayMs!.default, 8000);
+  });
+
+  it("an entry may override only the default, or only the description, and keeps the rest built in", () => {
+    const timeout = (text: string) => optionsOf(irOf(text), format).timeoutMs;
+    assert.deepEqual(timeout(minimalLines.join("\n")), { type: "integer", default: 30000, description: TRANSPORT_OPTIONS.timeoutMs!.description });
+    assert.deepEqual(timeout(minimalWith("default: 30000", "    description: Per attempt.")), { type: "integer", default: 60000, description: "Per attempt." });
+  });
+
+  it("a built-in option given another type is refused at its type; a default of the wrong type at the default", () => {
+    assert.deepEqual(problems(minimalWith("default: 30000", "    type: number\n    default: 30000")), [
+      `manifest.yaml:${line("default: 30000")}:11: options.timeoutMs.type: the built-in option "timeoutMs" has type "integer"; omit "type" or give that one`,
+    ]);
+    assert.deepEqual(problems(minimalWith("default: 30000", "    default: [1]")), [
+      `manifest.yaml:${line("default: 30000")}:14: options.timeoutMs.default: default [1] does not match the option's type "integer"`,
+    ]);
+  });
+
+  it("an option that is not built in needs a type, a default and a description", () => {
+    assert.deepEqual(problems(minimalWith("options:", "options:\n  cacheSize:\n    default: 1\n    status: planned")), [
+      `manifest.yaml:${line("options:") + 1}:3: options.cacheSize: option "cacheSize" is not built in, so it needs "type" and "description"`,
+    ]);
+  });
+
+  it("offline belongs to flag checks: refused without flagChecks, built in with them", () => {
+    assert.deepEqual(problems(minimalWith("options:", "options:\n  offline:\n    default: true")), [
+      `manifest.yaml:${line("options:") + 1}:3: options.offline: "offline" is an option of the flagChecks capability, which this manifest does not declare; remove it or declare flagChecks`,
+    ]);
+    assert.deepEqual(problems(minimalWith("options:", "options:\n  closeOnSignals:\n    default: true")), [
+      `manifest.yaml:${line("options:") + 1}:3: options.closeOnSignals: "closeOnSignals" is an option of the events capability, which this manifest does not declare; remove it or declare events`,
+    ]);
+    assert.equal(irOf(withoutOptions).options.some((o) => o.name === "offline"), false);
+    const schematic = readFileSync("manifest.yaml", "utf8");
+    assert.doesNotMatch(schematic, /^options:/m, "the Schematic manifest restates no built-in option");
+    assert.deepEqual(optionsOf(irOf(schematic), format), asDeclared({ ...TRANSPORT_OPTIONS, ...FLAG_CHECK_OPTIONS, ...EVENT_OPTIONS }));
+  });
+
+  it("a client without flag checks has no offline option and a core that is never offline", () => {
+    const client = readFileSync("test/fixtures/minimal/expected/client.ts", "utf8");
+    assert.doesNotMatch(client, /offline/i, "no option, no setting, no OfflineError: the core is never offline");
+    const zoo = readFileSync("test/fixtures/kitchen-sink/expected/client.ts", "utf8");
+    assert.match(zoo, /offline\?: boolean;/);
+    assert.match(zoo, /\| \{ offline: true \}\)/);
+  });
+
+  it("the manifest schema names every built-in option, so editors document them", () => {
+    const schema = JSON.parse(readFileSync("generator/manifest.schema.json", "utf8"));
+    const text: string = schema.properties.options.description;
+    for (const name of Object.keys({ ...TRANSPORT_OPTIONS, ...FLAG_CHECK_OPTIONS, ...EVENT_OPTIONS })) assert.match(text, new RegExp(`\\b${name}\\b`), name);
+    assert.equal(schema.required.includes("options"), false);
+  });
+
+  it("each manifest starts with a $schema modeline that points at the manifest schema", () => {
+    for (const file of ["manifest.yaml", ...["minimal", "kitchen-sink", "typed-errors"].map((f) => `test/fixtures/${f}/manifest.yaml`)]) {
+      const first = readFileSync(file, "utf8").split("\n")[0]!;
+      const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+      assert.ok(match, `${file}: ${first}`);
+      assert.equal(path.resolve(path.dirname(file), match[1]!), path.resolve("generator/manifest.schema.json"), file);
+      assert.deepEqual(problems(readFileSync(file, "utf8")), [], file);
+    }
   });
 });

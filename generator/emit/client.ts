@@ -1,7 +1,8 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrAuth } from "../ir.js";
 import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
-import { REQUIRED_OPTIONS } from "../runtime-contract.js";
+import { TRANSPORT_OPTIONS } from "../builtin-options.js";
+import { hasOfflineOption } from "../runtime-contract.js";
 import { stringLiteral, valueLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
 import { DEFAULT_MESSAGE_FIELD } from "./errors.js";
@@ -38,7 +39,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     // A nullable option keeps an explicit null (it means "none"); others fall back to the default.
     // The core takes its own options; flag checks and events take theirs from their own functions.
     ...api.options
-      .filter((o) => Object.hasOwn(REQUIRED_OPTIONS, o.name))
+      .filter((o) => Object.hasOwn(TRANSPORT_OPTIONS, o.name) || o.name === "offline")
       .map((o) =>
         o.type.nullable
           ? `${propertyKey(o.name)}: options.${o.name} === undefined ? clientDefaults.${o.name} : options.${o.name},`
@@ -68,8 +69,9 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       { default: JSON.stringify(checks!.cache) },
     ),
   });
+  const offline = hasOfflineOption(api);
   const optionProperties = [
-    ...authOptions(api.auth).map(({ name, description, remarks }) => ({ name, type: "string", hasQuestionToken: true, docs: jsDoc(description, { remarks }) })),
+    ...authOptions(api.auth, offline).map(({ name, description, remarks }) => ({ name, type: "string", hasQuestionToken: true, docs: jsDoc(description, { remarks }) })),
     ...api.servers.map((server) => ({
       name: server.option,
       type: "string",
@@ -84,10 +86,12 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     })),
     ...(checks ? [cacheProperty(false)] : []),
   ];
-  const required = api.auth.required ? authOptions(api.auth).map((o) => o.name) : [];
-  const requiredKey = required.length === 0 ? "" : ` & ({ ${required.map((name) => `${name}: string`).join("; ")} } | { offline: true })`;
-  const requiredDoc = required.length === 0 ? "." : `: ${required.map((name) => `\`${name}\``).join(" and ")} ${required.length > 1 ? "are" : "is"} required unless \`offline\` is true.`;
-  const credentials = authOptions(api.auth).map((o) => `${o.name}: process.env.${o.envVar}!`);
+  const required = api.auth.required ? authOptions(api.auth, offline).map((o) => o.name) : [];
+  const credentialsType = `{ ${required.map((name) => `${name}: string`).join("; ")} }`;
+  const requiredKey = required.length === 0 ? "" : offline ? ` & (${credentialsType} | { offline: true })` : ` & ${credentialsType}`;
+  const unlessOffline = offline ? " unless `offline` is true" : "";
+  const requiredDoc = required.length === 0 ? "." : `: ${required.map((name) => `\`${name}\``).join(" and ")} ${required.length > 1 ? "are" : "is"} required${unlessOffline}.`;
+  const credentials = authOptions(api.auth, offline).map((o) => `${o.name}: process.env.${o.envVar}!`);
   const example = (className: string) => `\nconst client = new ${className}({ ${credentials.join(", ")} });`;
 
   const clientClass = (sync: boolean): StatementStructures => {
@@ -106,7 +110,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       isExported: true,
       docs: sync
         ? jsDoc(
-            `The same client as {@link ${api.clientClassName}}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (\`Atomics.wait\`, no busy-waiting); cache hits, offline answers, flag defaults and queuing events need no round trip. The worker starts on the first request and never keeps the process alive.`,
+            `The same client as {@link ${api.clientClassName}}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (\`Atomics.wait\`, no busy-waiting)${localWork(api)}. The worker starts on the first request and never keeps the process alive.`,
             { example: example(name) + flagExample },
           )
         : jsDoc(api.description ?? `Client of the ${api.title}.`, {
@@ -200,6 +204,20 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
   return { kind: StructureKind.SourceFile, statements };
 }
 
+/** What the sync client answers in the calling thread, as a clause of its doc comment (only what the API has). */
+function localWork(api: IrApi): string {
+  const parts = [
+    ...(api.flagChecks ? ["cache hits"] : []),
+    ...(hasOfflineOption(api) ? ["offline answers"] : []),
+    ...(api.flagChecks ? ["flag defaults"] : []),
+    ...(api.events ? ["queuing events"] : []),
+    "argument checks",
+  ];
+  const list = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+  return `; ${list} need no round trip`;
+}
+
+
 /** The auth lines of `coreSettings`: where the credentials go, and which options hold them. */
 function authSettings(auth: IrAuth): string[] {
   const option = (field: "secret" | "username", name: string | undefined) => [`${field}: options.${name},`, `${field}Option: ${JSON.stringify(name)},`];
@@ -218,9 +236,13 @@ function authSettings(auth: IrAuth): string[] {
   }
 }
 
-/** The client options that hold credentials, documented with where they are sent, and the variable examples read. */
-export function authOptions(auth: IrAuth): { name: string; description?: string; remarks: string; envVar: string }[] {
-  const when = auth.required ? " Required unless `offline` is true." : " Optional: without it, requests carry no credentials.";
+/**
+ * The client options that hold credentials, documented with where they are sent, and the variable examples read.
+ * `offline`: whether the client has the offline option (hasOfflineOption), which waives the credentials.
+ */
+export function authOptions(auth: IrAuth, offline = true): { name: string; description?: string; remarks: string; envVar: string }[] {
+  const required = offline ? " Required unless `offline` is true." : " Required.";
+  const when = auth.required ? required : " Optional: without it, requests carry no credentials.";
   const { description } = auth;
   switch (auth.scheme) {
     case "none":

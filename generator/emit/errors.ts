@@ -1,6 +1,6 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrError } from "../ir.js";
-import { RUNTIME_ERROR_CLASSES } from "../runtime-contract.js";
+import { runtimeErrorClasses } from "../runtime-contract.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
 
@@ -50,7 +50,7 @@ export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructur
       {
         kind: StructureKind.ExportDeclaration,
         moduleSpecifier: imports.specifier(runtimeEntry),
-        namedExports: [...RUNTIME_ERROR_CLASSES],
+        namedExports: runtimeErrorClasses(api),
       },
       ...classes,
       {

@@ -38,6 +38,7 @@ export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runt
   imports.add(files.resource(events.resource.name), [operationConstName(events.operation.name)]);
   const kinds = events.kinds.map((k) => `${k.name}: { type: ${stringLiteral(k.type)}, rules: ${rules(api, k.body)} },`);
   const auth = api.auth.option;
+  const offline = api.options.some((option) => option.name === "offline"); // with flag checks only
   return [
     {
       kind: StructureKind.VariableStatement,
@@ -63,7 +64,7 @@ export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runt
       parameters: [
         {
           name: "options",
-          type: `Pick<${clientCommonOptionsTypeName(api.name)}, ${[auth, "flushIntervalMs", "maxQueuedEvents", "closeTimeoutMs", "closeOnSignals", "offline", "logger", "retryBaseDelayMs", "retryMaxDelayMs"].map((name) => JSON.stringify(name)).join(" | ")}>`,
+          type: `Pick<${clientCommonOptionsTypeName(api.name)}, ${[auth, "flushIntervalMs", "maxQueuedEvents", "closeTimeoutMs", "closeOnSignals", ...(offline ? ["offline"] : []), "logger", "retryBaseDelayMs", "retryMaxDelayMs"].map((name) => JSON.stringify(name)).join(" | ")}>`,
         },
       ],
       returnType: "EventSettings",
@@ -73,7 +74,7 @@ export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runt
         maxQueuedEvents: options.maxQueuedEvents ?? clientDefaults.maxQueuedEvents,
         closeTimeoutMs: options.closeTimeoutMs ?? clientDefaults.closeTimeoutMs,
         closeOnSignals: options.closeOnSignals ?? clientDefaults.closeOnSignals,
-        offline: options.offline ?? clientDefaults.offline,
+        offline: ${offline ? "options.offline ?? clientDefaults.offline" : "false"},
         logger: options.logger,
         retryBaseDelayMs: options.retryBaseDelayMs ?? clientDefaults.retryBaseDelayMs,
         retryMaxDelayMs: options.retryMaxDelayMs ?? clientDefaults.retryMaxDelayMs,

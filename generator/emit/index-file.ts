@@ -1,7 +1,7 @@
 import { StructureKind, type ExportDeclarationStructure, type SourceFileStructure } from "ts-morph";
 import type { IrApi } from "../ir.js";
 import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
-import { RUNTIME_ERROR_CLASSES } from "../runtime-contract.js";
+import { runtimeErrorClasses } from "../runtime-contract.js";
 import { files, moduleSpecifier } from "./layout.js";
 
 const exportFrom = (toFile: string, names: string[], isTypeOnly = false): ExportDeclarationStructure => ({
@@ -23,7 +23,7 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
       `type ${syncClientCommonOptionsTypeName(api.name)}`,
       ...(api.flagChecks ? ["type FlagCheckContext", "type FlagCheckResult"] : []),
     ]),
-    exportFrom(files.errors, [...RUNTIME_ERROR_CLASSES, ...api.errors.map((e) => e.className)]),
+    exportFrom(files.errors, [...runtimeErrorClasses(api), ...api.errors.map((e) => e.className)]),
     exportFrom(
       runtimeEntry,
       [

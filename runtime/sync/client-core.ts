@@ -24,7 +24,7 @@ export class SyncClientCore {
     checkSyncTransport(options);
     // The same checks and messages as the async client; the core itself sends nothing.
     new ClientCore(settings);
-    this.offline = settings.offline;
+    this.offline = settings.offline === true;
     const clientOptions: Record<string, unknown> = { cache: false };
     for (const [name, value] of Object.entries(options)) if (!CALLER_OPTIONS.has(name)) clientOptions[name] = value;
     this.bridge = new SyncBridge({

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { ManifestError, parseManifest } from "../../generator/load.js";
 import { validateManifest } from "../../generator/validate.js";
+import { normalizeManifest } from "../../generator/normalize.js";
+import type { IrApi } from "../../generator/ir.js";
 
 /** The minimal fixture manifest, as lines, so a test can change one line and know its number. */
 export const minimalLines = readFileSync(new URL("../fixtures/minimal/manifest.yaml", import.meta.url), "utf8").split("\n");
@@ -29,4 +31,14 @@ export function problems(text: string): string[] {
     return error.problems.map((p) => `${p.position.file}:${p.position.line}:${p.position.column}: ${p.message}`);
   }
   return [];
+}
+
+/** The IR of a valid manifest text (throws with its problems for an invalid one). */
+export function irOf(text: string): IrApi {
+  return normalizeManifest(validateManifest(parseManifest(text, "manifest.yaml")), "manifest.yaml");
+}
+
+/** The options of an IR as `{ name: { type, default, description } }`, types as the manifest writes them. */
+export function optionsOf(api: IrApi, format: (type: IrApi["options"][number]["type"]) => string) {
+  return Object.fromEntries(api.options.map((o) => [o.name, { type: format(o.type), default: o.default, description: o.description }]));
 }
