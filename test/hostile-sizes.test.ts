@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { after, before, describe, it } from "node:test";
 import { MAX_PROBLEMS_LISTED } from "../generator/load.js";
 import { generate } from "../generator/pipeline.js";
+import { timeGeneration } from "../bench/generator-growth.js";
 import { repoRoot, runGenerator } from "./helpers/cli.js";
 import { minimalLines, minimalWith } from "./helpers/manifests.js";
 
@@ -91,5 +92,11 @@ describe("hostile sizes", () => {
     const seconds = (performance.now() - started) / 1000;
     assert.ok(files.find((file) => file.path === "types.ts")!.text.includes("Line 29999 of a long description."));
     assert.ok(seconds < 8, `took ${seconds.toFixed(1)} s`);
+  });
+
+  it("the growth benchmark's synthetic manifest is one the generator accepts", { timeout: 60_000 }, async () => {
+    // npm run bench generates it at 1k-8k types; a manifest rule that refuses it should fail here, not in the bench.
+    const { ms } = await timeGeneration(work, 20);
+    assert.ok(ms > 0);
   });
 });
