@@ -11,9 +11,11 @@ Generates the SDK from the manifest into the output folder, rewriting only files
 and removing files it wrote that the manifest no longer produces (listed in DIR/${RECORD_FILE}).
 
   --check                write nothing; exit 1 and list the files that would change (drift)
-  --manifest FILE        manifest to read (default: manifest.yaml)
-  --out DIR              output folder (default: generated)
-  --runtime DIR          folder of the runtime the generated code imports (default: runtime)
+  --manifest FILE        manifest to read (default: manifest.yaml in the package root)
+  --out DIR              output folder (default: generated in the package root)
+  --runtime DIR          folder of the runtime the generated code imports (default: runtime in the package root)
+
+Paths given are relative to the folder the command was typed in (npm's INIT_CWD), as generated file headers say.
   --allow-foreign-files  write into a folder that holds files the generator did not write (left alone)
   --timings              print the time of each stage
 
@@ -27,9 +29,9 @@ function parseOptions(argv: string[]) {
     args: argv,
     options: {
       check: { type: "boolean", default: false },
-      manifest: { type: "string", default: "manifest.yaml" },
-      out: { type: "string", default: "generated" },
-      runtime: { type: "string", default: "runtime" },
+      manifest: { type: "string" },
+      out: { type: "string" },
+      runtime: { type: "string" },
       "allow-foreign-files": { type: "boolean", default: false },
       timings: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -49,16 +51,22 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // A path the user typed is relative to where they typed it (npm runs scripts from the package root but says where
+  // it was invoked in INIT_CWD); a default is relative to the package root.
+  const typedIn = process.env.INIT_CWD ?? process.cwd();
+  const resolved = (given: string | undefined, fallback: string) => (given === undefined ? path.resolve(fallback) : path.resolve(typedIn, given));
+  const manifestName = values.manifest ?? "manifest.yaml";
+  const manifestPath = resolved(values.manifest, "manifest.yaml");
   // Resolved once: every check, listing and write uses this one path ("x/.." cannot name two folders).
-  const outDir = path.resolve(values.out);
+  const outDir = resolved(values.out, "generated");
   let result;
   try {
-    result = await generate({ manifestPath: values.manifest, outDir, runtimeDir: values.runtime });
+    result = await generate({ manifestPath, outDir, runtimeDir: resolved(values.runtime, "runtime") });
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     console.error(error.message); // lists the first problems, then how many more
     const count = error.problems.length;
-    console.error(`generate: ${count} problem${count === 1 ? "" : "s"} in ${values.manifest}; ${outDir}/ was not changed`);
+    console.error(`generate: ${count} problem${count === 1 ? "" : "s"} in ${manifestName}; ${outDir}/ was not changed`);
     return 2;
   }
   let plan;
@@ -89,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
   const drift = recordOnly ? [RECORD_FILE] : files;
   if (values.check) {
     if (drift.length === 0) {
-      console.log(`check: ${outDir}/ matches ${values.manifest} (${result.files.length} files unchanged) in ${seconds} s`);
+      console.log(`check: ${outDir}/ matches ${manifestName} (${result.files.length} files unchanged) in ${seconds} s`);
       return 0;
     }
     for (const file of plan.changed) console.log(`would write  ${path.join(outDir, file)}`);

@@ -190,15 +190,25 @@ export class SemanticChecker {
   }
 
   private checkOptions() {
-    const taken = new Map<string, ManifestPath>(this.authOptions().map(([field, option]) => [option, ["auth", field]]));
+    const builtins = builtinOptions(this.data);
+    // Every client option is one member of the generated options type: auth and server options may take no name the
+    // runtime or a capability uses, even a capability this manifest lacks (declaring it later would break the client).
+    const taken = new Map<string, ManifestPath>();
     for (const name of RUNTIME_OPTIONS) taken.set(name, ["(runtime)"]);
+    for (const name of Object.keys(builtins)) taken.set(name, ["(built-in)"]);
+    for (const [name, capability] of Object.entries(CAPABILITY_OF_OPTION)) if (!taken.has(name)) taken.set(name, ["(capability)", capability]);
+    for (const [field, option] of this.authOptions()) {
+      // basic's two options of one name are reported by checkAuth.
+      if (field === "passwordOption" && option === this.auth?.usernameOption) continue;
+      this.claim(taken, option, ["auth", field], "client option");
+    }
     for (const [name, server] of Object.entries(this.data.servers)) {
       this.claim(taken, server.option, ["servers", name, "option"], "client option");
     }
-    const builtins = builtinOptions(this.data);
     for (const [name, option] of Object.entries(this.data.options ?? {})) {
       if (nameProblem(name, "member") !== undefined) continue; // reported by checkNames
-      this.claim(taken, name, ["options", name], "client option");
+      // An entry for a built-in or capability option overrides it (or is refused below), it declares no new member.
+      if (!Object.hasOwn(builtins, name) && !Object.hasOwn(CAPABILITY_OF_OPTION, name)) this.claim(taken, name, ["options", name], "client option");
       // Own properties only: "constructor" or "toString" are not options of the runtime.
       const builtin = Object.hasOwn(builtins, name) ? builtins[name] : undefined;
       const capability = Object.hasOwn(CAPABILITY_OF_OPTION, name) ? CAPABILITY_OF_OPTION[name] : undefined;
@@ -231,6 +241,10 @@ export class SemanticChecker {
     const earlier = taken.get(name);
     if (earlier?.[0] === "(runtime)") {
       this.report(path, `${what} "${name}" is defined by the runtime for every client`, "key");
+    } else if (earlier?.[0] === "(built-in)") {
+      this.report(path, `${what} "${name}" is a built-in option of this client; choose another name`, "key");
+    } else if (earlier?.[0] === "(capability)") {
+      this.report(path, `${what} "${name}" is an option of the ${earlier[1]} capability; choose another name`, "key");
     } else if (earlier) {
       const { line, column } = this.manifest.positionOf(earlier, "key");
       this.report(path, `${what} "${name}" is already declared at line ${line}, column ${column}`, "key");

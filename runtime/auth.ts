@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from "./errors.js";
-import { describe } from "./url.js";
+import { InvalidArgumentError, MIN_REDACTED_SECRET_CHARS } from "./errors.js";
 
 /** How a client authenticates, from the manifest's `auth` section: the secret's place, never the secret. */
 export type AuthScheme =
@@ -52,7 +51,8 @@ export function resolveAuth(settings: AuthSettings, offline: boolean | undefined
   };
   const given = (value: unknown, option: string): value is string => {
     if (value === undefined || value === "") return false;
-    if (typeof value !== "string") throw new InvalidArgumentError(`${option} must be a string, got ${describe(value)}`);
+    // The kind only, never the value: a number or an object here may still be the credential.
+    if (typeof value !== "string") throw new InvalidArgumentError(`${option} must be a string, got ${kindOf(value)}`);
     return true;
   };
   const hasSecret = given(secret, secretOption);
@@ -68,6 +68,10 @@ export function resolveAuth(settings: AuthSettings, offline: boolean | undefined
     return { reservedHeader, secrets: [] };
   }
   if (secret.trim() === "") throw required();
+  // Redaction skips shorter texts (they occur by chance in any body), so a key or token that short could leak.
+  if (!basic && secret.length < MIN_REDACTED_SECRET_CHARS) {
+    throw new InvalidArgumentError(`${secretOption} must have at least ${MIN_REDACTED_SECRET_CHARS} characters: a shorter ${what} could not be kept out of error messages`);
+  }
   switch (auth.kind) {
     case "header":
       // Never quoted back: the message names the problem, not the value.
@@ -90,4 +94,11 @@ export function resolveAuth(settings: AuthSettings, offline: boolean | undefined
       return { header: ["authorization", `Basic ${encoded}`], reservedHeader, secrets: [secret, encoded] };
     }
   }
+}
+
+/** "a number", "an array", "null": what a value is, without showing it. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }

@@ -50,7 +50,12 @@ export interface Operation<Result> {
   readonly envelope?: string;
   /** Error-body field with the server's message, when the operation's differs from its error classes'. */
   readonly errorMessageField?: string;
+  /** Codec of the operation's own error body, when it declares one. */
+  readonly errorBody?: Codec<unknown>;
 }
+
+/** How an operation's error responses are read, where it differs from its error classes. */
+type OperationErrorBody = { messageField: string | undefined; bodyCodec: Codec<unknown> | undefined };
 
 /** Everything a client needs, resolved: the generated client fills it from its options and the manifest. */
 export interface ClientSettings extends AuthSettings {
@@ -144,12 +149,12 @@ export class ClientCore {
     const server = this.servers[op.server]!;
     const { dispatcher, maxResponseBytes } = this.settings;
     const request = { origin: server.origin, path: server.basePath + path + query, method: op.method, headers, body, dispatcher, maxResponseBytes };
-    const response = await this.send(request, path, options, op.errorMessageField);
+    const response = await this.send(request, path, options, { messageField: op.errorMessageField, bodyCodec: op.errorBody });
     return this.decode(op, path, response);
   }
 
   /** Sends until a response is final: attempts under their own timeout, retries with backoff within the budget. */
-  private async send(request: HttpRequest, path: string, options: RequestOptions, messageField: string | undefined): Promise<HttpResponse> {
+  private async send(request: HttpRequest, path: string, options: RequestOptions, errorBody: OperationErrorBody): Promise<HttpResponse> {
     const { settings } = this;
     const timeoutMs = options.timeoutMs === undefined ? settings.timeoutMs : checkPositiveMs("options.timeoutMs", options.timeoutMs);
     const maxRetries = options.maxRetries === undefined ? settings.maxRetries : checkCount("options.maxRetries", options.maxRetries);
@@ -178,7 +183,7 @@ export class ClientCore {
         const response = await exchange.response;
         const { statusCode } = response;
         if (statusCode >= 200 && statusCode < 300) return response;
-        failure = this.errorFor({ method: request.method, path, messageField }, response);
+        failure = this.errorFor({ method: request.method, path, ...errorBody }, response);
         if (!this.retryStatuses.has(statusCode) || attempt > maxRetries) throw failure;
         delayMs = retryAfterMs(flattenHeaders(response.rawHeaders)) ?? this.backoff(attempt);
       } catch (error) {
@@ -237,7 +242,7 @@ export class ClientCore {
     return text;
   }
 
-  private errorFor(request: { method: string; path: string; messageField: string | undefined }, response: HttpResponse): ApiError {
+  private errorFor(request: { method: string; path: string } & OperationErrorBody, response: HttpResponse): ApiError {
     // A cut body is no whole JSON, and may end inside an echoed key.
     const body = response.text === "" ? undefined : response.cut ? this.redacted(response.text, true) : this.parseErrorBody(response.text);
     const details = { statusCode: response.statusCode, body, headers: flattenHeaders(response.rawHeaders) };

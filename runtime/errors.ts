@@ -1,3 +1,4 @@
+import type { Codec } from "./codec.js";
 
 export interface ApiErrorDetails {
   /** HTTP status of the response; absent when no response arrived. */
@@ -19,6 +20,8 @@ export const DEFAULT_MESSAGE_FIELD = "error";
 export class ApiError<Body = unknown> extends Error {
   /** Body field whose string value ends the message, when the manifest names one other than DEFAULT_MESSAGE_FIELD. */
   static readonly messageField: string | undefined;
+  /** Decodes an object body into `Body` (field names, dates), when the manifest declares one. */
+  static readonly bodyCodec: Codec<unknown> | undefined;
   override name = "ApiError";
   readonly statusCode: number | undefined;
   readonly body: Body | string | undefined;
@@ -57,7 +60,10 @@ export class InvalidArgumentError extends ApiError {
   override name = "InvalidArgumentError";
 }
 
-export type ApiErrorClass = (new (message: string, details?: ApiErrorDetails) => ApiError) & { readonly messageField?: string | undefined };
+export type ApiErrorClass = (new (message: string, details?: ApiErrorDetails) => ApiError) & {
+  readonly messageField?: string | undefined;
+  readonly bodyCodec?: Codec<unknown> | undefined;
+};
 
 /** The server's own explanation: the string in the body's message field, or a text body. */
 function serverErrorText(body: unknown, messageField: string): string | undefined {
@@ -114,14 +120,25 @@ const REASON_PHRASES: Readonly<Record<number, string>> = {
   511: "Network Authentication Required",
 };
 
+/** An object body decoded by `codec`; any other body, or one the codec rejects, stays as it came. */
+function decodedBody(body: unknown, codec: Codec<unknown> | undefined): unknown {
+  if (codec === undefined || typeof body !== "object" || body === null || Array.isArray(body)) return body;
+  try {
+    return codec.fromWire(body);
+  } catch {
+    return body;
+  }
+}
+
 /**
  * Builds the error for a non-2xx response: the class registered for its status, else ApiError. The server's message
  * is read from the operation's message field, else the class's, else the API's (`apiMessageField`, which also serves
- * statuses without a class of their own).
+ * statuses without a class of their own), on the wire body; the body is then decoded by the operation's codec, else
+ * the class's.
  */
 export function errorForResponse(
   classes: Readonly<Record<number, ApiErrorClass>>,
-  request: { method: string; path: string; messageField?: string | undefined },
+  request: { method: string; path: string; messageField?: string | undefined; bodyCodec?: Codec<unknown> | undefined },
   response: { statusCode: number; body: unknown; headers: Record<string, string> },
   apiMessageField: string = DEFAULT_MESSAGE_FIELD,
 ): ApiError {
@@ -132,7 +149,7 @@ export function errorForResponse(
   const message =
     `${request.method} ${request.path} failed with ${response.statusCode} ${reason}` +
     (explanation === undefined ? "" : `: ${explanation}`);
-  return new ErrorClass(message, response);
+  return new ErrorClass(message, { ...response, body: decodedBody(response.body, request.bodyCodec ?? ErrorClass.bodyCodec) });
 }
 
 /** What replaces the API key wherever a server echoed it back. */
@@ -154,8 +171,15 @@ function secretForms(secret: string): readonly string[] {
 let lastSecret = "";
 let lastForms: readonly string[] = [];
 
+/**
+ * Shortest secret that is redacted: a shorter one occurs by chance in any text ("t" in every "at"), so replacing it
+ * would mangle bodies while hiding nothing. resolveAuth refuses keys and tokens that short; a short basic password is
+ * still hidden inside the base64 credentials, which are redacted.
+ */
+export const MIN_REDACTED_SECRET_CHARS = 4;
+
 export function redactText(text: string, secret: string): string {
-  if (secret === "") return text;
+  if (secret.length < MIN_REDACTED_SECRET_CHARS) return text;
   for (const form of secretForms(secret)) if (text.includes(form)) text = text.replaceAll(form, REDACTED);
   return text;
 }
@@ -169,7 +193,7 @@ const MIN_SECRET_FRAGMENT_CHARS = 4;
  */
 export function redactCutText(text: string, secret: string): string {
   text = redactText(text, secret);
-  if (secret === "") return text;
+  if (secret.length < MIN_REDACTED_SECRET_CHARS) return text;
   for (const form of secretForms(secret)) {
     for (let length = Math.min(form.length - 1, text.length); length >= MIN_SECRET_FRAGMENT_CHARS; length--) {
       if (text.endsWith(form.slice(0, length))) return text.slice(0, text.length - length) + REDACTED;

@@ -167,8 +167,8 @@ export function checkOptionsObject(where: string, value: unknown): void {
 export function checkClientOptions(clientName: string, options: unknown): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     // The kind of value only: a string here is likely the API key itself.
-    const kind = options === null ? "null" : Array.isArray(options) ? "an array" : `a ${typeof options}`;
-    throw new InvalidArgumentError(`new ${clientName}(options): options must be an object such as { apiKey: "..." }, got ${kind}`);
+    const kind = options === null || options === undefined ? String(options) : Array.isArray(options) ? "an array" : `a ${typeof options}`;
+    throw new InvalidArgumentError(`new ${clientName}(options): options must be an object of client options, got ${kind}`);
   }
 }
 

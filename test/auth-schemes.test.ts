@@ -149,6 +149,60 @@ describe("auth schemes", () => {
     assert.equal(lastRequest().headers.authorization, `Bearer ${KEY}`);
   });
 
+  it("a credential that is not a string is refused by its kind, never quoted back", T, () => {
+    const cases: [Scheme, object, RegExp][] = [
+      ["basic", { username: USER, password: 918273 }, /^password must be a string, got a number$/],
+      ["basic", { username: 918273, password: PASSWORD }, /^username must be a string, got a number$/],
+      ["bearer", { token: 918273n }, /^token must be a string, got a bigint$/],
+      ["apiKeyHeader", { apiKey: { key: "918273" } }, /^apiKey must be a string, got an object$/],
+      ["apiKeyQuery", { apiKey: [918273] }, /^apiKey must be a string, got an array$/],
+    ];
+    for (const [scheme, credentials, pattern] of cases) {
+      assert.throws(
+        () => new clients[scheme]({ ...credentials, baseUrl: server.url }),
+        (error: unknown) => error instanceof InvalidArgumentError && pattern.test(error.message) && !error.message.includes("918273"),
+        scheme,
+      );
+    }
+  });
+
+  it("an API key or token shorter than 4 characters is refused (it could not be redacted); one of 4 is redacted", T, async () => {
+    const before = server.requests.length;
+    for (const [scheme, credentials, option] of [
+      ["apiKeyHeader", { apiKey: "Zq9" }, "apiKey"],
+      ["apiKeyQuery", { apiKey: "Zq9" }, "apiKey"],
+      ["bearer", { token: "Zq9" }, "token"],
+      ["optionalBearer", { token: "Z" }, "token"],
+    ] as const) {
+      assert.throws(
+        () => new clients[scheme]({ ...credentials, baseUrl: server.url }),
+        (error: unknown) =>
+          error instanceof InvalidArgumentError &&
+          new RegExp(`^${option} must have at least 4 characters: a shorter (API key|token) could not be kept out of error messages$`).test(error.message) &&
+          !error.message.includes("Zq9"),
+        scheme,
+      );
+    }
+    assert.equal(server.requests.length, before, "nothing was sent");
+    server.handle((request, res) => sendJson(res, 401, { error: `bad token: ${request.headers.authorization}` }));
+    const error = await new clients.bearer({ token: "Zq9w", baseUrl: server.url, maxRetries: 0 }).pets.getPet({ petId: "p_1" }).catch((e: unknown) => e);
+    assert.ok(error instanceof ApiError && error.statusCode === 401);
+    assert.deepEqual(error.body, { error: "bad token: Bearer [redacted]" });
+  });
+
+  it("basic: a password under 4 characters is accepted and its base64 credentials redacted, but bodies are not mangled", T, async () => {
+    const password = "at";
+    const encoded = Buffer.from(`${USER}:${password}`, "utf8").toString("base64");
+    server.handle((request, res) => sendJson(res, 401, { data: "the cat sat", echo: String(request.headers.authorization) }, { "x-echo-auth": String(request.headers.authorization) }));
+    const error = await new clients.basic({ username: USER, password, baseUrl: server.url, maxRetries: 0 }).pets.getPet({ petId: "p_1" }).catch((e: unknown) => e);
+    assert.ok(error instanceof ApiError && error.statusCode === 401);
+    assert.equal(lastRequest().headers.authorization, `Basic ${encoded}`);
+    // "at" in "cat" and "sat" is chance, not the password: only the credentials as sent are replaced.
+    assert.deepEqual(error.body, { data: "the cat sat", echo: "Basic [redacted]" });
+    assert.equal(error.headers["x-echo-auth"], undefined);
+    assert.ok(!JSON.stringify(error).includes(encoded) && !inspect(error, { depth: 10 }).includes(encoded));
+  });
+
   it("a header that carries the credentials is refused per call and as a client option", T, async () => {
     const cases: [Scheme, object, string][] = [
       ["apiKeyHeader", { apiKey: KEY }, "X-API-KEY"],

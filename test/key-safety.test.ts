@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { ApiError, ConnectionError, InvalidArgumentError } from "../generated/index.js";
-import { REDACTED, redactError } from "../runtime/errors.js";
+import { MIN_REDACTED_SECRET_CHARS, REDACTED, redactCutText, redactError, redactText, redactingReviver } from "../runtime/errors.js";
 import { MAX_ERROR_BODY_BYTES } from "../runtime/transport.js";
 import { CLIENT_KINDS } from "./helpers/clients.js";
 import { sendJson, startServer, type TestServer } from "./helpers/server.js";
@@ -125,6 +125,19 @@ for (const kind of CLIENT_KINDS) {
     }
   });
 }
+
+describe("redactText: secrets shorter than MIN_REDACTED_SECRET_CHARS are chance text, not replaced", () => {
+  it("a 1- to 3-character secret leaves texts, JSON names and cut bodies as they are; one of 4 is replaced in each", () => {
+    assert.equal(MIN_REDACTED_SECRET_CHARS, 4);
+    for (const secret of ["t", "at", "cat"]) {
+      assert.equal(redactText("the cat sat at a mat", secret), "the cat sat at a mat", secret);
+      assert.equal(redactCutText("concat", secret), "concat", secret);
+      assert.deepEqual(JSON.parse('{"cat":"at"}', redactingReviver(secret)), { cat: "at" }, secret);
+    }
+    assert.equal(redactText("key=k3y/ and k3y%2F", "k3y/"), `key=${REDACTED} and ${REDACTED}`);
+    assert.deepEqual(JSON.parse('{"k3y!":"k3y!"}', redactingReviver("k3y!")), { [REDACTED]: REDACTED });
+  });
+});
 
 describe("redactError", () => {
   it("replaces the key in every error of an AggregateError, nested within causes", () => {

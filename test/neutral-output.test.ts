@@ -1,9 +1,11 @@
 // The generic core speaks only of what a manifest declares: an API without flag checks, events or auth gets docs and
 // code with no word of them, and every generated file's header names the manifest and the command that regenerates it.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { generate } from "../generator/pipeline.js";
 import type { OutputFile } from "../generator/write.js";
@@ -188,5 +190,18 @@ describe("header of generated files", () => {
     const { files } = await generate(paths);
     assert.deepStrictEqual(written.split("\n").slice(0, 2), firstLines(files, "client.ts", 2));
     assert.match(written, /^\/\/ specs\/bookshelf\.yaml or the generator, then run `npm run generate -- --manifest specs\/bookshelf\.yaml --out sdk/m);
+  });
+});
+
+describe("the command a header names", () => {
+  it("regenerates the output when typed in the folder the header names (checked with --check)", { timeout: 120_000 }, async () => {
+    const fixture = path.join(repoRoot, "test/fixtures/kitchen-sink");
+    const header = (await readFile(path.join(fixture, "expected/client.ts"), "utf8")).split("\n").slice(0, 2).join(" ");
+    const command = /`npm run generate -- (.+?)`/.exec(header)?.[1];
+    assert.ok(command !== undefined && header.includes("relative to the folder that holds expected/"), header);
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const { INIT_CWD: _typedElsewhere, ...env } = process.env;
+    const { stdout } = await promisify(execFile)(npm, ["run", "--silent", "generate", "--", "--check", ...command.split(" ")], { cwd: fixture, env, timeout: 100_000 });
+    assert.match(stdout, new RegExp(`check: ${path.join(fixture, "expected").replaceAll("/", "\\/")}\\/ matches manifest\\.yaml`));
   });
 });

@@ -3,10 +3,12 @@
 // operation with a body of its own).
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { parseManifest } from "../generator/load.js";
 import { normalizeManifest } from "../generator/normalize.js";
+import { emitErrors } from "../generator/emit/errors.js";
 import {
   ApiError,
   BadRequestError,
@@ -16,9 +18,10 @@ import {
   NotFoundError,
   UnauthorizedError,
   UnprocessableEntityError,
+  type BookError,
 } from "./fixtures/typed-errors/expected/index.js";
 import { ZooClient, ZooServerError } from "./fixtures/kitchen-sink/expected/index.js";
-import { minimalWith } from "./helpers/manifests.js";
+import { irOf, minimalWith } from "./helpers/manifests.js";
 import { sendJson, startServer, type TestServer } from "./helpers/server.js";
 
 const T = { timeout: 15_000 };
@@ -45,18 +48,43 @@ async function failureOf(call: Promise<unknown>): Promise<unknown> {
 
 describe("typed error bodies", () => {
   it("throws the standard class with the body typed by the API's errorBody, and the server's message in error.message", T, async () => {
-    server.handle((_, res) => sendJson(res, 404, { message: "no book b1", code: "book_missing" }));
+    server.handle((_, res) =>
+      sendJson(res, 404, { message_text: "no book b1", code: "book_missing", error_code: "E404", at: "2026-01-02T03:04:05.000Z" }),
+    );
     const error = await failureOf(client.books.getBook({ bookId: "b1" }));
     assert.ok(error instanceof NotFoundError, String(error));
+    // The message field is a wire name, read before the body is decoded.
     assert.equal(error.message, "GET /books/b1 failed with 404 Not Found: no book b1");
     assert.ok(typeof error.body === "object" && error.body !== undefined, "a JSON body is parsed");
-    // Compiled by `npm run typecheck`: the body's fields have the manifest's types.
+    // Compiled by `npm run typecheck`: the body's fields have the manifest's types, and hold them at runtime.
     const code: string = error.body.code;
     assert.equal(code, "book_missing");
+    assert.equal(error.body.errorCode, "E404");
+    assert.equal(error.body.messageText, "no book b1");
+    assert.ok(error.body.at instanceof Date, "a date-time field is decoded");
+    assert.equal(error.body.at.toISOString(), "2026-01-02T03:04:05.000Z");
+    assert.equal((error.body as unknown as Record<string, unknown>)["error_code"], undefined, "no wire names are left");
+  });
+
+  it("decodes an operation's own error body, and keeps a body that is no object as it came", T, async () => {
+    const zoo = new ZooClient({ apiKey: "zoo_key", baseUrl: server.url, ingestBaseUrl: server.url, maxRetries: 0 });
+    try {
+      // Decoded by ZooProblem's codec, which keeps only ZooProblem's fields.
+      server.handle((_, res) => sendJson(res, 500, { reason: "closed", hint: "come back tomorrow", not_in_zoo_problem: 1 }));
+      const own = await failureOf(zoo.animals.createAnimal({ zoneId: "z1", species: "lion" }));
+      assert.ok(own instanceof ZooServerError, String(own));
+      assert.deepStrictEqual({ ...(own.body as object) }, { reason: "closed", hint: "come back tomorrow" });
+      server.handle((_, res) => sendJson(res, 404, ["not", "an", "object"]));
+      const list = await failureOf(client.books.getBook({ bookId: "b6" }));
+      assert.ok(list instanceof NotFoundError, String(list));
+      assert.deepStrictEqual(list.body, ["not", "an", "object"]);
+    } finally {
+      await zoo.close();
+    }
   });
 
   it("reads the message field for a POST too", T, async () => {
-    server.handle((_, res) => sendJson(res, 422, { message: "title is empty", code: "invalid" }));
+    server.handle((_, res) => sendJson(res, 422, { message_text: "title is empty", code: "invalid" }));
     const error = await failureOf(client.books.createBook({ title: "" }));
     assert.ok(error instanceof UnprocessableEntityError, String(error));
     assert.equal(error.message, "POST /books failed with 422 Unprocessable Entity: title is empty");
@@ -93,14 +121,14 @@ describe("typed error bodies", () => {
   });
 
   it("reads the API's message field for a status without a class of its own", T, async () => {
-    server.handle((_, res) => sendJson(res, 418, { message: "short and stout", code: "teapot" }));
+    server.handle((_, res) => sendJson(res, 418, { message_text: "short and stout", code: "teapot" }));
     const error = await failureOf(client.books.getBook({ bookId: "b5" }));
     assert.ok(error instanceof ApiError && error.constructor === ApiError, `no class for 418, so ApiError itself: ${String(error)}`);
     assert.equal(error.message, "GET /books/b5 failed with 418 I'm a Teapot: short and stout");
   });
 
   it("throws the standard classes for an API whose manifest has no errors section", T, async () => {
-    server.handle((_, res) => sendJson(res, 401, { message: "token expired", code: "auth" }));
+    server.handle((_, res) => sendJson(res, 401, { message_text: "token expired", code: "auth" }));
     const error = await failureOf(client.books.getBook({ bookId: "b4" }));
     assert.ok(error instanceof UnauthorizedError && error instanceof ApiError, String(error));
     assert.equal(error.name, "UnauthorizedError");
@@ -121,10 +149,40 @@ describe("typed error bodies", () => {
       })();
       assert.ok(error instanceof NotFoundError, String(error));
       assert.equal(error.message, "GET /books/b5 failed with 404 Not Found: no book b5");
-      assert.deepStrictEqual(error.body, { message: "no book b5", code: "book_missing" });
+      assert.ok(typeof error.body === "object" && error.body !== undefined, "a JSON body is parsed");
+      assert.equal(error.body.errorCode, "E404");
+      assert.ok(error.body.at instanceof Date, "a decoded date-time crosses the thread as a Date");
+      assert.equal(error.body.at.toISOString(), "2026-01-02T03:04:05.000Z");
     } finally {
       child.process.kill();
     }
+  });
+});
+
+/** Whether two types are the same, for assertions compiled by `npm run typecheck`. */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+describe("error body types", () => {
+  it("types a class by its own body, and leaves it unknown where an operation without a body may throw it", () => {
+    const typed: Equals<NotFoundError["body"], BookError | string | undefined> = true;
+    // Only createAnimal declares a body, so a ZooServerError from any other operation carries undeclared JSON.
+    const untyped: Equals<ZooServerError["body"], unknown> = true;
+    assert.ok(typed && untyped);
+  });
+
+  const typedErrorsManifest = readFileSync(new URL("./fixtures/typed-errors/manifest.yaml", import.meta.url), "utf8");
+  const extendsOf = (manifest: string, className: string) => {
+    const statements = emitErrors(irOf(manifest), "runtime").statements as { name?: string; extends?: string }[];
+    return statements.find((statement) => statement.name === className)?.extends;
+  };
+  const withoutApiBody = typedErrorsManifest.replace(/^errorBody: .*\n/m, "");
+  const ownBody = (operation: string) => (text: string) =>
+    text.replace(`      ${operation}:\n`, `      ${operation}:\n        errorBody: { type: BookError, messageField: message_text }\n`);
+
+  it("types a class without a body by the operations' bodies when every operation declares one", () => {
+    assert.notEqual(withoutApiBody, typedErrorsManifest);
+    assert.equal(extendsOf(ownBody("createBook")(ownBody("getBook")(withoutApiBody)), "NotFoundError"), "ApiError<BookError>");
+    assert.equal(extendsOf(ownBody("createBook")(withoutApiBody), "NotFoundError"), "ApiError");
   });
 });
 
@@ -161,7 +219,7 @@ async function serveInChild(): Promise<{ url: string; process: ChildProcess }> {
     const server = http.createServer((req, res) => {
       const id = req.url.split("/").pop();
       res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ message: "no book " + id, code: "book_missing" }));
+      res.end(JSON.stringify({ message_text: "no book " + id, code: "book_missing", error_code: "E404", at: "2026-01-02T03:04:05.000Z" }));
     });
     server.listen(0, "127.0.0.1", () => console.log(server.address().port));
     process.on("disconnect", () => process.exit(0));

@@ -343,6 +343,29 @@ describe("manifest validation: auth schemes", () => {
     ]);
   });
 
+  it("an auth or server option may not take the name of a runtime, built-in or capability option", () => {
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: bearer\n  option: timeoutMs\n")), [
+      `manifest.yaml:${authLine + 2}:3: auth.option: client option "timeoutMs" is a built-in option of this client; choose another name`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: apiKeyQuery\n  query: key\n  option: dispatcher\n")), [
+      `manifest.yaml:${authLine + 3}:3: auth.option: client option "dispatcher" is defined by the runtime for every client`,
+    ]);
+    // The minimal manifest declares neither flagChecks nor events: their options' names stay reserved all the same.
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: basic\n  usernameOption: logger\n  passwordOption: offline\n")), [
+      `manifest.yaml:${authLine + 2}:3: auth.usernameOption: client option "logger" is defined by the runtime for every client`,
+      `manifest.yaml:${authLine + 3}:3: auth.passwordOption: client option "offline" is an option of the flagChecks capability; choose another name`,
+    ]);
+    assert.deepEqual(problems(withAuth("auth:\n  scheme: bearer\n  option: closeOnSignals\n")), [
+      `manifest.yaml:${authLine + 2}:3: auth.option: client option "closeOnSignals" is an option of the events capability; choose another name`,
+    ]);
+    assert.deepEqual(problems(minimalWith("option: baseUrl", "    option: headers")), [
+      `manifest.yaml:${line("option: baseUrl")}:5: servers.main.option: client option "headers" is a built-in option of this client; choose another name`,
+    ]);
+    // The minimal manifest's own options entry for timeoutMs stays an override, not a clash.
+    assert.ok(minimalLines.join("\n").includes("options:\n  timeoutMs:\n"));
+    assert.deepEqual(problems(minimalLines.join("\n")), []);
+  });
+
   it("a query parameter name, an option name and required of the wrong form", () => {
     assert.deepEqual(problems(withAuth("auth:\n  scheme: apiKeyQuery\n  query: api key\n  option: apiKey\n")), [
       `manifest.yaml:${authLine + 2}:10: auth.query: expected a string matching ^[A-Za-z0-9._~-]+$, got "api key"`,

@@ -1,5 +1,6 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrError } from "../ir.js";
+import { codecName } from "../naming.js";
 import { runtimeErrorClasses } from "../runtime-contract.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
@@ -12,12 +13,14 @@ export const messageFieldOf = (error: IrError) => error.body?.messageField ?? DE
 
 /**
  * The body types an error of this class may carry: its own (or the API's) and those of operations that declare their
- * own. Undefined (the body stays unknown) when neither the class nor the API declares one.
+ * own. Undefined (the body stays unknown) when an operation without a body of its own may throw it undecoded: neither
+ * the class nor the API declares one, and not every operation does.
  */
 function bodyTypes(api: IrApi, error: IrError): string[] | undefined {
-  if (!error.body) return undefined;
-  const types = new Set([error.body.type]);
-  for (const op of api.resources.flatMap((resource) => resource.operations)) if (op.errorBody) types.add(op.errorBody.type);
+  const operations = api.resources.flatMap((resource) => resource.operations);
+  if (!error.body && (operations.length === 0 || operations.some((op) => !op.errorBody))) return undefined;
+  const types = new Set(error.body ? [error.body.type] : []);
+  for (const op of operations) if (op.errorBody) types.add(op.errorBody.type);
   return [...types].sort();
 }
 
@@ -28,6 +31,7 @@ export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructur
     const types = bodyTypes(api, error);
     if (types) imports.add(files.types, types, true);
     const messageField = messageFieldOf(error);
+    if (error.body) imports.add(files.codecs, [codecName(error.body.type)]);
     return {
       kind: StructureKind.Class,
       name: error.className,
@@ -38,6 +42,9 @@ export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructur
         ...(messageField === DEFAULT_MESSAGE_FIELD
           ? []
           : [{ name: "messageField", isStatic: true, isReadonly: true, hasOverrideKeyword: true, initializer: JSON.stringify(messageField) }]),
+        ...(error.body
+          ? [{ name: "bodyCodec", isStatic: true, isReadonly: true, hasOverrideKeyword: true, initializer: codecName(error.body.type) }]
+          : []),
         { name: "name", hasOverrideKeyword: true, initializer: JSON.stringify(error.className) },
       ],
     };

@@ -59,6 +59,10 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports, runt
   if (messageField !== undefined && (messageField !== DEFAULT_MESSAGE_FIELD || api.errors.some((e) => messageFieldOf(e) !== messageField))) {
     fields.push(`errorMessageField: ${JSON.stringify(messageField)}`);
   }
+  if (op.errorBody) {
+    fields.push(`errorBody: ${codecName(op.errorBody.type)}`);
+    imports.add(files.codecs, [codecName(op.errorBody.type)]);
+  }
   imports.add(runtimeEntry, ["Operation"], true);
   return {
     kind: StructureKind.VariableStatement,

@@ -18,7 +18,8 @@ export function runGenerator(args: string[], timeoutMs = 60_000, env: NodeJS.Pro
     const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "generator/cli.ts"), ...args], {
       cwd: repoRoot,
       timeout: timeoutMs,
-      env,
+      // Typed at the repository root, whatever folder `npm test` itself was started in.
+      env: { ...env, INIT_CWD: repoRoot },
     });
     let stdout = "";
     let stderr = "";
