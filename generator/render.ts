@@ -54,7 +54,7 @@ export interface Regeneration {
   outName: string;
 }
 
-export const DEFAULT_REGENERATION: Regeneration = { options: [], outName: "generated" };
+const DEFAULT_REGENERATION: Regeneration = { options: [], outName: "generated" };
 
 /** A path as one shell word: quoted only when it holds anything but the usual path characters. */
 function shellWord(text: string): string {

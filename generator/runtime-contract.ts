@@ -26,7 +26,7 @@ export const CLIENT_MEMBERS = [
 export const RUNTIME_OPTIONS = ["dispatcher", "logger", "proxyUrl", "dispatcherModule", "maxResponseBytes"] as const;
 
 /** The runtime's error classes, re-exported by every generated package beside the manifest's own. */
-export const RUNTIME_ERROR_CLASSES = [
+const RUNTIME_ERROR_CLASSES = [
   "ApiError",
   "ConnectionError",
   "InvalidArgumentError",

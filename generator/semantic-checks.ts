@@ -104,7 +104,7 @@ export class SemanticChecker {
     }
     for (const name of referencedNames(ref)) {
       if (!Object.hasOwn(this.data.types, name)) {
-        this.report(path, `unknown type "${name}"${this.suggest(name, Object.keys(this.data.types))}`);
+        this.report(path, this.unknownType(name));
         return undefined;
       }
     }
@@ -184,6 +184,11 @@ export class SemanticChecker {
   }
 
   /** What to say of a server name that is not declared: the close names, or else all of them. */
+  /** The message for a type name the manifest does not declare, with close names. */
+  private unknownType(name: string): string {
+    return `unknown type "${name}"${this.suggest(name, Object.keys(this.data.types))}`;
+  }
+
   private unknownServer(name: string): string {
     const servers = Object.keys(this.data.servers);
     return `unknown server "${name}"${this.suggest(name, servers) || ` (servers: ${servers.join(", ")})`}`;
@@ -299,7 +304,7 @@ export class SemanticChecker {
     if (!body) return;
     const path = [...owner, "errorBody"];
     const type = Object.hasOwn(this.data.types, body.type) ? this.data.types[body.type]! : undefined;
-    if (!type) return this.report([...path, "type"], `unknown type "${body.type}"${this.suggest(body.type, Object.keys(this.data.types))}`);
+    if (!type) return this.report([...path, "type"], this.unknownType(body.type));
     if (!type.properties) return this.report([...path, "type"], `the error body type "${body.type}" must be an object type (with properties)`);
     const field = Object.hasOwn(type.properties, body.messageField) ? fieldOf(type.properties[body.messageField]!).type : undefined;
     if (field?.replace(/\?$/, "") !== "string") {
@@ -319,7 +324,7 @@ export class SemanticChecker {
       if (definition.required && !definition.properties) this.report([...path, "required"], "required is only allowed beside properties");
       for (const [index, variant] of (definition.oneOf ?? []).entries()) {
         const target = this.data.types[variant];
-        if (!target) this.report([...path, "oneOf", index], `unknown type "${variant}"${this.suggest(variant, Object.keys(this.data.types))}`);
+        if (!target) this.report([...path, "oneOf", index], this.unknownType(variant));
         else if (!target.properties) this.report([...path, "oneOf", index], `variant "${variant}" must be an object type (with properties)`);
       }
       if (definition.properties) this.checkObject(path, definition);
@@ -386,7 +391,7 @@ export class SemanticChecker {
     }
     if (op.body !== undefined) {
       const body = this.data.types[op.body];
-      if (!body) this.report([...path, "body"], `unknown type "${op.body}"${this.suggest(op.body, Object.keys(this.data.types))}`);
+      if (!body) this.report([...path, "body"], this.unknownType(op.body));
       else if (!body.properties) this.report([...path, "body"], `the body type "${op.body}" must be an object type (with properties)`);
       else {
         for (const [wireName, raw] of Object.entries(body.properties)) {

@@ -245,11 +245,10 @@ export async function applyWrite(out: string, files: OutputFile[], plan: WritePl
     if (!changed.has(file.path)) continue;
     await replaceFile(path.join(outDir, file.path), file.text);
   }
-  const root = outDir;
   for (const stale of plan.stale) {
     await rm(path.join(outDir, stale));
     // Remove folders the stale file leaves empty, up to the output folder.
-    for (let dir = path.dirname(path.resolve(outDir, stale)); dir !== root && dir.startsWith(`${root}${path.sep}`); dir = path.dirname(dir)) {
+    for (let dir = path.dirname(path.resolve(outDir, stale)); dir !== outDir && dir.startsWith(`${outDir}${path.sep}`); dir = path.dirname(dir)) {
       if ((await readdir(dir)).length > 0) break;
       await rmdir(dir);
     }

@@ -5,7 +5,7 @@ import type { BreakerTicket } from "./circuit-breaker.js";
 import { FlagCheckerBase, isThenable, type Context, type FlagCheckOptions, type FlagCheckSettings, type FlagCheckSpec } from "./flag-checker-base.js";
 import { fallbackCause, type FlagFallback } from "./flag-fallback.js";
 
-export type { FlagCacheOption, FlagCacheOptions, FlagCheckOptions, FlagCheckSettings, FlagCheckSpec, FlagRequestOptions } from "./flag-checker-base.js";
+export type { FlagCacheOption, FlagCacheOptions, FlagCheckOptions, FlagCheckSettings, FlagCheckSpec } from "./flag-checker-base.js";
 export type { FlagFallback } from "./flag-fallback.js";
 
 /** Marks a custom store's read that outlasted the check's budget. */

@@ -214,9 +214,14 @@ export function checkBaseUrl(option: string, value: unknown): URL {
   return url;
 }
 
+/** Whether a value can carry requests: any object with a dispatch method (undici 6 or 7, or a composed dispatcher). */
+export function isDispatcher(value: unknown): value is Dispatcher {
+  return typeof value === "object" && value !== null && typeof (value as Dispatcher).dispatch === "function";
+}
+
 export function checkDispatcher(value: unknown): Dispatcher | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null || typeof (value as Dispatcher).dispatch !== "function") {
+  if (!isDispatcher(value)) {
     throw new InvalidArgumentError(`dispatcher must be an undici Dispatcher (Agent, ProxyAgent, ...), got ${describe(value)}`);
   }
   return value as Dispatcher;

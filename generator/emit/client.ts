@@ -70,8 +70,9 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     ),
   });
   const offline = hasOfflineOption(api);
+  const credentialOptions = authOptions(api.auth, offline);
   const optionProperties = [
-    ...authOptions(api.auth, offline).map(({ name, description, remarks }) => ({ name, type: "string", hasQuestionToken: true, docs: jsDoc(description, { remarks }) })),
+    ...credentialOptions.map(({ name, description, remarks }) => ({ name, type: "string", hasQuestionToken: true, docs: jsDoc(description, { remarks }) })),
     ...api.servers.map((server) => ({
       name: server.option,
       type: "string",
@@ -86,12 +87,12 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     })),
     ...(checks ? [cacheProperty(false)] : []),
   ];
-  const required = api.auth.required ? authOptions(api.auth, offline).map((o) => o.name) : [];
+  const required = api.auth.required ? credentialOptions.map((o) => o.name) : [];
   const credentialsType = `{ ${required.map((name) => `${name}: string`).join("; ")} }`;
   const requiredKey = required.length === 0 ? "" : offline ? ` & (${credentialsType} | { offline: true })` : ` & ${credentialsType}`;
   const unlessOffline = offline ? " unless `offline` is true" : "";
   const requiredDoc = required.length === 0 ? "." : `: ${required.map((name) => `\`${name}\``).join(" and ")} ${required.length > 1 ? "are" : "is"} required${unlessOffline}.`;
-  const credentials = authOptions(api.auth, offline).map((o) => `${o.name}: process.env.${o.envVar}!`);
+  const credentials = credentialOptions.map((o) => `${o.name}: process.env.${o.envVar}!`);
   const example = (className: string) => `\nconst client = new ${className}({ ${credentials.join(", ")} });`;
 
   const clientClass = (sync: boolean): StatementStructures => {

@@ -2,6 +2,7 @@ import { Scope, StructureKind, VariableDeclarationKind, type ClassDeclarationStr
 import type { IrApi, IrEvents, IrObjectType, IrProperty, IrTypeRef } from "../ir.js";
 import { clientCommonOptionsTypeName, operationConstName } from "../naming.js";
 import { stringLiteral } from "../escape.js";
+import { hasOfflineOption } from "../runtime-contract.js";
 import { jsDoc } from "./docs.js";
 import { Imports, files } from "./layout.js";
 import { typeNamed } from "./type-expr.js";
@@ -38,7 +39,7 @@ export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runt
   imports.add(files.resource(events.resource.name), [operationConstName(events.operation.name)]);
   const kinds = events.kinds.map((k) => `${k.name}: { type: ${stringLiteral(k.type)}, rules: ${rules(api, k.body)} },`);
   const auth = api.auth.option;
-  const offline = api.options.some((option) => option.name === "offline"); // with flag checks only
+  const offline = hasOfflineOption(api);
   return [
     {
       kind: StructureKind.VariableStatement,

@@ -10,7 +10,8 @@ export interface SyncClientModule {
 }
 
 /** Options a sync client keeps in the calling thread; the others go to the async client in the worker. */
-const CALLER_OPTIONS = new Set(["logger", "proxyUrl", "dispatcherModule", "cache", "dispatcher"]);
+// closeOnSignals too: signals reach this thread, where SyncEvents handles them; the worker must not.
+const CALLER_OPTIONS = new Set(["logger", "proxyUrl", "dispatcherModule", "cache", "dispatcher", "closeOnSignals"]);
 
 /**
  * What the sync client's resources call: checks a call as the async client does, answers what needs no network

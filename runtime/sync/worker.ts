@@ -1,6 +1,6 @@
 import { workerData } from "node:worker_threads";
 import { ApiError, InvalidArgumentError, TimeoutError } from "../errors.js";
-import type { Logger } from "../options.js";
+import { isDispatcher, type Logger } from "../options.js";
 import { loadUndici, proxyDispatcher, type Dispatcher } from "../transport.js";
 import { describe } from "../url.js";
 import { LOADED, STOPPED, WORKER_POSTED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
@@ -84,10 +84,10 @@ async function loadDispatcher(where: string): Promise<Dispatcher> {
   } catch (error) {
     throw new InvalidArgumentError(`dispatcherModule ${where}: createDispatcher() failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   }
-  if (typeof dispatcher !== "object" || dispatcher === null || typeof (dispatcher as Dispatcher).dispatch !== "function") {
+  if (!isDispatcher(dispatcher)) {
     throw new InvalidArgumentError(`dispatcherModule ${where}: createDispatcher() must return an undici Dispatcher (Agent, ProxyAgent...), got ${describe(dispatcher)}`);
   }
-  return dispatcher as Dispatcher;
+  return dispatcher;
 }
 
 type Client = Record<string, unknown>;
