@@ -1,4 +1,5 @@
 import { InvalidArgumentError, MIN_REDACTED_SECRET_CHARS } from "./errors.js";
+import { kindOf } from "./url.js";
 
 /** How a client authenticates, from the manifest's `auth` section: the secret's place, never the secret. */
 export type AuthScheme =
@@ -97,8 +98,3 @@ export function resolveAuth(settings: AuthSettings, offline: boolean | undefined
 }
 
 /** "a number", "an array", "null": what a value is, without showing it. */
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
-}

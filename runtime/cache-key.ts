@@ -1,3 +1,4 @@
+import { setField } from "./codec.js";
 import { InvalidArgumentError } from "./errors.js";
 import { describe } from "./url.js";
 
@@ -138,8 +139,7 @@ export function argsFromParts(parts: readonly string[], flagKeyParam: string): R
     const field = parts[i]!;
     const end = i + 2 + 2 * Number(parts[i + 1]);
     const map: Record<string, string> = {};
-    // Defined rather than assigned, so that a "__proto__" entry stays data.
-    for (i += 2; i < end; i += 2) Object.defineProperty(map, parts[i]!, { value: parts[i + 1], enumerable: true, writable: true, configurable: true });
+    for (i += 2; i < end; i += 2) setField(map, parts[i]!, parts[i + 1]);
     args[field] = map;
   }
   return args;

@@ -97,7 +97,8 @@ interface CompiledField {
 }
 
 /** Sets a property as data: assigning "__proto__" would set the prototype instead, and the value would not be sent. */
-function setField(output: Record<string, unknown>, name: string, value: unknown): void {
+/** Sets a field as data: a "__proto__" name is defined rather than assigned, so it never changes the prototype. */
+export function setField(output: Record<string, unknown>, name: string, value: unknown): void {
   if (name === "__proto__") Object.defineProperty(output, name, { value, enumerable: true, writable: true, configurable: true });
   else output[name] = value;
 }

@@ -2,7 +2,7 @@ import { isAbsolute } from "node:path";
 import { InvalidArgumentError } from "./errors.js";
 import { MAX_RESPONSE_BYTES_LIMIT, type Dispatcher } from "./transport.js";
 import { truncate } from "./log-limiter.js";
-import { describe } from "./url.js";
+import { describe, kindOf } from "./url.js";
 
 /** Where the client sends its diagnostic messages. Messages never contain the API key. */
 export interface Logger {
@@ -167,8 +167,7 @@ export function checkOptionsObject(where: string, value: unknown): void {
 export function checkClientOptions(clientName: string, options: unknown): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     // The kind of value only: a string here is likely the API key itself.
-    const kind = options === null || options === undefined ? String(options) : Array.isArray(options) ? "an array" : `a ${typeof options}`;
-    throw new InvalidArgumentError(`new ${clientName}(options): options must be an object of client options, got ${kind}`);
+    throw new InvalidArgumentError(`new ${clientName}(options): options must be an object of client options, got ${kindOf(options)}`);
   }
 }
 

@@ -83,6 +83,13 @@ export function buildQuery(params: readonly QueryParam[], values: Readonly<Recor
   return text === "" ? "" : `?${text}`;
 }
 
+/** The kind of a value without the value ("a number", "an array", "null"): for values that may be secrets. */
+export function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
+}
+
 /** A short description of a value for an error message; long strings are cut. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
