@@ -27,20 +27,16 @@ export {
   UnprocessableEntityError,
   UserAbortError,
 } from "./errors.js";
+export type { EventOptions, EventStats } from "../runtime/events.js";
+export type { FlagCacheOption, FlagCacheOptions, FlagCheckOptions, FlagFallback } from "../runtime/flags.js";
+export type { CacheProvider } from "../runtime/lru-cache.js";
 export type {
-  CacheProvider,
-  EventOptions,
-  EventStats,
-  FlagCacheOption,
-  FlagCacheOptions,
-  FlagCheckOptions,
-  FlagFallback,
   Logger,
   RequestOptions,
   RuntimeOptions,
   SyncRequestOptions,
   SyncRuntimeOptions,
-} from "../runtime/index.js";
+} from "../runtime/options.js";
 export type {
   BillingCreditAutoTopupAvailability,
   BillingCreditBurnStrategy,

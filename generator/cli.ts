@@ -10,10 +10,14 @@ const USAGE = `Usage: npm run generate [-- --check] [--manifest FILE] [--out DIR
 Generates the SDK from the manifest into the output folder, rewriting only files that change
 and removing files it wrote that the manifest no longer produces (listed in DIR/${RECORD_FILE}).
 
+With --out and without --runtime, DIR becomes a self-contained npm package: package.json, tsconfig.json,
+README.md, reference.md, and src/ with the generated code and a copy of the runtime modules it needs.
+With --runtime (or with neither option: generated/ beside runtime/), the generated code imports that runtime.
+
   --check                write nothing; exit 1 and list the files that would change (drift)
   --manifest FILE        manifest to read (default: manifest.yaml in the package root)
   --out DIR              output folder (default: generated in the package root)
-  --runtime DIR          folder of the runtime the generated code imports (default: runtime in the package root)
+  --runtime DIR          folder of the runtime the generated code imports instead of a copy (linked mode)
 
 Paths given are relative to the folder the command was typed in (npm's INIT_CWD), as generated file headers say.
   --allow-foreign-files  write into a folder that holds files the generator did not write (left alone)
@@ -61,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
   const outDir = resolved(values.out, "generated");
   let result;
   try {
-    result = await generate({ manifestPath, outDir, runtimeDir: resolved(values.runtime, "runtime") });
+    // --out alone makes a self-contained package; --runtime, or no --out (this repository's generated/), links the runtime.
+    const runtimeDir = values.runtime === undefined && values.out !== undefined ? undefined : resolved(values.runtime, "runtime");
+    result = await generate({ manifestPath, outDir, runtimeDir });
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     console.error(error.message); // lists the first problems, then how many more

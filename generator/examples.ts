@@ -1,3 +1,4 @@
+import { ASYNC, type ClientFlavour } from "./flavour.js";
 import type { IrApi, IrObjectType, IrOperation, IrResource, IrTypeRef } from "./ir.js";
 import { propertyKey } from "./emit/layout.js";
 import { typeNamed } from "./emit/type-expr.js";
@@ -66,12 +67,12 @@ export function exampleArgument(api: IrApi, op: IrOperation): string | undefined
 
 /**
  * A call of the operation on the client variable `client`, with per-request options when `options` is given;
- * awaited unless `sync`.
+ * as the flavour's client writes it (awaited for the async one).
  */
-export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, options?: string, client = "client", sync = false): string {
+export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, options?: string, client = "client", flavour: ClientFlavour = ASYNC): string {
   const argument = exampleArgument(api, op) ?? (options && op.paramsType ? "undefined" : undefined);
   const args = [argument, options].filter((arg) => arg !== undefined).join(", ");
-  const call = `${sync ? "" : "await "}${client}.${resource.name}.${op.name}(${args})`;
+  const call = flavour.call(`${client}.${resource.name}.${op.name}(${args})`);
   return op.response.type ? `const ${resultName(op, client)} = ${call};` : `${call};`;
 }
 

@@ -1,3 +1,5 @@
+import type { CapabilityIr } from "./capabilities/index.js";
+
 /** The normalized manifest: every name resolved, every default filled, every map sorted. Emitters read only this. */
 
 export type IrPrimitive = "string" | "integer" | "number" | "boolean" | "any";
@@ -112,37 +114,15 @@ export interface IrResource {
   operations: IrOperation[];
 }
 
-/** Boolean checks generated onto the client, over one operation (all names are the SDK's camelCase names). */
-export interface IrFlagChecks {
-  resource: IrResource;
-  operation: IrOperation;
-  flagKeyParam: string;
-  /** Body fields that form the context of a check. */
-  contextFields: IrProperty[];
-  /** Name of the operation's result type. */
-  resultType: string;
-  fields: { value: string; flag: string; reason: string; error: string };
-  cache: { maxSize: number; maxAgeMs: number };
-}
-
-/** Non-blocking event methods generated onto the client, posted in batches through one operation. */
-export interface IrEvents {
-  resource: IrResource;
-  operation: IrOperation;
-  /** Argument of the operation (camelCase) holding the list of events. */
-  batchField: string;
-  maxBatchSize: number;
-  /** camelCase names of the fields of one event. */
-  fields: { apiKey: string; type: string; body: string; idempotencyKey: string; sentAt: string };
-  kinds: { name: string; type: string; body: IrObjectType; description?: string }[];
-}
-
 export interface IrApi {
   name: string;
   title: string;
   version: string;
   description?: string;
+  /** The npm package's name (package.name, kept for templates). */
   packageName: string;
+  /** package.json fields of package mode; description defaults to the API's description, else its title. */
+  package: { name: string; version: string; description: string; license?: string };
   clientClassName: string;
   syncClientClassName: string;
   /** Manifest file name, for headers and docs. */
@@ -159,8 +139,10 @@ export interface IrApi {
   errorBody?: IrErrorBody;
   types: IrType[];
   resources: IrResource[];
-  flagChecks?: IrFlagChecks;
-  events?: IrEvents;
+  /** The client flavours to emit: always async (the sync client runs it in a worker thread), and sync by default. */
+  clients: ("async" | "sync")[];
+  /** The IR of each capability the manifest uses. */
+  capabilities: CapabilityIr;
 }
 
 /**

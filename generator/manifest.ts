@@ -1,3 +1,5 @@
+import type { CapabilitySections } from "./capabilities/index.js";
+
 /** The manifest as TypeScript sees it once its JSON Schema (manifest.schema.json) has accepted it. */
 
 export interface ManifestField {
@@ -26,20 +28,6 @@ export interface ManifestOperation {
   response: { status: number; type?: string; envelope?: string };
   errorBody?: ManifestErrorBody;
 }
-export interface ManifestFlagChecks {
-  operation: string;
-  flagKey: string;
-  context: string[];
-  result: { value: string; flag: string; reason: string; error: string };
-  cache: { maxSize: number; maxAgeMs: number };
-}
-export interface ManifestEvents {
-  operation: string;
-  batchField: string;
-  maxBatchSize: number;
-  fields: { apiKey: string; type: string; body: string; idempotencyKey: string; sentAt: string };
-  kinds: Record<string, { type: string; body: string; description?: string }>;
-}
 /** The `auth` section: how the client sends credentials (every scheme's fields; checks say which go together). */
 export interface ManifestAuth {
   scheme?: "apiKeyHeader" | "apiKeyQuery" | "bearer" | "basic" | "none";
@@ -66,12 +54,27 @@ export interface ManifestOption {
   status?: "planned";
 }
 
-export interface Manifest {
+/** The `package` section: the npm package that package mode writes. */
+export interface ManifestPackage {
+  name: string;
+  version: string;
+  description?: string;
+  license?: string;
+}
+
+/** The version of a package given by name alone (`package: my-sdk`). */
+export const DEFAULT_PACKAGE_VERSION = "0.1.0";
+
+export const packageOf = (section: string | ManifestPackage): ManifestPackage =>
+  typeof section === "string" ? { name: section, version: DEFAULT_PACKAGE_VERSION } : section;
+
+export interface Manifest extends CapabilitySections {
   name: string;
   title: string;
   version: string;
   description?: string;
-  package: string;
+  /** A name alone means version DEFAULT_PACKAGE_VERSION. */
+  package: string | ManifestPackage;
   defaultServer: string;
   servers: Record<string, { url: string; option: string; description?: string }>;
   auth?: ManifestAuth;
@@ -82,10 +85,25 @@ export interface Manifest {
   errorBody?: ManifestErrorBody;
   types: Record<string, ManifestTypeDefinition>;
   resources: Record<string, { description?: string; operations: Record<string, ManifestOperation> }>;
-  flagChecks?: ManifestFlagChecks;
-  events?: ManifestEvents;
+  /** The clients to emit; both by default. */
+  clients?: ("async" | "sync")[];
 }
 
 export const fieldOf = (field: string | ManifestField): ManifestField =>
   typeof field === "string" ? { type: field } : field;
 
+
+/** The scheme a manifest's `auth` section means: none without one, apiKeyHeader when only a header is given. */
+export const authScheme = (auth: ManifestAuth | undefined): NonNullable<ManifestAuth["scheme"]> | undefined =>
+  auth === undefined ? "none" : (auth.scheme ?? (auth.header !== undefined ? "apiKeyHeader" : undefined));
+
+/** Entries of a YAML mapping in a stable order: its keys carry no order, so output must not depend on it. */
+export function sorted<T>(record: Record<string, T> | undefined): [string, T][] {
+  return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Wire names of the fields a type requires: listed in its `required`, or marked `required: true` beside the field. */
+export function requiredFields(definition: ManifestTypeDefinition | undefined): Set<string> {
+  const marked = Object.entries(definition?.properties ?? {}).filter(([, field]) => fieldOf(field).required === true);
+  return new Set([...(definition?.required ?? []), ...marked.map(([name]) => name)]);
+}

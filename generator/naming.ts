@@ -1,4 +1,4 @@
-import { RUNTIME_EXPORTS } from "./runtime-contract.js";
+import { PUBLIC_RUNTIME_NAMES, RUNTIME_NAMES } from "./contract.js";
 
 /** Splits a wire or manifest name into lower-case words: "company_id", "X-Api-Key", "planVersionIds". */
 export function words(name: string): string[] {
@@ -81,23 +81,8 @@ export const GLOBAL_NAMES: ReadonlySet<string> = new Set([
   ...["TransformStream", "URL", "URLSearchParams", "WebSocket", "WritableStream"],
 ]);
 
-/**
- * Runtime names the generated files import, beside the manifest's types (test/names.test.ts checks this list against
- * the imports of generated code).
- */
-export const RUNTIME_IMPORTS: ReadonlySet<string> = new Set([
-  ...["ApiError", "ApiErrorClass", "ClientCore", "ClientSettings", "Codec", "EventBuffer", "EventOptions"],
-  ...["EventSettings", "EventSpec", "EventStats", "FlagCacheOption", "FlagCheckOptions", "FlagCheckSettings"],
-  ...["FlagCheckSpec", "FlagChecker", "FlagFallback", "Operation", "RequestOptions", "RuntimeOptions"],
-  ...["SyncClientCore", "SyncEvents", "SyncFlagChecker", "SyncRequestOptions", "SyncRuntimeOptions"],
-  ...["checkClientOptions", "dateCodec", "dateTimeCodec", "identityCodec", "listCodec", "mapCodec", "objectCodec", "unionCodec"],
-]);
-
-/** Private members of the generated clients (emit/flag-checks.ts, emit/events.ts) and resource classes (emit/resources.ts). */
-export const CLIENT_PRIVATE_MEMBERS: readonly string[] = ["flags", "eventBuffer"];
+/** Private members of the generated resource classes (emit/resources.ts); capabilities declare the clients'. */
 export const RESOURCE_PRIVATE_MEMBERS: readonly string[] = ["core"];
-
-const isRuntimeExport = (name: string) => (RUNTIME_EXPORTS as readonly string[]).includes(name);
 
 /** Names every object inherits from Object.prototype ("constructor", "toString", "__proto__", ...). */
 export const isInherited = (name: string) => name in Object.prototype;
@@ -111,8 +96,8 @@ export function nameProblem(name: string, role: "type" | "member"): string | und
   if (role === "member" && isInherited(name)) return "is inherited by every JavaScript object (Object.prototype)";
   if (role === "type" && GLOBAL_NAMES.has(name)) return "is a global of JavaScript, TypeScript or Node.js, which the generated code would shadow";
   // Public runtime exports (ApiError, RequestOptions...) are reported with the other exported names.
-  if (role === "type" && ((RUNTIME_IMPORTS.has(name) && !isRuntimeExport(name)) || RUNTIME_IMPORTS.has(codecName(name)))) {
-    return `would clash with "${RUNTIME_IMPORTS.has(name) ? name : codecName(name)}", which the generated code imports from the runtime`;
+  if (role === "type" && ((RUNTIME_NAMES.has(name) && !PUBLIC_RUNTIME_NAMES.has(name)) || RUNTIME_NAMES.has(codecName(name)))) {
+    return `would clash with "${RUNTIME_NAMES.has(name) ? name : codecName(name)}", which the generated code imports from the runtime`;
   }
   return undefined;
 }

@@ -1,8 +1,9 @@
-import type { IrApi, IrAuth, IrError, IrErrorBody, IrEvents, IrFlagChecks, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
+import { CAPABILITIES, builtinOptions, type CapabilityIr } from "./capabilities/index.js";
+import type { Capability, NormalizeContext } from "./capabilities/capability.js";
+import type { IrApi, IrAuth, IrError, IrErrorBody, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
 import { camelCase, clientClassName, paramsTypeName, resourceClassName, syncClientClassName, syncResourceClassName } from "./naming.js";
 import { parseTypeExpr } from "./type-expr.js";
-import { builtinOptions } from "./builtin-options.js";
-import { fieldOf, type Manifest, type ManifestOption, type ManifestAuth, type ManifestField, type ManifestOperation, type WithErrorBody } from "./manifest.js";
+import { authScheme, fieldOf, packageOf, requiredFields, sorted, type Manifest, type ManifestOption, type ManifestAuth, type ManifestField, type ManifestOperation, type WithErrorBody } from "./manifest.js";
 
 /** The error classes every API has; a manifest entry with the same status renames or describes one. */
 export const STANDARD_ERRORS: readonly IrError[] = [
@@ -33,10 +34,6 @@ function normalizeErrors(manifest: Manifest): IrError[] {
     .sort((a, b) => a.status - b.status);
 }
 
-/** The scheme a manifest's `auth` section means: none without one, apiKeyHeader when only a header is given. */
-export const authScheme = (auth: ManifestAuth | undefined): IrAuth["scheme"] | undefined =>
-  auth === undefined ? "none" : (auth.scheme ?? (auth.header !== undefined ? "apiKeyHeader" : undefined));
-
 function normalizeAuth(auth: ManifestAuth | undefined): IrAuth {
   const scheme = authScheme(auth) ?? "none";
   if (auth === undefined || scheme === "none") return { scheme: "none", required: false };
@@ -53,16 +50,11 @@ function normalizeAuth(auth: ManifestAuth | undefined): IrAuth {
   }
 }
 
-/** Entries of a YAML mapping in a stable order: its keys carry no order, so output must not depend on it. */
-function sorted<T>(record: Record<string, T> | undefined): [string, T][] {
-  return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 function normalizeType(name: string, definition: Manifest["types"][string]): IrType {
   const { description } = definition;
   if (definition.enum) return { kind: "enum", name, description, values: [...definition.enum].sort() };
   if (definition.oneOf) return { kind: "union", name, description, variants: definition.oneOf };
-  const required = new Set(definition.required ?? []);
+  const required = requiredFields(definition);
   const properties: IrProperty[] = sorted(definition.properties).map(([wireName, raw]) => {
     const field = fieldOf(raw);
     return {
@@ -102,7 +94,7 @@ function canonical(value: unknown, leading: string[] = []): unknown {
 function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperation): IrOperation {
   const pathParams = normalizeParams(op.pathParams, true);
   const queryParams = normalizeParams(op.query, false);
-  const bodyRequired = op.body !== undefined && (manifest.types[op.body]?.required ?? []).length > 0;
+  const bodyRequired = op.body !== undefined && requiredFields(manifest.types[op.body]).size > 0;
   const hasParams = pathParams.length > 0 || queryParams.length > 0;
   return {
     name,
@@ -125,64 +117,29 @@ function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperat
   };
 }
 
-/** The resource and operation a validated "resource.operation" reference names. */
-function operationNamed(resources: IrResource[], reference: string): { resource: IrResource; operation: IrOperation } {
-  const [resourceName, opName] = reference.split(".");
-  const resource = resources.find((r) => r.name === resourceName)!;
-  return { resource, operation: resource.operations.find((op) => op.name === opName)! };
-}
-
-/** A validated reference to an object type. */
-function objectTypeNamed(types: IrType[], name: string | undefined): IrObjectType {
-  return types.find((t): t is IrObjectType => t.name === name && t.kind === "object")!;
-}
-
-function normalizeFlagChecks(manifest: Manifest, resources: IrResource[], types: IrType[]): IrFlagChecks | undefined {
-  const checks = manifest.flagChecks;
-  if (!checks) return undefined;
-  const { resource, operation } = operationNamed(resources, checks.operation);
-  const objectType = (name: string | undefined) => objectTypeNamed(types, name);
-  const body = objectType(operation.body);
-  const result = objectType(operation.response.type?.kind === "ref" ? operation.response.type.name : undefined);
-  const tsName = (type: IrObjectType, wireName: string) => type.properties.find((p) => p.wireName === wireName)!.tsName;
+/** What capabilities read of the core's IR while they normalize their sections. */
+function normalizeContext(resources: IrResource[], types: IrType[]): NormalizeContext {
   return {
-    resource,
-    operation,
-    flagKeyParam: operation.pathParams.find((p) => p.wireName === checks.flagKey)!.tsName,
-    contextFields: checks.context.map((wireName) => body.properties.find((p) => p.wireName === wireName)!),
-    resultType: result.name,
-    fields: {
-      value: tsName(result, checks.result.value),
-      flag: tsName(result, checks.result.flag),
-      reason: tsName(result, checks.result.reason),
-      error: tsName(result, checks.result.error),
+    resources,
+    types,
+    operationNamed(reference) {
+      const [resourceName, opName] = reference.split(".");
+      const resource = resources.find((r) => r.name === resourceName)!;
+      return { resource, operation: resource.operations.find((op) => op.name === opName)! };
     },
-    cache: { maxSize: checks.cache.maxSize, maxAgeMs: checks.cache.maxAgeMs },
+    objectType: (name) => types.find((t): t is IrObjectType => t.name === name && t.kind === "object")!,
   };
 }
 
-function normalizeEvents(manifest: Manifest, resources: IrResource[], types: IrType[]): IrEvents | undefined {
-  const events = manifest.events;
-  if (!events) return undefined;
-  const { resource, operation } = operationNamed(resources, events.operation);
-  const objectType = (name: string | undefined) => objectTypeNamed(types, name);
-  const batch = objectType(operation.body).properties.find((p) => p.wireName === events.batchField)!;
-  const item = objectType(batch.type.kind === "list" && batch.type.item.kind === "ref" ? batch.type.item.name : undefined);
-  const tsName = (wireName: string) => item.properties.find((p) => p.wireName === wireName)!.tsName;
-  return {
-    resource,
-    operation,
-    batchField: batch.tsName,
-    maxBatchSize: events.maxBatchSize,
-    fields: {
-      apiKey: tsName(events.fields.apiKey),
-      type: tsName(events.fields.type),
-      body: tsName(events.fields.body),
-      idempotencyKey: tsName(events.fields.idempotencyKey),
-      sentAt: tsName(events.fields.sentAt),
-    },
-    kinds: sorted(events.kinds).map(([name, kind]) => ({ name, type: kind.type, body: objectType(kind.body), description: kind.description })),
-  };
+/** The IR of each capability whose section the manifest has. */
+function normalizeCapabilities(manifest: Manifest, resources: IrResource[], types: IrType[]): CapabilityIr {
+  const context = normalizeContext(resources, types);
+  const ir: Record<string, unknown> = {};
+  for (const capability of CAPABILITIES) {
+    const section = manifest[capability.key];
+    if (section !== undefined) ir[capability.key] = (capability as Capability<unknown, unknown>).normalize(section, context);
+  }
+  return ir as CapabilityIr;
 }
 
 /** The built-in options of the manifest's capabilities, each overlaid with the manifest's entry, and its other options. */
@@ -212,7 +169,8 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     title: manifest.title,
     version: manifest.version,
     description: manifest.description,
-    packageName: manifest.package,
+    packageName: packageOf(manifest.package).name,
+    package: { description: manifest.description ?? manifest.title, ...packageOf(manifest.package) },
     clientClassName: clientClassName(manifest.name),
     syncClientClassName: syncClientClassName(manifest.name),
     source,
@@ -227,7 +185,7 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     errorBody: errorBodyOf(manifest),
     types,
     resources,
-    flagChecks: normalizeFlagChecks(manifest, resources, types),
-    events: normalizeEvents(manifest, resources, types),
+    clients: manifest.clients?.includes("sync") === false ? ["async"] : ["async", "sync"],
+    capabilities: normalizeCapabilities(manifest, resources, types),
   };
 }

@@ -5,6 +5,7 @@ import { formatFile } from "./format.js";
 import type { IrApi } from "./ir.js";
 import { loadManifest } from "./load.js";
 import { normalizeManifest } from "./normalize.js";
+import { RUNTIME_COPY_DIR, SOURCE_DIR, packageFiles } from "./package-files.js";
 import { type Regeneration, renderDocs, renderHeader } from "./render.js";
 import { validateManifest } from "./validate.js";
 import type { OutputFile } from "./write.js";
@@ -12,8 +13,11 @@ import type { OutputFile } from "./write.js";
 export interface GenerateInput {
   manifestPath: string;
   outDir: string;
-  /** Folder of the hand-written runtime the generated code imports. */
-  runtimeDir: string;
+  /**
+   * Linked mode: the folder of the hand-written runtime the generated code imports. Absent: package mode, a
+   * self-contained npm package (package.json, tsconfig.json, docs, src/ with a copy of the runtime it needs).
+   */
+  runtimeDir?: string;
 }
 
 export interface GenerateOutput {
@@ -39,25 +43,32 @@ export async function generate(input: GenerateInput): Promise<GenerateOutput> {
   const regeneration = regenerationOf(input);
   const source = regeneration.options.find((o) => o.flag === "--manifest")?.path ?? "manifest.yaml";
   const api = await timed("normalize", () => normalizeManifest(manifest, source));
-  const runtimeEntry = path.relative(input.outDir, path.join(input.runtimeDir, "index.ts")).split(path.sep).join("/");
+  // Emitted paths and the runtime entry are relative to the folder of the sources: src/ of a package.
+  const { runtimeDir } = input;
+  const sourcePrefix = runtimeDir === undefined ? `${SOURCE_DIR}/` : "";
+  const runtimeEntry =
+    runtimeDir === undefined
+      ? path.posix.relative(SOURCE_DIR, `${RUNTIME_COPY_DIR}/index.ts`)
+      : path.relative(input.outDir, path.join(runtimeDir, "index.ts")).split(path.sep).join("/");
   const sources = await timed("emit", () => emitSources(api, { runtimeEntry }));
   const docs = await timed("render", () => renderDocs(api, regeneration));
   const header = renderHeader(api, "line", regeneration);
-  const unformatted = [...sources.map((source) => ({ path: source.path, text: `${header}\n\n${source.text}` })), ...docs];
+  const unformatted = [...sources.map((source) => ({ path: sourcePrefix + source.path, text: `${header}\n\n${source.text}` })), ...docs];
   // One file at a time: formatting them all at once gains nothing on one thread and keeps every syntax tree alive.
   const files = await timed("format", async () => {
     const formatted: OutputFile[] = [];
     for (const file of unformatted) formatted.push({ path: file.path, text: await formatFile(file.path, file.text) });
     return formatted;
   });
+  if (runtimeDir === undefined) files.push(...(await timed("package", () => packageFiles(api, files))));
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { api, files, timings };
 }
 
 /**
  * The `npm run generate` options that give this output, relative to the folder holding the output folder: none when
- * they are the defaults (manifest.yaml and runtime/ beside generated/), else --manifest and --out (and --runtime when
- * it is not the default), so the same input gives the same header from any directory and any checkout.
+ * they are the defaults (manifest.yaml and runtime/ beside generated/), else --manifest and --out (and --runtime in
+ * linked mode), so the same input gives the same header from any directory and any checkout.
  */
 function regenerationOf(input: GenerateInput): Regeneration {
   const outDir = path.resolve(input.outDir);
@@ -65,12 +76,14 @@ function regenerationOf(input: GenerateInput): Regeneration {
   const relative = (target: string) => path.relative(base, path.resolve(target)).split(path.sep).join("/");
   const manifest = relative(input.manifestPath);
   const outName = path.basename(outDir);
-  const runtime = relative(input.runtimeDir);
+  // Package mode has no --runtime; the defaults are linked mode's, so it always names --manifest and --out.
+  const runtime = input.runtimeDir === undefined ? undefined : relative(input.runtimeDir);
   if (manifest === "manifest.yaml" && outName === "generated" && runtime === "runtime") return { options: [], outName };
   const options = [
     { flag: "--manifest", path: manifest },
     { flag: "--out", path: outName },
   ];
-  if (runtime !== "runtime") options.push({ flag: "--runtime", path: runtime });
+  // Always named when linked: without it, --out alone would make a package instead.
+  if (runtime !== undefined) options.push({ flag: "--runtime", path: runtime });
   return { options, outName };
 }

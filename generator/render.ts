@@ -3,7 +3,10 @@ import Handlebars from "handlebars";
 import { tsType, typeNamed } from "./emit/type-expr.js";
 import { authOptions } from "./emit/client.js";
 import { DEFAULT_MESSAGE_FIELD } from "./emit/errors.js";
-import { hasOfflineOption } from "./runtime-contract.js";
+import { usedCapabilities } from "./capabilities/index.js";
+import { hasOfflineOption } from "./capabilities/offline.js";
+import { localWork } from "./emit/client.js";
+import { SYNC } from "./flavour.js";
 import {
   htmlCommentText,
   lineCommentText,
@@ -33,8 +36,17 @@ const helpers: Record<string, (text: string) => string> = {
 };
 for (const [name, escape] of Object.entries(helpers)) handlebars.registerHelper(name, (value: unknown) => escape(String(value)));
 
-function template(name: string): Handlebars.TemplateDelegate {
-  return handlebars.compile(readFileSync(new URL(name, templatesDir), "utf8"), { strict: true });
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+/** A template of the core (a name in templates/) or of a capability (a URL beside it), compiled once. */
+function template(name: string | URL): Handlebars.TemplateDelegate {
+  const url = new URL(name, templatesDir);
+  let delegate = compiled.get(url.href);
+  if (!delegate) {
+    delegate = handlebars.compile(readFileSync(url, "utf8"), { strict: true });
+    compiled.set(url.href, delegate);
+  }
+  return delegate;
 }
 
 const headerTemplate = template("header.hbs");
@@ -137,8 +149,10 @@ export function renderDocs(api: IrApi, regeneration: Regeneration = DEFAULT_REGE
     clientClassName: api.clientClassName,
     syncClientClassName: api.syncClientClassName,
     packageName: api.packageName,
+    sync: api.clients.includes("sync"),
     resources,
   };
+  const capabilityDocs = usedCapabilities(api).map(({ capability, ir }) => capability.docs(api, ir));
   const readme = readmeTemplate({
     ...common,
     authOptions: authOptions(api.auth, hasOfflineOption(api)).map((option) => ({ ...option, description: option.description ?? "", required: api.auth.required })),
@@ -153,7 +167,7 @@ export function renderDocs(api: IrApi, regeneration: Regeneration = DEFAULT_REGE
     }),
     syncQuickstart: api.resources.flatMap((r) => {
       const op = r.operations.find((o) => o.example !== undefined && o.response.type !== undefined);
-      return op ? [exampleCall(api, r, op, undefined, "client", true)] : [];
+      return op ? [exampleCall(api, r, op, undefined, "client", SYNC)] : [];
     }).slice(0, 2),
     perRequestExample: exampleCall(api, errorTarget.r, errorTarget.op, "{ timeoutMs: 5_000, signal: controller.signal }"),
     errorExample: exampleCall(api, errorTarget.r, errorTarget.op),
@@ -161,22 +175,16 @@ export function renderDocs(api: IrApi, regeneration: Regeneration = DEFAULT_REGE
     exampleError: (api.errors.find((e) => e.status === 404) ?? api.errors[0]!).className,
     errors: api.errors.map((error) => ({ ...error, bodyType: error.body?.type })),
     errorMessageField: api.errorBody?.messageField ?? DEFAULT_MESSAGE_FIELD,
-    // Docs speak of offline mode only when the client has the option (it comes with the flag-check capability).
+    // Docs speak of offline mode only when the client has the option (a capability brings it).
     offline: hasOfflineOption(api),
-    flagChecks: api.flagChecks && {
-      resultType: api.flagChecks.resultType,
-      cache: api.flagChecks.cache,
-      cacheDefault: valueLiteral(api.flagChecks.cache),
-      contextList: api.flagChecks.contextFields.map((f) => markdownCode(f.tsName)).join(", "),
-      example: `${api.flagChecks.contextFields[0]!.tsName}: { id: "example" }`,
-    },
-    events: api.events && {
-      maxBatchSize: api.events.maxBatchSize,
-      kinds: api.events.kinds.map((kind) => ({
-        name: kind.name,
-        example: exampleValue(api, { kind: "ref", name: kind.body.name, nullable: false }),
-      })),
-    },
+    localWork: localWork(api),
+    logCauses: ["retries", ...capabilityDocs.flatMap((docs) => docs.logCauses)].join(", "),
+    capabilitySections: capabilityDocs.map((docs) => template(docs.template)({ ...common, ...docs.view })),
+    capabilitySyncQuickstart: capabilityDocs.flatMap((docs) => docs.syncQuickstart),
+    capabilitySyncLifecycle: capabilityDocs.flatMap((docs) => docs.syncLifecycle ?? []),
+    capabilitySyncOptions: capabilityDocs.flatMap((docs) => docs.syncOptions ?? []),
+    capabilityOptionRows: capabilityDocs.flatMap((docs) => docs.optionRows),
+    passThroughMaps: capabilityDocs.flatMap((docs) => docs.passThroughMaps ?? []),
   });
   return [
     { path: "README.md", text: readme },

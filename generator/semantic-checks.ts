@@ -1,8 +1,7 @@
 import type { IrTypeRef } from "./ir.js";
 import type { LoadedManifest, ManifestPath, ManifestProblem } from "./load.js";
-import { fieldOf, type Manifest, type ManifestAuth, type ManifestOperation, type ManifestTypeDefinition, type WithErrorBody } from "./manifest.js";
+import { authScheme, fieldOf, type Manifest, type ManifestAuth, type ManifestOperation, type ManifestTypeDefinition, type WithErrorBody } from "./manifest.js";
 import {
-  CLIENT_PRIVATE_MEMBERS,
   RESOURCE_PRIVATE_MEMBERS,
   camelCase,
   clientClassName,
@@ -18,10 +17,10 @@ import {
   syncResourceClassName,
 } from "./naming.js";
 import { STANDARD_ERRORS } from "./normalize.js";
-import { CLIENT_MEMBERS, RUNTIME_EXPORTS, RUNTIME_OPTIONS } from "./runtime-contract.js";
-import { CAPABILITY_OF_OPTION, builtinOptions } from "./builtin-options.js";
+import { CAPABILITIES, CAPABILITY_OF_OPTION, CLIENT_MEMBERS, CLIENT_PRIVATE_MEMBERS, builtinOptions } from "./capabilities/index.js";
+import type { Capability, CheckContext } from "./capabilities/capability.js";
+import { PUBLIC_RUNTIME_NAMES, RUNTIME_OPTIONS } from "./contract.js";
 import { closeNames, didYouMean } from "./suggest.js";
-import { authScheme } from "./normalize.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
 
 export const display = (path: ManifestPath) => (path.length === 0 ? "manifest" : path.join("."));
@@ -57,9 +56,10 @@ const AUTH_SCHEME_FIELDS = {
 const AUTH_COMMON_FIELDS: readonly string[] = ["scheme", "required", "description"];
 
 /** The rules a JSON Schema cannot say: references resolve, names are unique, the runtime gets what it needs. */
-export class SemanticChecker {
+export class SemanticChecker implements CheckContext {
   private readonly problems: ManifestProblem[] = [];
-  private readonly data: Manifest;
+  readonly data: Manifest;
+  readonly clientMembers = CLIENT_MEMBERS;
 
   constructor(private readonly manifest: LoadedManifest) {
     this.data = manifest.data as Manifest;
@@ -73,20 +73,22 @@ export class SemanticChecker {
     this.checkErrors();
     this.checkTypes();
     this.checkResources();
-    this.checkFlagChecks();
-    this.checkEvents();
+    for (const capability of CAPABILITIES) {
+      const section = this.data[capability.key];
+      if (section !== undefined) (capability as Capability<unknown, unknown>).check(section, this);
+    }
     this.checkExportedNames();
     return this.problems;
   }
 
-  private report(path: ManifestPath, message: string, at: "key" | "value" = "value") {
+  report(path: ManifestPath, message: string, at: "key" | "value" = "value") {
     this.problems.push({ position: this.manifest.positionOf(path, at), message: `${display(path)}: ${message}` });
   }
 
   private suggestionsLeft = MAX_SUGGESTING_PROBLEMS;
 
   /** ` (did you mean "X"?)` with the known names closest to `name`; empty when none is close or the budget is spent. */
-  private suggest(name: string, known: Iterable<string>): string {
+  suggest(name: string, known: Iterable<string>): string {
     if (this.suggestionsLeft <= 0) return "";
     this.suggestionsLeft -= 1;
     return didYouMean(closeNames(name, known));
@@ -337,7 +339,9 @@ export class SemanticChecker {
     for (const [wireName, raw] of Object.entries(properties)) {
       const field = fieldOf(raw);
       const fieldPath = [...path, "properties", wireName];
-      if (field.required !== undefined) this.report([...fieldPath, "required"], `list required fields in the type's "required" instead`);
+      if (field.required === false && definition.required?.includes(wireName)) {
+        this.report([...fieldPath, "required"], `"${wireName}" is marked optional here but listed in the type's "required"; say it once`);
+      }
       const type = this.typeAt(typeof raw === "string" ? fieldPath : [...fieldPath, "type"], field.type);
       if (field.minimum !== undefined && type && !(type.kind === "primitive" && (type.name === "integer" || type.name === "number"))) {
         this.report([...fieldPath, "minimum"], "minimum is only allowed on integer and number fields");
@@ -353,7 +357,7 @@ export class SemanticChecker {
 
   private checkResources() {
     for (const [resourceName, resource] of Object.entries(this.data.resources)) {
-      if ((CLIENT_MEMBERS as readonly string[]).includes(resourceName)) {
+      if (CLIENT_MEMBERS.has(resourceName)) {
         this.report(["resources", resourceName], `resource name "${resourceName}" is a method of every client`, "key");
       }
       for (const [name, op] of Object.entries(resource.operations)) {
@@ -427,7 +431,7 @@ export class SemanticChecker {
   }
 
   /** The operation a "resource.operation" reference names; reported when there is none. */
-  private operationAt(path: ManifestPath, reference: string): ManifestOperation | undefined {
+  operationAt(path: ManifestPath, reference: string): ManifestOperation | undefined {
     const [resourceName = "", opName] = reference.split(".");
     const operations = Object.hasOwn(this.data.resources, resourceName) ? this.data.resources[resourceName]!.operations : {};
     const op = opName !== undefined && Object.hasOwn(operations, opName) ? operations[opName] : undefined;
@@ -442,76 +446,6 @@ export class SemanticChecker {
     }
   }
 
-  /** The flag-check section names an operation, and fields of it with the types the runtime relies on. */
-  private checkFlagChecks() {
-    const checks = this.data.flagChecks;
-    if (!checks) return;
-    const path = ["flagChecks"];
-    const op = this.operationAt([...path, "operation"], checks.operation);
-    if (!op) return;
-    const pathParam = op.pathParams?.[checks.flagKey];
-    if (pathParam === undefined || fieldOf(pathParam).type !== "string") {
-      const hint = !Object.hasOwn(op.pathParams ?? {}, checks.flagKey) ? this.suggest(checks.flagKey, Object.keys(op.pathParams ?? {})) : "";
-      this.report([...path, "flagKey"], `"${checks.flagKey}" must be a string path parameter of ${checks.operation}${hint}`);
-    }
-    const body = op.body === undefined ? undefined : this.data.types[op.body]?.properties;
-    for (const [index, field] of checks.context.entries()) {
-      const type = body?.[field] === undefined ? undefined : fieldOf(body[field]).type.replace(/\?$/, "");
-      if (type !== "map<string>") {
-        const hint = body !== undefined && !Object.hasOwn(body, field) ? this.suggest(field, Object.keys(body)) : "";
-        this.report([...path, "context", index], `"${field}" must be a map<string> field of the body of ${checks.operation}${hint}`);
-      }
-    }
-    const resultType = op.response.type === undefined ? undefined : this.data.types[op.response.type];
-    const expected = { value: "boolean", flag: "string", reason: "string", error: "string" } as const;
-    for (const [role, field] of Object.entries(checks.result) as [keyof typeof expected, string][]) {
-      const declared = resultType?.properties?.[field];
-      const type = declared === undefined ? undefined : fieldOf(declared).type.replace(/\?$/, "");
-      if (type !== expected[role]) {
-        const fields = resultType?.properties;
-        const hint = fields !== undefined && declared === undefined ? this.suggest(field, Object.keys(fields)) : "";
-        this.report([...path, "result", role], `"${field}" must be a ${expected[role]} field of the result of ${checks.operation} (${op.response.type ?? "none"})${hint}`);
-      }
-    }
-  }
-
-  /** The events section names a batch operation whose list field holds objects with the named fields. */
-  private checkEvents() {
-    const events = this.data.events;
-    if (!events) return;
-    const path = ["events"];
-    // Every queued event carries the client's key in its apiKey field: only a scheme with one key or token has one.
-    const scheme = authScheme(this.auth);
-    if (scheme !== "apiKeyHeader" && scheme !== "apiKeyQuery" && scheme !== "bearer") {
-      this.report([...path, "operation"], `events need an API key to put in each event: declare auth with scheme apiKeyHeader, apiKeyQuery or bearer (this manifest's is ${scheme ?? "unknown"})`);
-    }
-    const op = this.operationAt([...path, "operation"], events.operation);
-    if (!op) return;
-    const batch = op.body === undefined ? undefined : this.data.types[op.body]?.properties?.[events.batchField];
-    const item = batch === undefined ? undefined : /^list<([A-Z][A-Za-z0-9]*)>$/.exec(fieldOf(batch).type)?.[1];
-    const itemType = item === undefined ? undefined : this.data.types[item];
-    if (!itemType?.properties) {
-      const fields = op.body === undefined ? undefined : this.data.types[op.body]?.properties;
-      const hint = fields !== undefined && batch === undefined ? this.suggest(events.batchField, Object.keys(fields)) : "";
-      return this.report([...path, "batchField"], `"${events.batchField}" must be a body field of ${events.operation} holding a list of an object type${hint}`);
-    }
-    for (const [role, field] of Object.entries(events.fields)) {
-      if (!Object.hasOwn(itemType.properties, field)) {
-        this.report([...path, "fields", role], `"${field}" is not a field of ${item}${this.suggest(field, Object.keys(itemType.properties))}`);
-      }
-    }
-    for (const [kind, spec] of Object.entries(events.kinds)) {
-      const kindPath = [...path, "kinds", kind];
-      if ((CLIENT_MEMBERS as readonly string[]).includes(kind) || Object.hasOwn(this.data.resources, kind)) {
-        this.report(kindPath, `event kind "${kind}" would take the name of a client member or resource`, "key");
-      }
-      if (!this.data.types[spec.body]?.properties) {
-        const hint = Object.hasOwn(this.data.types, spec.body) ? "" : this.suggest(spec.body, Object.keys(this.data.types));
-        this.report([...kindPath, "body"], `"${spec.body}" must be an object type${hint}`);
-      }
-    }
-  }
-
   private isScalarParam(type: IrTypeRef): boolean {
     if (type.kind === "primitive") return type.name !== "any";
     if (type.kind === "dateTime" || type.kind === "date") return true;
@@ -521,7 +455,7 @@ export class SemanticChecker {
   /** Every exported name of the generated package is unique. */
   private checkExportedNames() {
     const taken = new Map<string, ManifestPath>();
-    for (const name of RUNTIME_EXPORTS) taken.set(name, ["(runtime)"]);
+    for (const name of PUBLIC_RUNTIME_NAMES) taken.set(name, ["(runtime)"]);
     const redeclared = new Set(Object.values(this.data.errors ?? {}).map((error) => error.status));
     for (const error of STANDARD_ERRORS) {
       // A manifest class of that name with another status is reported by checkErrors.
@@ -540,7 +474,10 @@ export class SemanticChecker {
     claim(syncClientClassName(this.data.name), ["name"]);
     claim(syncClientOptionsTypeName(this.data.name), ["name"]);
     claim(syncClientCommonOptionsTypeName(this.data.name), ["name"]);
-    if (this.data.flagChecks) for (const name of ["FlagCheckContext", "FlagCheckResult"]) claim(name, ["flagChecks"]);
+    for (const capability of CAPABILITIES) {
+      const section = this.data[capability.key];
+      if (section !== undefined) for (const name of capability.exportedNames) claim(name, [capability.key]);
+    }
     for (const name of Object.keys(this.data.types)) claim(name, ["types", name]);
     for (const name of Object.keys(this.data.errors ?? {})) claim(name, ["errors", name]);
     for (const [resourceName, resource] of Object.entries(this.data.resources)) {

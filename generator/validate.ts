@@ -1,11 +1,24 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { CAPABILITIES } from "./capabilities/index.js";
 import { Ajv, type ErrorObject } from "ajv";
 import { ManifestError, byPosition, type LoadedManifest, type ManifestPath, type ManifestProblem } from "./load.js";
 import type { Manifest } from "./manifest.js";
 import { SemanticChecker, display } from "./semantic-checks.js";
 
-const schema = JSON.parse(readFileSync(new URL("./manifest.schema.json", import.meta.url), "utf8"));
-const validateSchema = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
+const readSchema = (url: URL) => JSON.parse(readFileSync(url, "utf8")) as object;
+const ROOT_SCHEMA = "manifest.schema.json";
+
+/** The core's schema, which refers to each capability's section schema by its path beside it. */
+const validateSchema = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+  const root = new URL(`./${ROOT_SCHEMA}`, import.meta.url);
+  for (const capability of CAPABILITIES) {
+    ajv.addSchema(readSchema(capability.schemaFile), path.posix.relative(path.posix.dirname(root.pathname), capability.schemaFile.pathname));
+  }
+  ajv.addSchema(readSchema(root), ROOT_SCHEMA);
+  return ajv.getSchema(ROOT_SCHEMA)!;
+})();
 
 const FRIENDLY_PATTERNS: Record<string, string> = {
   camelName: "a camelCase name such as fooBar",
@@ -24,6 +37,8 @@ function schemaProblem(manifest: LoadedManifest, error: ErrorObject): ManifestPr
     position: manifest.positionOf(p, where),
     message: `${display(p)}: ${message}`,
   });
+  // Each item's failure to be what a `contains` looks for is no problem: the `contains` error says what is missing.
+  if (error.schemaPath.includes("/contains/")) return undefined;
   const definition = /#\/definitions\/(\w+)\//.exec(error.schemaPath)?.[1];
   switch (error.keyword) {
     case "required":
@@ -36,6 +51,10 @@ function schemaProblem(manifest: LoadedManifest, error: ErrorObject): ManifestPr
       return undefined; // the nested error, which names the key, says it better
     case "type":
       return at(path, `expected ${String(error.params.type).split(",").join(" or ")}, got ${describeValue(valueAt(manifest.data, path))}`);
+    case "contains": {
+      const { contains, description } = error.parentSchema as { contains: { const: unknown }; description?: string };
+      return at(path, `must include ${JSON.stringify(contains.const)}${description ? ` (${description})` : ""}`);
+    }
     case "enum":
       return at(path, `expected one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
     case "pattern": {

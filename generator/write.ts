@@ -2,19 +2,26 @@ import { createHash } from "node:crypto";
 import { lstat, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
+import { mayBeUnmarked } from "./package-files.js";
 
 export interface OutputFile {
   /** Path relative to the output folder, with "/" separators. */
   path: string;
   text: string;
+  /** Written without the generated header (JSON, the runtime copy): its entry in the record alone marks it as the generator's. */
+  unmarked?: boolean;
 }
 
 export interface FileStamp {
   bytes: number;
   sha256: string;
+  unmarked?: true;
 }
 
-/** What the generator wrote into an output folder: path → size and SHA-256 of the text it wrote. */
+/**
+ * What the generator wrote into an output folder: path → size and SHA-256 of the text it wrote. A file it writes
+ * without a header (`unmarked`: package.json, the runtime copy) is removed on its size and hash alone.
+ */
 export type WriteRecord = Map<string, FileStamp>;
 
 export interface WritePlan {
@@ -126,7 +133,8 @@ async function readRecord(outDir: string, kind: EntryKind | undefined): Promise<
     typeof record === "object" &&
     record !== null &&
     Object.entries(record).every(
-      ([file, entry]) => isInsidePath(file) && typeof entry?.bytes === "number" && typeof entry?.sha256 === "string",
+      ([file, entry]) =>
+        isInsidePath(file) && typeof entry?.bytes === "number" && typeof entry?.sha256 === "string" && (entry.unmarked === undefined || entry.unmarked === true),
     );
   if (!valid) throw new OutputFolderError(`${where} is not a record the generator wrote; remove it only if ${outDir} holds nothing you need`);
   return new Map(Object.entries(record as Record<string, FileStamp>));
@@ -181,7 +189,7 @@ export async function planWrite(out: string, files: OutputFile[], options: PlanO
     return kinds.get(relative);
   };
   for (const file of files) {
-    const expected = { bytes: Buffer.byteLength(file.text), sha256: sha256(file.text) };
+    const expected: FileStamp = { bytes: Buffer.byteLength(file.text), sha256: sha256(file.text), ...(file.unmarked ? { unmarked: true as const } : {}) };
     plan.record.set(file.path, expected);
     const segments = file.path.split("/");
     let blocked = false;
@@ -208,7 +216,7 @@ export async function planWrite(out: string, files: OutputFile[], options: PlanO
     const written = previous?.get(relative);
     if (kind !== "file") plan.skipped.push(relative);
     else if (written === undefined) plan.foreign.push(relative);
-    else if ((await holds(path.join(outDir, relative), written)) && hasGeneratedHeader(await readHead(path.join(outDir, relative), 512))) {
+    else if ((await holds(path.join(outDir, relative), written)) && ((written.unmarked && mayBeUnmarked(relative)) || hasGeneratedHeader(await readHead(path.join(outDir, relative), 512)))) {
       plan.stale.push(relative);
       continue;
     } else plan.edited.push(relative);
@@ -228,7 +236,7 @@ export async function planWrite(out: string, files: OutputFile[], options: PlanO
 }
 
 function recordText(record: WriteRecord): string {
-  const files = Object.fromEntries([...record].map(([file, { bytes, sha256 }]) => [file, { bytes, sha256 }]));
+  const files = Object.fromEntries([...record].map(([file, { bytes, sha256, unmarked }]) => [file, unmarked ? { bytes, sha256, unmarked } : { bytes, sha256 }]));
   return `${JSON.stringify({ about: RECORD_ABOUT, files }, null, 2)}\n`;
 }
 

@@ -1,3 +1,4 @@
+import type { RequestGate } from "./client-core.js";
 import { InvalidArgumentError, MIN_REDACTED_SECRET_CHARS } from "./errors.js";
 import { kindOf } from "./url.js";
 
@@ -38,8 +39,8 @@ const HEADER_VALUE_CHARACTERS = /^[\x21-\x7e\x80-\xff]+$/;
 const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/;
 
 /** Checks the credentials against their scheme (messages never quote them) and builds what requests carry. */
-/** `offline` is undefined for a client without offline mode: its messages then do not suggest it. */
-export function resolveAuth(settings: AuthSettings, offline: boolean | undefined): ResolvedAuth {
+/** `gate`: the client's request gate, if it has one; while closed, no credentials are needed. */
+export function resolveAuth(settings: AuthSettings, gate: RequestGate | undefined): ResolvedAuth {
   const { auth, secret, username, secretOption = "", usernameOption = "" } = settings;
   if (auth.kind === "none") return { secrets: [] };
   const basic = auth.kind === "basic";
@@ -62,10 +63,10 @@ export function resolveAuth(settings: AuthSettings, offline: boolean | undefined
   }
   const required = () => {
     const pass = basic ? `"${usernameOption}" and "${secretOption}"` : `"${secretOption}"`;
-    return new InvalidArgumentError(`${basic ? usernameOption : secretOption} is required: pass your ${what} as ${pass}${offline === undefined ? "" : ", or set offline: true"}`);
+    return new InvalidArgumentError(`${basic ? usernameOption : secretOption} is required: pass your ${what} as ${pass}${gate === undefined ? "" : `, or ${gate.waiver}`}`);
   };
   if (!hasSecret) {
-    if (settings.authRequired !== false && offline !== true) throw required();
+    if (settings.authRequired !== false && gate?.closed !== true) throw required();
     return { reservedHeader, secrets: [] };
   }
   if (secret.trim() === "") throw required();

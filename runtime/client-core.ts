@@ -3,7 +3,6 @@ import {
   ApiError,
   ConnectionError,
   InvalidArgumentError,
-  OfflineError,
   TimeoutError,
   UserAbortError,
   errorForResponse,
@@ -58,6 +57,18 @@ export interface Operation<Result> {
 type OperationErrorBody = { messageField: string | undefined; bodyCodec: Codec<unknown> | undefined };
 
 /** Everything a client needs, resolved: the generated client fills it from its options and the manifest. */
+/**
+ * Stops every call before it is sent while closed, and lets the client start without credentials: how a capability's
+ * mode of sending nothing reaches the core, which knows no such mode itself.
+ */
+export interface RequestGate {
+  readonly closed: boolean;
+  /** The error a stopped call throws. */
+  refusal(op: Operation<unknown>): ApiError;
+  /** How a client can start without credentials, for the message that asks for them. */
+  readonly waiver: string;
+}
+
 export interface ClientSettings extends AuthSettings {
   servers: Readonly<Record<string, { readonly option: string; readonly url: string }>>;
   errorClasses: Readonly<Record<number, ApiErrorClass>>;
@@ -71,8 +82,8 @@ export interface ClientSettings extends AuthSettings {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   totalTimeoutMs: number | null;
-  /** Send nothing: operations throw OfflineError, and no credentials are needed. */
-  offline?: boolean | undefined;
+  /** Stops calls before they are sent (a capability's mode of sending nothing); none for a client that always sends. */
+  gate?: RequestGate | undefined;
   dispatcher?: Dispatcher | undefined;
   /** Largest 2xx response body accepted, in bytes; see RuntimeOptions.maxResponseBytes. */
   maxResponseBytes?: number | undefined;
@@ -101,10 +112,7 @@ export class ClientCore {
   private readonly log: LogLimiter;
 
   constructor(settings: ClientSettings) {
-    if (settings.offline !== undefined && typeof settings.offline !== "boolean") {
-      throw new InvalidArgumentError(`offline must be true or false, got ${describe(settings.offline)}`);
-    }
-    const auth = resolveAuth(settings, settings.offline);
+    const auth = resolveAuth(settings, settings.gate);
     for (const [server, { option, url }] of Object.entries(settings.servers)) {
       const base = checkBaseUrl(option, url);
       this.servers[server] = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") };
@@ -138,7 +146,7 @@ export class ClientCore {
   }
 
   private async unredactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<Result> {
-    checkCall(op, args, options, this.settings.offline === true);
+    checkCall(op, args, options, this.settings.gate);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
     const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "");
@@ -292,16 +300,14 @@ export function checkParams(op: Operation<unknown>, args: object): void {
 
 /**
  * What every call is refused for before anything is sent, by either client: arguments or options that are not an
- * object, or being offline.
+ * object, or a closed gate.
  */
-export function checkCall(op: Operation<unknown>, args: unknown, options: unknown, offline: boolean): void {
+export function checkCall(op: Operation<unknown>, args: unknown, options: unknown, gate: RequestGate | undefined): void {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     throw new InvalidArgumentError(`${op.method} ${op.path}: parameters must be an object, got ${describe(args)}`);
   }
   checkOptionsObject(`${op.method} ${op.path}: options`, options);
-  if (offline) {
-    throw new OfflineError(`${op.method} ${op.path} was not sent: the client is offline (offline: true) and makes no requests`);
-  }
+  if (gate?.closed) throw gate.refusal(op);
 }
 
 /** The reason an exchange is aborted with when its attempt runs out of time. */

@@ -1,6 +1,6 @@
 /**
  * Converters between the SDK's camelCase shapes and the API's wire shapes. Generated code describes each model as a
- * table of fields; the logic lives here once. Values of user maps (`keys`, `traits`, ...) are never converted.
+ * table of fields; the logic lives here once. Values of map fields are never converted.
  */
 import { InvalidArgumentError } from "./errors.js";
 import { isCalendarDate } from "./calendar-date.js";

@@ -50,15 +50,13 @@ export class UserAbortError extends ApiError {
   override name = "UserAbortError";
 }
 
-/** The client was created with `offline: true`, so it sends no requests. */
-export class OfflineError extends ApiError {
-  override name = "OfflineError";
-}
-
 /** An argument or option was rejected before any request was sent. */
 export class InvalidArgumentError extends ApiError {
   override name = "InvalidArgumentError";
 }
+
+/** The core's error classes, which every client has (a capability may add its own). */
+export const RUNTIME_ERROR_CLASSES: readonly ApiErrorClass[] = [ApiError, ConnectionError, InvalidArgumentError, TimeoutError, UserAbortError];
 
 export type ApiErrorClass = (new (message: string, details?: ApiErrorDetails) => ApiError) & {
   readonly messageField?: string | undefined;

@@ -1,4 +1,4 @@
-export { ClientCore, type ClientSettings, type Operation } from "./client-core.js";
+export { ClientCore, type ClientSettings, type Operation, type RequestGate } from "./client-core.js";
 export {
   dateCodec,
   dateTimeCodec,
@@ -16,7 +16,6 @@ export {
   ApiError,
   ConnectionError,
   InvalidArgumentError,
-  OfflineError,
   TimeoutError,
   UserAbortError,
   errorForResponse,
@@ -28,6 +27,7 @@ export type { Dispatcher } from "./transport.js";
 export type { QueryArrayFormat } from "./url.js";
 export { FlagChecker, type FlagCacheOption, type FlagCacheOptions, type FlagCheckOptions, type FlagCheckSettings, type FlagCheckSpec, type FlagFallback } from "./flags.js";
 export { LruCache, type CacheProvider } from "./lru-cache.js";
+export { OfflineError, offlineGate } from "./offline.js";
 export { EventBuffer, type EventOptions, type EventSettings, type EventSpec, type EventStats, type FieldRule } from "./events.js";
 export { SyncFlagChecker, type SyncFlagFetch } from "./sync/flag-checker.js";
 export { SyncClientCore, type SyncClientModule } from "./sync/client-core.js";

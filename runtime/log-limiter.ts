@@ -3,7 +3,7 @@ import type { Logger } from "./options.js";
 /** One line per cause per this interval; the rest are counted and reported with the next line or at its end. */
 export const LOG_INTERVAL_MS = 10_000;
 
-/** Longest line the client writes: a huge flag key or server message is cut, never echoed whole. */
+/** Longest line the client writes: a huge argument or server message is cut, never echoed whole. */
 export const MAX_LOG_LINE_CHARS = 1_000;
 
 type Level = "debug" | "info" | "warn" | "error";

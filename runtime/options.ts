@@ -15,7 +15,7 @@ export interface Logger {
 /** Client options every generated client has, whatever its API. */
 export interface RuntimeOptions {
   /**
-   * The undici Dispatcher that carries every request of this client, event batches included: a `ProxyAgent` for a
+   * The undici Dispatcher that carries every request of this client, those it makes on its own included: a `ProxyAgent` for a
    * proxy, an `Agent` with `localAddress` or connection limits, a `MockAgent`... from undici 6 or 7.
    * @default the process's global dispatcher, whoever set it (`setGlobalDispatcher` of undici 6 or 7, Node's own
    * `fetch()`); when none is set, the first request loads undici and uses its default Agent
@@ -41,7 +41,7 @@ export interface RuntimeOptions {
  */
 export interface SyncRuntimeOptions {
   /**
-   * Sends every request, event batches included, through this HTTP(S) proxy, e.g. `"http://proxy.internal:3128"`.
+   * Sends every request, those the client makes on its own included, through this HTTP(S) proxy, e.g. `"http://proxy.internal:3128"`.
    * @default no proxy
    */
   proxyUrl?: string;
@@ -61,7 +61,7 @@ export interface SyncRuntimeOptions {
   maxResponseBytes?: number;
   /**
    * Receives the client's diagnostic messages. It runs in the thread that created the client: messages from requests
-   * arrive before the call returns, messages from event delivery when that thread is idle.
+   * arrive before the call returns, messages from work in the background when that thread is idle.
    * @default no logging
    */
   logger?: Logger;
@@ -171,7 +171,7 @@ export function checkClientOptions(clientName: string, options: unknown): void {
   }
 }
 
-/** A count: a whole number, 0 or more (retries, cache sizes). */
+/** A count: a whole number, 0 or more (retries, sizes). */
 export function checkCount(where: string, value: unknown): number {
   if (!Number.isInteger(value) || (value as number) < 0) {
     throw new InvalidArgumentError(`${where} must be a whole number, 0 or more, got ${describe(value)}`);

@@ -43,7 +43,7 @@ const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
 
 let undiciLoading: Promise<typeof import("undici")> | undefined;
 
-/** undici, loaded on first use (importing it costs more than the rest of the package together), then cached. */
+/** undici, loaded on first use (importing it costs more than the rest of the package together), then kept. */
 export function loadUndici(): Promise<typeof import("undici")> {
   return (undiciLoading ??= import("undici"));
 }

@@ -58,6 +58,28 @@ describe("--out removes only what the generator wrote", () => {
     assert.equal(after.files["resources/shelters.ts"], undefined, "the removed file leaves the record");
   });
 
+  it("believes a record's mark of a file written without a header only for package files", T, async () => {
+    const { out, args } = await setUp("unmarked");
+    assert.equal((await runGenerator(args)).code, 0);
+    // A hostile record claims two files of the user's as header-less output, with their true size and hash.
+    const notes = "my notes\n";
+    const stamp = { bytes: Buffer.byteLength(notes), sha256: createHash("sha256").update(notes).digest("hex"), unmarked: true };
+    await mkdir(path.join(out, "src/runtime"), { recursive: true });
+    await writeFile(path.join(out, "notes.md"), notes);
+    await writeFile(path.join(out, "src/runtime/extra.ts"), notes);
+    const recordPath = path.join(out, RECORD_FILE);
+    const record = JSON.parse(await readFile(recordPath, "utf8"));
+    record.files["notes.md"] = stamp;
+    record.files["src/runtime/extra.ts"] = stamp;
+    await writeFile(recordPath, JSON.stringify(record));
+
+    const result = await runGenerator(args);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await readFile(path.join(out, "notes.md"), "utf8"), notes, "not a package file: kept");
+    assert.match(result.stderr, /notes\.md was changed by hand since the generator wrote it; no longer generated, so left alone/);
+    assert.equal(await exists(path.join(out, "src/runtime/extra.ts")), false, "a runtime copy the output no longer needs: removed");
+  });
+
   it("leaves a recorded file that was changed by hand, with a warning", T, async () => {
     const { manifest, out, args } = await setUp("edited", withShelters);
     assert.equal((await runGenerator(args)).code, 0);

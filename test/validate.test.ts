@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import path from "node:path";
-import { EVENT_OPTIONS, FLAG_CHECK_OPTIONS, TRANSPORT_OPTIONS, type BuiltinOption } from "../generator/builtin-options.js";
+import { TRANSPORT_OPTIONS, type BuiltinOption } from "../generator/builtin-options.js";
+import { EVENT_OPTIONS } from "../generator/capabilities/events/options.js";
+import { FLAG_CHECK_OPTIONS } from "../generator/capabilities/flag-checks/options.js";
 import { formatTypeExpr } from "../generator/type-expr.js";
 import { irOf, lineOf, minimalLines, minimalWith, optionsOf, problems } from "./helpers/manifests.js";
 

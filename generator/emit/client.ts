@@ -2,33 +2,35 @@ import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type 
 import type { IrApi, IrAuth } from "../ir.js";
 import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
 import { TRANSPORT_OPTIONS } from "../builtin-options.js";
-import { hasOfflineOption } from "../runtime-contract.js";
+import { usedCapabilities } from "../capabilities/index.js";
+import { hasOfflineOption } from "../capabilities/offline.js";
 import { stringLiteral, valueLiteral } from "../escape.js";
+import { ASYNC, FLAVOURS, SYNC, type ClientFlavour } from "../flavour.js";
 import { jsDoc } from "./docs.js";
 import { DEFAULT_MESSAGE_FIELD } from "./errors.js";
-import { eventBufferInit, eventMembers, eventShared } from "./events.js";
-import { flagCheckMembers, flagCheckShared, flagCheckTypes, flagCheckerInit } from "./flag-checks.js";
 import { Imports, files, propertyKey } from "./layout.js";
 import { tsType } from "./type-expr.js";
 
-/** The client options types, the defaults taken from the manifest, what both clients build from options, and the two clients. */
+/** The options the core's settings take as they are: the transport's (capabilities add settings of their own). */
+const CORE_SETTING_OPTIONS: ReadonlySet<string> = new Set(Object.keys(TRANSPORT_OPTIONS));
+
+/** The client options types, the defaults taken from the manifest, what both clients build from options, and the clients. */
 export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructure {
   const optionsType = clientOptionsTypeName(api.name);
   const commonType = clientCommonOptionsTypeName(api.name);
   const syncOptionsType = syncClientOptionsTypeName(api.name);
   const syncCommonType = syncClientCommonOptionsTypeName(api.name);
-  const imports = new Imports(files.client)
-    .add(runtimeEntry, ["ClientCore", "SyncClientCore", "checkClientOptions"])
-    .add(runtimeEntry, ["ClientSettings", "RuntimeOptions", "SyncRuntimeOptions"], true)
-    .add(files.errors, ["errorClassesByStatus"]);
-  for (const resource of api.resources) imports.add(files.resource(resource.name), [resource.className, resource.syncClassName]);
-  const checks = api.flagChecks;
-  const events = api.events;
+  const flavours = api.clients.map((kind) => FLAVOURS[kind]);
+  const imports = new Imports(files.client, runtimeEntry).runtime("checkClientOptions", "ClientSettings", ...flavours.flatMap((f) => [f.core, f.runtimeOptions]));
+  imports.add(files.errors, ["errorClassesByStatus"]);
+  for (const resource of api.resources) imports.add(files.resource(resource.name), flavours.map((f) => f.resourceClassName(resource)));
+  const capabilities = usedCapabilities(api);
+  const threadBound = capabilities.flatMap(({ capability, ir }) => (capability.client.optionProperties?.(api, ir, SYNC) ?? []).map((p) => p.name));
 
   const defaults: [string, string][] = [
     ...api.servers.map((server): [string, string] => [server.option, stringLiteral(server.url)]),
     ...api.options.map((option): [string, string] => [option.name, valueLiteral(option.default)]),
-    ...(checks ? [["cache", JSON.stringify(checks.cache)] as [string, string]] : []),
+    ...capabilities.flatMap(({ capability, ir }) => capability.client.defaults?.(ir) ?? []),
   ];
   const servers = api.servers.map(
     (s) => `${propertyKey(s.name)}: { option: ${JSON.stringify(s.option)}, url: options.${s.option} ?? clientDefaults.${s.option} },`,
@@ -37,9 +39,9 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     ...authSettings(api.auth),
     `servers: {\n${servers.join("\n")}\n},`,
     // A nullable option keeps an explicit null (it means "none"); others fall back to the default.
-    // The core takes its own options; flag checks and events take theirs from their own functions.
+    // The core takes its own options; capabilities take theirs in their own settings functions.
     ...api.options
-      .filter((o) => Object.hasOwn(TRANSPORT_OPTIONS, o.name) || o.name === "offline")
+      .filter((o) => CORE_SETTING_OPTIONS.has(o.name))
       .map((o) =>
         o.type.nullable
           ? `${propertyKey(o.name)}: options.${o.name} === undefined ? clientDefaults.${o.name} : options.${o.name},`
@@ -49,26 +51,15 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     "maxResponseBytes: options.maxResponseBytes,",
     "errorClasses: errorClassesByStatus,",
     `queryArrays: ${JSON.stringify(api.queryArrays)},`,
+    ...capabilities.flatMap(({ capability, ir }) => capability.client.coreSettings?.(ir, imports) ?? []),
     ...(api.errorBody !== undefined && api.errorBody.messageField !== DEFAULT_MESSAGE_FIELD
       ? [`errorMessageField: ${stringLiteral(api.errorBody.messageField)},`]
       : []),
   ];
 
-  const flagTypes = checks ? flagCheckTypes(checks, imports, runtimeEntry) : [];
-  if (checks) imports.add(runtimeEntry, ["FlagCacheOption"], true);
-  const shared = [...(checks ? flagCheckShared(api, checks, imports, runtimeEntry) : []), ...(events ? eventShared(api, events, imports, runtimeEntry) : [])];
+  const declarations = capabilities.flatMap(({ capability, ir }) => capability.client.declarations?.(api, ir, imports) ?? []);
+  const shared = capabilities.flatMap(({ capability, ir }) => capability.client.shared(api, ir, imports));
 
-  const cacheProperty = (sync: boolean) => ({
-    name: "cache",
-    type: `FlagCacheOption<${checks!.resultType}>`,
-    hasQuestionToken: true,
-    docs: jsDoc(
-      sync
-        ? "Cache of flag-check results, kept in the calling thread: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own whose methods answer synchronously, or false for none."
-        : "Cache of flag-check results: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own, or false for none.",
-      { default: JSON.stringify(checks!.cache) },
-    ),
-  });
   const offline = hasOfflineOption(api);
   const credentialOptions = authOptions(api.auth, offline);
   const optionProperties = [
@@ -85,7 +76,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       hasQuestionToken: true,
       docs: jsDoc(option.description, { default: valueLiteral(option.default) }),
     })),
-    ...(checks ? [cacheProperty(false)] : []),
+    ...capabilities.flatMap(({ capability, ir }) => capability.client.optionProperties?.(api, ir, ASYNC) ?? []),
   ];
   const required = api.auth.required ? credentialOptions.map((o) => o.name) : [];
   const credentialsType = `{ ${required.map((name) => `${name}: string`).join("; ")} }`;
@@ -95,59 +86,75 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
   const credentials = credentialOptions.map((o) => `${o.name}: process.env.${o.envVar}!`);
   const example = (className: string) => `\nconst client = new ${className}({ ${credentials.join(", ")} });`;
 
-  const clientClass = (sync: boolean): StatementStructures => {
-    const flagParts = checks ? flagCheckMembers(api, checks, imports, runtimeEntry, sync) : { properties: [], methods: [] };
-    const eventParts = events ? eventMembers(events, imports, runtimeEntry, sync) : { properties: [], methods: [] };
-    const name = sync ? api.syncClientClassName : api.clientClassName;
-    const flagExample = checks
-      ? `\nconst on = client.checkFlag("new-dashboard", { ${checks.contextFields[0]!.tsName}: { id: "co_123" } }); // a boolean, no await`
-      : "";
-    const core = sync
-      ? `const core = new SyncClientCore(coreSettings(options), options, { url: import.meta.url, exportName: ${JSON.stringify(api.clientClassName)} });`
-      : "const core = new ClientCore({ ...coreSettings(options), dispatcher: options.dispatcher });";
+  const clientClass = (flavour: ClientFlavour): StatementStructures => {
+    const parts = capabilities.map(({ capability, ir }) => capability.client.members(api, ir, imports, flavour));
+    const name = flavour.clientClassName(api);
+    const capabilityExamples = capabilities.map(({ capability, ir }) => capability.client.classExample?.(ir, flavour) ?? "").join("");
+    const core =
+      flavour.kind === "sync"
+        ? `const core = new SyncClientCore(coreSettings(options), options, ${syncClientModule(api)});`
+        : "const core = new ClientCore({ ...coreSettings(options), dispatcher: options.dispatcher });";
     return {
       kind: StructureKind.Class,
       name,
       isExported: true,
-      docs: sync
-        ? jsDoc(
-            `The same client as {@link ${api.clientClassName}}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (\`Atomics.wait\`, no busy-waiting)${localWork(api)}. The worker starts on the first request and never keeps the process alive.`,
-            { example: example(name) + flagExample },
-          )
-        : jsDoc(api.description ?? `Client of the ${api.title}.`, {
-            example: example(name),
-          }),
+      docs:
+        flavour.kind === "sync"
+          ? jsDoc(
+              `The same client as {@link ${api.clientClassName}}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (\`Atomics.wait\`, no busy-waiting); ${localWork(api)} need no round trip. The worker starts on the first request and never keeps the process alive.`,
+              { example: example(name) + capabilityExamples },
+            )
+          : jsDoc(api.description ?? `Client of the ${api.title}.`, { example: example(name) + capabilityExamples }),
       properties: [
         ...api.resources.map((resource) => ({
           name: resource.name,
-          type: sync ? resource.syncClassName : resource.className,
+          type: flavour.resourceClassName(resource),
           isReadonly: true,
           docs: jsDoc(resource.description),
         })),
-        ...(flagParts.properties ?? []),
-        ...(eventParts.properties ?? []),
+        ...parts.flatMap((part) => part.properties),
       ],
       ctors: [
         {
-          parameters: [{ name: "options", type: sync ? syncOptionsType : optionsType }],
+          parameters: [{ name: "options", type: flavour.kind === "sync" ? syncOptionsType : optionsType }],
           statements: [
             // Before any option is read: `new Client(null)` must say what is wrong, not throw a TypeError.
             `checkClientOptions(${JSON.stringify(name)}, options);`,
             core,
-            ...api.resources.map((resource) => `this.${resource.name} = new ${sync ? resource.syncClassName : resource.className}(core);`),
-            ...(checks ? [flagCheckerInit(checks, sync)] : []),
-            ...(events ? [eventBufferInit(sync)] : []),
+            ...api.resources.map((resource) => `this.${resource.name} = new ${flavour.resourceClassName(resource)}(core);`),
+            ...capabilities.map(({ capability, ir }) => capability.client.init(ir, flavour)),
           ],
         },
       ],
-      methods: [...(flagParts.methods ?? []), ...(eventParts.methods ?? [])],
+      methods: parts.flatMap((part) => part.methods),
     };
   };
-  const classes = [clientClass(false), clientClass(true)];
+  const omitted = threadBound.map((name) => ` | ${JSON.stringify(name)}`).join("");
+  const syncOptionTypes: StatementStructures[] = [
+    {
+      kind: StructureKind.Interface,
+      name: syncCommonType,
+      isExported: true,
+      extends: [`Omit<${commonType}, keyof RuntimeOptions${omitted}>`, "SyncRuntimeOptions"],
+      docs: jsDoc(
+        `Options of {@link ${api.syncClientClassName}}: those of {@link ${api.clientClassName}}, with the HTTP client given as \`proxyUrl\` or \`dispatcherModule\`, which its worker thread can rebuild, instead of a dispatcher object.`,
+      ),
+      properties: capabilities.flatMap(({ capability, ir }) => capability.client.optionProperties?.(api, ir, SYNC) ?? []),
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: syncOptionsType,
+      isExported: true,
+      docs: jsDoc(`Options of {@link ${api.syncClientClassName}}${requiredDoc}`),
+      type: `${syncCommonType}${requiredKey}`,
+    },
+  ];
 
+  // Built before the imports are printed: the members add what they use.
+  const classes = flavours.map(clientClass);
   const statements: StatementStructures[] = [
     ...imports.structures(),
-    ...flagTypes,
+    ...declarations,
     {
       kind: StructureKind.Interface,
       name: commonType,
@@ -163,23 +170,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       docs: jsDoc(`Options of {@link ${api.clientClassName}}${requiredDoc}`),
       type: `${commonType}${requiredKey}`,
     },
-    {
-      kind: StructureKind.Interface,
-      name: syncCommonType,
-      isExported: true,
-      extends: [`Omit<${commonType}, keyof RuntimeOptions${checks ? ' | "cache"' : ""}>`, "SyncRuntimeOptions"],
-      docs: jsDoc(
-        `Options of {@link ${api.syncClientClassName}}: those of {@link ${api.clientClassName}}, with the HTTP client given as \`proxyUrl\` or \`dispatcherModule\`, which its worker thread can rebuild, instead of a dispatcher object.`,
-      ),
-      properties: checks ? [cacheProperty(true)] : [],
-    },
-    {
-      kind: StructureKind.TypeAlias,
-      name: syncOptionsType,
-      isExported: true,
-      docs: jsDoc(`Options of {@link ${api.syncClientClassName}}${requiredDoc}`),
-      type: `${syncCommonType}${requiredKey}`,
-    },
+    ...(api.clients.includes("sync") ? syncOptionTypes : []),
     {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
@@ -194,8 +185,12 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     {
       kind: StructureKind.Function,
       name: "coreSettings",
-      docs: jsDoc("The settings of the runtime's core, from the options of either client (the async client adds its dispatcher)."),
-      parameters: [{ name: "options", type: `Omit<${commonType}, "dispatcher"${checks ? ' | "cache"' : ""}>` }],
+      docs: jsDoc(
+        api.clients.includes("sync")
+          ? "The settings of the runtime's core, from the options of either client (the async client adds its dispatcher)."
+          : "The settings of the runtime's core, from the client's options (the client adds its dispatcher).",
+      ),
+      parameters: [{ name: "options", type: `Omit<${commonType}, "dispatcher"${omitted}>` }],
       returnType: "ClientSettings",
       statements: `return {\n${settings.join("\n")}\n};`,
     },
@@ -205,19 +200,25 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
   return { kind: StructureKind.SourceFile, statements };
 }
 
-/** What the sync client answers in the calling thread, as a clause of its doc comment (only what the API has). */
-function localWork(api: IrApi): string {
-  const parts = [
-    ...(api.flagChecks ? ["cache hits"] : []),
-    ...(hasOfflineOption(api) ? ["offline answers"] : []),
-    ...(api.flagChecks ? ["flag defaults"] : []),
-    ...(api.events ? ["queuing events"] : []),
-    "argument checks",
-  ];
-  const list = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
-  return `; ${list} need no round trip`;
+/** Where the sync client's worker finds the async client, and the options capabilities keep in the calling thread. */
+function syncClientModule(api: IrApi): string {
+  const parts = usedCapabilities(api).flatMap(({ capability }) => (capability.client.callerOptions ? [capability.client.callerOptions] : []));
+  const fields = [`url: import.meta.url`, `exportName: ${JSON.stringify(api.clientClassName)}`];
+  const names = parts.flatMap((part) => part.names);
+  const worker = Object.assign({}, ...parts.map((part) => part.worker ?? {})) as Record<string, unknown>;
+  if (names.length > 0) fields.push(`callerOptions: ${JSON.stringify(names)}`);
+  if (Object.keys(worker).length > 0) fields.push(`workerOptions: ${valueLiteral(worker)}`);
+  return `{ ${fields.join(", ")} }`;
 }
 
+/** What the sync client answers in the calling thread (only what the API has), as a phrase of its docs. */
+export function localWork(api: IrApi): string {
+  const parts = [
+    "argument checks",
+    ...usedCapabilities(api).flatMap(({ capability, ir }) => capability.localWork(ir)),
+  ];
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+}
 
 /** The auth lines of `coreSettings`: where the credentials go, and which options hold them. */
 function authSettings(auth: IrAuth): string[] {

@@ -31,14 +31,13 @@ function unionCodec(api: IrApi, type: IrUnionType): string {
 
 /** One codec per object and union model: internal, used by the resources to convert bodies and results. */
 export function emitCodecs(api: IrApi, runtimeEntry: string): SourceFileStructure {
-  const imports = new Imports(files.codecs);
+  const imports = new Imports(files.codecs, runtimeEntry);
   const statements: StatementStructures[] = [];
   for (const type of api.types) {
     if (type.kind === "enum") continue;
     const initializer = type.kind === "object" ? objectCodec(api, type) : unionCodec(api, type);
     imports.add(files.types, [type.name], true);
-    imports.add(runtimeEntry, ["Codec"], true);
-    imports.add(runtimeEntry, [type.kind === "object" ? "objectCodec" : "unionCodec", ...codecHelpers(initializer)]);
+    imports.runtime("Codec", type.kind === "object" ? "objectCodec" : "unionCodec", ...codecHelpers(initializer));
     statements.push({
       kind: StructureKind.VariableStatement,
       isExported: true,

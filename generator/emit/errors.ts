@@ -1,9 +1,9 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { IrApi, IrError } from "../ir.js";
 import { codecName } from "../naming.js";
-import { runtimeErrorClasses } from "../runtime-contract.js";
+import { contractUse, runtimeErrorClasses } from "../contract.js";
 import { jsDoc } from "./docs.js";
-import { Imports, files } from "./layout.js";
+import { Imports, byRuntimeModule, files } from "./layout.js";
 
 /** The runtime's DEFAULT_MESSAGE_FIELD: a class whose message field is this one needs no static. */
 export const DEFAULT_MESSAGE_FIELD = "error";
@@ -26,7 +26,7 @@ function bodyTypes(api: IrApi, error: IrError): string[] | undefined {
 
 /** One ApiError subclass per status (the standard ones and the manifest's), and the table the runtime uses to pick one. */
 export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructure {
-  const imports = new Imports(files.errors).add(runtimeEntry, ["ApiError"]).add(runtimeEntry, ["ApiErrorClass"], true);
+  const imports = new Imports(files.errors, runtimeEntry).runtime("ApiError", "ApiErrorClass");
   const classes: StatementStructures[] = api.errors.map((error) => {
     const types = bodyTypes(api, error);
     if (types) imports.add(files.types, types, true);
@@ -54,11 +54,9 @@ export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructur
     kind: StructureKind.SourceFile,
     statements: [
       ...imports.structures(),
-      {
-        kind: StructureKind.ExportDeclaration,
-        moduleSpecifier: imports.specifier(runtimeEntry),
-        namedExports: runtimeErrorClasses(api),
-      },
+      ...byRuntimeModule(runtimeEntry, runtimeErrorClasses(contractUse(api))).map(
+        ([module, names]): StatementStructures => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier: imports.specifier(module), namedExports: names }),
+      ),
       ...classes,
       {
         kind: StructureKind.VariableStatement,

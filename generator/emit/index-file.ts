@@ -1,8 +1,10 @@
 import { StructureKind, type ExportDeclarationStructure, type SourceFileStructure } from "ts-morph";
 import type { IrApi } from "../ir.js";
 import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
-import { runtimeErrorClasses } from "../runtime-contract.js";
-import { files, moduleSpecifier } from "./layout.js";
+import { usedCapabilities } from "../capabilities/index.js";
+import { contractUse, publicRuntimeTypes, runtimeErrorClasses } from "../contract.js";
+import { FLAVOURS } from "../flavour.js";
+import { byRuntimeModule, files, moduleSpecifier } from "./layout.js";
 
 const exportFrom = (toFile: string, names: string[], isTypeOnly = false): ExportDeclarationStructure => ({
   kind: StructureKind.ExportDeclaration,
@@ -11,32 +13,22 @@ const exportFrom = (toFile: string, names: string[], isTypeOnly = false): Export
   namedExports: [...names].sort((a, b) => (a.replace(/^type /, "") < b.replace(/^type /, "") ? -1 : 1)),
 });
 
-/** The package's public entry: the client, its options, the errors, the models and the parameter types. */
+/** The package's public entry: the clients, their options, the errors, the models and the parameter types. */
 export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure {
+  const flavours = api.clients.map((kind) => FLAVOURS[kind]);
+  const capabilities = usedCapabilities(api);
+  const sync = api.clients.includes("sync");
+  const use = contractUse(api);
   const statements: ExportDeclarationStructure[] = [
     exportFrom(files.client, [
-      api.clientClassName,
-      api.syncClientClassName,
+      ...flavours.map((flavour) => flavour.clientClassName(api)),
       `type ${clientOptionsTypeName(api.name)}`,
       `type ${clientCommonOptionsTypeName(api.name)}`,
-      `type ${syncClientOptionsTypeName(api.name)}`,
-      `type ${syncClientCommonOptionsTypeName(api.name)}`,
-      ...(api.flagChecks ? ["type FlagCheckContext", "type FlagCheckResult"] : []),
+      ...(sync ? [`type ${syncClientOptionsTypeName(api.name)}`, `type ${syncClientCommonOptionsTypeName(api.name)}`] : []),
+      ...capabilities.flatMap(({ capability }) => capability.exportedNames.map((name) => `type ${name}`)),
     ]),
-    exportFrom(files.errors, [...runtimeErrorClasses(api), ...api.errors.map((e) => e.className)]),
-    exportFrom(
-      runtimeEntry,
-      [
-        "Logger",
-        "RequestOptions",
-        "RuntimeOptions",
-        "SyncRequestOptions",
-        "SyncRuntimeOptions",
-        ...(api.flagChecks ? ["CacheProvider", "FlagCacheOption", "FlagCacheOptions", "FlagCheckOptions", "FlagFallback"] : []),
-        ...(api.events ? ["EventOptions", "EventStats"] : []),
-      ],
-      true,
-    ),
+    exportFrom(files.errors, [...runtimeErrorClasses(use), ...api.errors.map((e) => e.className)]),
+    ...byRuntimeModule(runtimeEntry, publicRuntimeTypes(use)).map(([module, names]) => exportFrom(module, names, true)),
     exportFrom(
       files.types,
       api.types.map((t) => t.name),
@@ -47,7 +39,7 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
     const params = resource.operations
       .filter((op) => op.pathParams.length > 0 || op.queryParams.length > 0)
       .map((op) => `type ${op.paramsType}`);
-    statements.push(exportFrom(files.resource(resource.name), [resource.className, resource.syncClassName, ...params]));
+    statements.push(exportFrom(files.resource(resource.name), [...flavours.map((flavour) => flavour.resourceClassName(resource)), ...params]));
   }
   return { kind: StructureKind.SourceFile, statements };
 }

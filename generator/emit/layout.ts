@@ -1,5 +1,6 @@
 import path from "node:path";
 import { StructureKind, type ImportDeclarationStructure } from "ts-morph";
+import { RUNTIME_CONTRACT, type RuntimeName } from "../contract.js";
 import { kebabCase } from "../naming.js";
 
 /** The one place that decides which generated file holds what (paths relative to the output folder). */
@@ -17,6 +18,19 @@ export interface EmitSettings {
   runtimeEntry: string;
 }
 
+/** The runtime module (relative to the output folder) that defines a name, beside the runtime's entry module. */
+export const runtimeModule = (runtimeEntry: string, name: RuntimeName) => path.posix.join(path.posix.dirname(runtimeEntry), RUNTIME_CONTRACT[name].module);
+
+/** Runtime names grouped by the module that defines them, modules in path order. */
+export function byRuntimeModule(runtimeEntry: string, names: readonly RuntimeName[]): [string, RuntimeName[]][] {
+  const modules = new Map<string, RuntimeName[]>();
+  for (const name of names) {
+    const module = runtimeModule(runtimeEntry, name);
+    modules.set(module, [...(modules.get(module) ?? []), name]);
+  }
+  return [...modules.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
 /** ESM specifier from one generated file to another file, relative to the output folder. */
 export function moduleSpecifier(fromFile: string, toFile: string): string {
   // Resolve both under a virtual root deep enough for every "..", so the real working directory never matters.
@@ -32,7 +46,23 @@ export function moduleSpecifier(fromFile: string, toFile: string): string {
 export class Imports {
   private readonly modules = new Map<string, Map<string, boolean>>();
 
-  constructor(private readonly fromFile: string) {}
+  /** `runtimeEntry`: path of the runtime's entry module (EmitSettings); names are imported from their own modules beside it. */
+  constructor(
+    private readonly fromFile: string,
+    private readonly runtimeEntry: string,
+  ) {}
+
+  /** Adds runtime names, each from the module the contract says defines it (types as type-only imports). */
+  runtime(...names: RuntimeName[]): this {
+    for (const name of names) this.add(runtimeModule(this.runtimeEntry, name), [name], RUNTIME_CONTRACT[name].kind === "type");
+    return this;
+  }
+
+  /** Adds runtime names used as types only. */
+  runtimeTypes(...names: RuntimeName[]): this {
+    for (const name of names) this.add(runtimeModule(this.runtimeEntry, name), [name], true);
+    return this;
+  }
 
   specifier(toFile: string): string {
     return moduleSpecifier(this.fromFile, toFile);

@@ -8,6 +8,7 @@ import {
   type StatementStructures,
 } from "ts-morph";
 import { exampleCall } from "../examples.js";
+import { FLAVOURS, type ClientFlavour } from "../flavour.js";
 import type { IrApi, IrOperation, IrParam, IrResource } from "../ir.js";
 import { codecName, operationConstName } from "../naming.js";
 import { referencedNames } from "../type-expr.js";
@@ -37,7 +38,7 @@ function resultType(op: IrOperation): string {
   return op.response.type ? tsType(op.response.type) : "void";
 }
 
-function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports, runtimeEntry: string): StatementStructures {
+function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports): StatementStructures {
   const fields = [`method: ${JSON.stringify(op.method)}`, `path: ${stringLiteral(op.path)}`, `server: ${JSON.stringify(op.server)}`];
   if (op.pathParams.length > 0) fields.push(`pathParams: ${pairs(op.pathParams)}`);
   if (op.queryParams.length > 0) fields.push(`query: ${queryEntries(op.queryParams)}`);
@@ -48,7 +49,7 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports, runt
   if (op.response.type) {
     const expression = codecExpression(api, op.response.type, false);
     imports.add(files.codecs, codecModels(api, op.response.type));
-    imports.add(runtimeEntry, codecHelpers(expression));
+    imports.runtime(...codecHelpers(expression));
     fields.push(`response: ${expression}`);
   } else {
     fields.push("response: null");
@@ -63,7 +64,7 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports, runt
     fields.push(`errorBody: ${codecName(op.errorBody.type)}`);
     imports.add(files.codecs, [codecName(op.errorBody.type)]);
   }
-  imports.add(runtimeEntry, ["Operation"], true);
+  imports.runtime("Operation");
   return {
     kind: StructureKind.VariableStatement,
     isExported: true,
@@ -85,30 +86,46 @@ function paramsInterface(op: IrOperation): StatementStructures | undefined {
   };
 }
 
-function method(api: IrApi, resource: IrResource, op: IrOperation, sync: boolean): OptionalKind<MethodDeclarationStructure> {
+function method(api: IrApi, resource: IrResource, op: IrOperation, flavour: ClientFlavour): OptionalKind<MethodDeclarationStructure> {
   const parameters = [];
   if (op.paramsType) parameters.push({ name: "params", type: op.paramsType, hasQuestionToken: !op.paramsRequired });
-  parameters.push({ name: "options", type: sync ? "SyncRequestOptions" : "RequestOptions", hasQuestionToken: true });
+  parameters.push({ name: "options", type: flavour.requestOptions, hasQuestionToken: true });
   const args = op.paramsType ? "params" : "{}";
-  const call = sync
-    ? `this.core.request(${operationConst(op)}, ${JSON.stringify(`${resource.name}.${op.name}`)}, ${args}, options)`
-    : `this.core.request(${operationConst(op)}, ${args}, options)`;
+  // The sync core names the method in what it reports from its worker thread.
+  const label = flavour.kind === "sync" ? `${JSON.stringify(`${resource.name}.${op.name}`)}, ` : "";
   return {
     name: op.name,
     parameters,
-    returnType: sync ? resultType(op) : `Promise<${resultType(op)}>`,
+    returnType: flavour.returns(resultType(op)),
     docs: jsDoc(op.description, {
       remarks: `\`${op.method} ${op.path}\``,
-      example: `\n${exampleCall(api, resource, op, undefined, "client", sync)}`,
+      example: `\n${exampleCall(api, resource, op, undefined, "client", flavour)}`,
     }),
-    statements: op.response.type || !sync ? `return ${call};` : `${call};`,
+    statements: `return this.core.request(${operationConst(op)}, ${label}${args}, options);`,
   };
 }
 
-/** One file per resource: its parameter types, its operation descriptors, and its classes for the async and the sync client. */
+/** The resource's class for one client flavour. */
+function resourceClass(api: IrApi, resource: IrResource, flavour: ClientFlavour): StatementStructures {
+  const remarks =
+    flavour.kind === "async"
+      ? `Reached as \`client.${resource.name}\`.`
+      : `Reached as \`client.${resource.name}\` of {@link ${flavour.clientClassName(api)}}: the methods of {@link ${resource.className}}, returning values instead of promises.`;
+  return {
+    kind: StructureKind.Class,
+    name: flavour.resourceClassName(resource),
+    isExported: true,
+    docs: jsDoc(resource.description, { remarks }),
+    ctors: [{ parameters: [{ name: "core", type: flavour.core, scope: Scope.Private, isReadonly: true }] }],
+    methods: resource.operations.map((op) => method(api, resource, op, flavour)),
+  };
+}
+
+/** One file per resource: its parameter types, its operation descriptors, and its class for each client flavour. */
 export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: string): SourceFileStructure {
   const file = files.resource(resource.name);
-  const imports = new Imports(file).add(runtimeEntry, ["ClientCore", "RequestOptions", "SyncClientCore", "SyncRequestOptions"], true);
+  const flavours = api.clients.map((kind) => FLAVOURS[kind]);
+  const imports = new Imports(file, runtimeEntry).runtimeTypes(...flavours.flatMap((flavour) => [flavour.core, flavour.requestOptions]));
   const statements: StatementStructures[] = [];
   for (const op of resource.operations) {
     const params = paramsInterface(op);
@@ -119,27 +136,8 @@ export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: str
       ...(op.response.type ? referencedNames(op.response.type) : []),
     ];
     imports.add(files.types, typeNames, true);
-    statements.push(operationDescriptor(api, op, imports, runtimeEntry));
+    statements.push(operationDescriptor(api, op, imports));
   }
-  statements.push(
-    {
-      kind: StructureKind.Class,
-      name: resource.className,
-      isExported: true,
-      docs: jsDoc(resource.description, { remarks: `Reached as \`client.${resource.name}\`.` }),
-      ctors: [{ parameters: [{ name: "core", type: "ClientCore", scope: Scope.Private, isReadonly: true }] }],
-      methods: resource.operations.map((op) => method(api, resource, op, false)),
-    },
-    {
-      kind: StructureKind.Class,
-      name: resource.syncClassName,
-      isExported: true,
-      docs: jsDoc(resource.description, {
-        remarks: `Reached as \`client.${resource.name}\` of {@link ${api.syncClientClassName}}: the methods of {@link ${resource.className}}, returning values instead of promises.`,
-      }),
-      ctors: [{ parameters: [{ name: "core", type: "SyncClientCore", scope: Scope.Private, isReadonly: true }] }],
-      methods: resource.operations.map((op) => method(api, resource, op, true)),
-    },
-  );
+  statements.push(...flavours.map((flavour) => resourceClass(api, resource, flavour)));
   return { kind: StructureKind.SourceFile, statements: [...imports.structures(), ...statements] };
 }

@@ -1,3 +1,4 @@
+import type { RuntimeName } from "../contract.js";
 import type { IrApi, IrType, IrTypeRef } from "../ir.js";
 import { codecName } from "../naming.js";
 import { referencedNames } from "../type-expr.js";
@@ -95,8 +96,8 @@ export function codecExpression(api: IrApi, ref: IrTypeRef, lazy = true): string
 }
 
 /** Runtime helper functions a codec expression calls. */
-export function codecHelpers(expression: string): string[] {
-  return ["dateCodec", "dateTimeCodec", "identityCodec", "listCodec", "mapCodec"].filter((helper) => expression.includes(helper));
+export function codecHelpers(expression: string): RuntimeName[] {
+  return (["dateCodec", "dateTimeCodec", "identityCodec", "listCodec", "mapCodec"] as const).filter((helper) => expression.includes(helper));
 }
 
 /** Model codecs a codec expression refers to. */

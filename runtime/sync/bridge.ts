@@ -1,15 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import {
-  ApiError,
-  ConnectionError,
-  InvalidArgumentError,
-  OfflineError,
-  TimeoutError,
-  UserAbortError,
-  type ApiErrorClass,
-} from "../errors.js";
+import { ApiError, InvalidArgumentError, RUNTIME_ERROR_CLASSES, type ApiErrorClass } from "../errors.js";
 import type { Logger } from "../options.js";
 import { IDLE, LOADED, SIGNAL_WORDS, STOPPED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
 
@@ -26,22 +18,21 @@ export interface SyncBridgeSettings {
   errorClasses: readonly ApiErrorClass[];
 }
 
-const RUNTIME_ERROR_CLASSES: readonly ApiErrorClass[] = [ApiError, ConnectionError, InvalidArgumentError, OfflineError, TimeoutError, UserAbortError];
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 /** Longest wait for a new worker to load before a call gives up on it: it may have failed before it could say so. */
 const WORKER_START_TIMEOUT_MS = 30_000;
 
 /** Options of the parent process that a worker must not inherit: they are about the parent's own entry script. */
-const ENTRY_FLAGS = new Set(["-e", "--eval", "-p", "--print", "--input-type"]);
+const ENTRY_OPTIONS = new Set(["-e", "--eval", "-p", "--print", "--input-type"]);
 
 function workerExecArgv(): string[] {
   const kept: string[] = [];
   for (let i = 0; i < process.execArgv.length; i++) {
-    const flag = process.execArgv[i]!;
-    const name = flag.split("=")[0]!;
-    if (!ENTRY_FLAGS.has(name)) kept.push(flag);
-    else if (!flag.includes("=")) i++; // its value is the next argument
+    const argument = process.execArgv[i]!;
+    const name = argument.split("=")[0]!;
+    if (!ENTRY_OPTIONS.has(name)) kept.push(argument);
+    else if (!argument.includes("=")) i++; // its value is the next argument
   }
   return kept;
 }

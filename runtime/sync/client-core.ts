@@ -1,33 +1,39 @@
-import { ClientCore, checkCall, checkParams, type ClientSettings, type Operation } from "../client-core.js";
+import { ClientCore, checkCall, checkParams, type ClientSettings, type Operation, type RequestGate } from "../client-core.js";
 import { InvalidArgumentError } from "../errors.js";
 import { checkSyncTransport, type SyncRequestOptions, type SyncRuntimeOptions } from "../options.js";
 import { SyncBridge } from "./bridge.js";
 
-/** Where the worker finds the async client it runs: the generated client module and the class it exports. */
+/**
+ * Where the worker finds the async client it runs (the generated client module and the class it exports), and which
+ * options of the API stay in the calling thread: those of parts the sync client runs there itself, with what the
+ * worker's client gets instead (a store kept in the calling thread is off in the worker).
+ */
 export interface SyncClientModule {
   url: string;
   exportName: string;
+  callerOptions?: readonly string[];
+  workerOptions?: Readonly<Record<string, unknown>>;
 }
 
-/** Options a sync client keeps in the calling thread; the others go to the async client in the worker. */
-// closeOnSignals too: signals reach this thread, where SyncEvents handles them; the worker must not.
-const CALLER_OPTIONS = new Set(["logger", "proxyUrl", "dispatcherModule", "cache", "dispatcher", "closeOnSignals"]);
+/** Options every sync client keeps in the calling thread; the others go to the async client in the worker. */
+const CALLER_OPTIONS: readonly string[] = ["logger", "proxyUrl", "dispatcherModule", "dispatcher"];
 
 /**
  * What the sync client's resources call: checks a call as the async client does, answers what needs no network
- * (bad arguments, offline) in the calling thread, and sends the rest to the worker through the bridge.
+ * (bad arguments, a closed request gate) in the calling thread, and sends the rest to the worker through the bridge.
  */
 export class SyncClientCore {
   readonly bridge: SyncBridge;
-  private readonly offline: boolean;
+  private readonly gate: RequestGate | undefined;
 
   constructor(settings: Omit<ClientSettings, "dispatcher">, options: SyncRuntimeOptions & object, client: SyncClientModule) {
     checkSyncTransport(options);
     // The same checks and messages as the async client; the core itself sends nothing.
     new ClientCore(settings);
-    this.offline = settings.offline === true;
-    const clientOptions: Record<string, unknown> = { cache: false };
-    for (const [name, value] of Object.entries(options)) if (!CALLER_OPTIONS.has(name)) clientOptions[name] = value;
+    this.gate = settings.gate;
+    const callerOptions = new Set([...CALLER_OPTIONS, ...(client.callerOptions ?? [])]);
+    const clientOptions: Record<string, unknown> = { ...client.workerOptions };
+    for (const [name, value] of Object.entries(options)) if (!callerOptions.has(name)) clientOptions[name] = value;
     this.bridge = new SyncBridge({
       clientModule: client.url,
       clientExport: client.exportName,
@@ -41,7 +47,7 @@ export class SyncClientCore {
 
   /** Sends an operation through the worker's client method `method` ("companies.upsertCompany") and returns its result. */
   request<Result>(op: Operation<Result>, method: string, args: object = {}, options: SyncRequestOptions = {}): Result {
-    checkCall(op, args, options, this.offline);
+    checkCall(op, args, options, this.gate);
     // Here rather than in the worker: a function or symbol could not even cross to it, and the error names the parameter.
     checkParams(op, args);
     if ("signal" in options && options.signal !== undefined) {

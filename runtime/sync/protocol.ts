@@ -4,7 +4,7 @@ import type { MessagePort } from "node:worker_threads";
 
 /** A call of a method of the async client in the worker, by its path ("companies.upsertCompany", "close"). */
 export interface CallMessage {
-  /** Absent for calls that are not waited for (identify, track): they get no reply. */
+  /** Absent for calls that are not waited for (fire-and-forget methods): they get no reply. */
   id?: number;
   method: string;
   args: unknown[];
@@ -35,7 +35,7 @@ export interface WorkerData {
   signal: Int32Array;
   /** Replies, and log lines of the call under way: read by the caller while it waits. */
   port: MessagePort;
-  /** Log lines written while no call is under way (event delivery): handled when the caller's thread is idle. */
+  /** Log lines written while no call is under way (work in the background): handled when the caller's thread is idle. */
   logPort: MessagePort;
   clientModule: string;
   clientExport: string;

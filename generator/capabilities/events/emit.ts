@@ -1,13 +1,14 @@
-import { Scope, StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
-import type { IrApi, IrEvents, IrObjectType, IrProperty, IrTypeRef } from "../ir.js";
-import { clientCommonOptionsTypeName, operationConstName } from "../naming.js";
-import { stringLiteral } from "../escape.js";
-import { hasOfflineOption } from "../runtime-contract.js";
-import { jsDoc } from "./docs.js";
-import { Imports, files } from "./layout.js";
-import { typeNamed } from "./type-expr.js";
-
-type ClassParts = Pick<ClassDeclarationStructure, "properties" | "methods">;
+import { Scope, StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import { jsDoc } from "../../emit/docs.js";
+import { type Imports, files } from "../../emit/layout.js";
+import { typeNamed } from "../../emit/type-expr.js";
+import { stringLiteral } from "../../escape.js";
+import type { ClientFlavour } from "../../flavour.js";
+import type { IrApi, IrObjectType, IrProperty, IrTypeRef } from "../../ir.js";
+import { clientCommonOptionsTypeName, operationConstName } from "../../naming.js";
+import type { ClassParts, ClientEmitter } from "../capability.js";
+import { hasOfflineOption } from "../offline.js";
+import type { IrEvents } from "./types.js";
 
 /** How the runtime checks a field of an event body when the event is given (see runtime/events.ts, FieldRule). */
 function ruleKind(api: IrApi, type: IrTypeRef): string {
@@ -34,8 +35,8 @@ function rules(api: IrApi, body: IrObjectType): string {
 }
 
 /** The spec of events and the settings both clients build from their options, declared once beside them. */
-export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runtimeEntry: string): StatementStructures[] {
-  imports.add(runtimeEntry, ["EventSpec", "EventSettings"], true);
+function shared(api: IrApi, events: IrEvents, imports: Imports): StatementStructures[] {
+  imports.runtime("EventSpec", "EventSettings");
   imports.add(files.resource(events.resource.name), [operationConstName(events.operation.name)]);
   const kinds = events.kinds.map((k) => `${k.name}: { type: ${stringLiteral(k.type)}, rules: ${rules(api, k.body)} },`);
   const auth = api.auth.option;
@@ -85,18 +86,18 @@ export function eventShared(api: IrApi, events: IrEvents, imports: Imports, runt
 }
 
 /** The statement that creates the event queue in a client's constructor: an EventBuffer, or for the sync client SyncEvents, which feeds the EventBuffer of its worker. */
-export function eventBufferInit(sync: boolean): string {
-  return sync
+function init(_events: IrEvents, flavour: ClientFlavour): string {
+  return flavour.kind === "sync"
     ? "this.eventBuffer = new SyncEvents(core.bridge, eventSpec, eventSettings(options));"
     : "this.eventBuffer = new EventBuffer(core, eventSpec, eventSettings(options));";
 }
 
 /** One non-blocking method per event kind, and flush, close and eventStats. */
-export function eventMembers(events: IrEvents, imports: Imports, runtimeEntry: string, sync: boolean): ClassParts {
-  const queue = sync ? "SyncEvents" : "EventBuffer";
-  imports.add(runtimeEntry, [queue]).add(runtimeEntry, ["EventOptions", "EventStats"], true);
+function members(_api: IrApi, events: IrEvents, imports: Imports, flavour: ClientFlavour): ClassParts {
+  const queue = QUEUES[flavour.kind];
+  imports.runtime(queue, "EventOptions", "EventStats");
   imports.add(files.types, events.kinds.map((k) => k.body.name), true);
-  const handedOver = sync ? "handed to the worker thread without waiting for it, queued there and sent in a batch" : "queued and sent in a batch";
+  const handedOver = flavour.kind === "sync" ? "handed to the worker thread without waiting for it, queued there and sent in a batch" : "queued and sent in a batch";
   return {
     properties: [{ name: "eventBuffer", type: queue, scope: Scope.Private, isReadonly: true }],
     methods: [
@@ -115,16 +116,16 @@ export function eventMembers(events: IrEvents, imports: Imports, runtimeEntry: s
       {
         name: "flush",
         parameters: [],
-        returnType: sync ? "void" : "Promise<void>",
-        docs: jsDoc(`Sends every queued event now; ${sync ? "returns" : "resolves"} when none is left queued or under way.`),
-        statements: sync ? "this.eventBuffer.flush();" : "return this.eventBuffer.flush();",
+        returnType: flavour.returns("void"),
+        docs: jsDoc(`Sends every queued event now; ${flavour.settles} when none is left queued or under way.`),
+        statements: "return this.eventBuffer.flush();",
       },
       {
         name: "close",
         parameters: [],
-        returnType: sync ? "EventStats" : "Promise<EventStats>",
+        returnType: flavour.returns("EventStats"),
         docs: jsDoc(
-          `Stops taking events and delivers the queued ones. ${sync ? "Returns" : "Resolves"} when every accepted event is delivered or has finally failed (bounded by \`closeTimeoutMs\`), with the counts.`,
+          `Stops taking events and delivers the queued ones. ${flavour.settles === "returns" ? "Returns" : "Resolves"} when every accepted event is delivered or has finally failed (bounded by \`closeTimeoutMs\`), with the counts.`,
         ),
         statements: "return this.eventBuffer.close();",
       },
@@ -138,3 +139,9 @@ export function eventMembers(events: IrEvents, imports: Imports, runtimeEntry: s
     ],
   };
 }
+
+/** The queue each flavour's client holds: the sync client's SyncEvents feeds the EventBuffer of its worker. */
+const QUEUES = { async: "EventBuffer", sync: "SyncEvents" } as const;
+
+// Signals reach the sync client's calling thread, where its event queue handles them; the worker must not.
+export const eventClient: ClientEmitter<IrEvents> = { shared, members, init, callerOptions: { names: ["closeOnSignals"] } };

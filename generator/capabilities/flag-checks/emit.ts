@@ -1,17 +1,18 @@
-import { Scope, StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
-import type { IrApi, IrFlagChecks } from "../ir.js";
-import { clientCommonOptionsTypeName, operationConstName } from "../naming.js";
-import { jsDoc } from "./docs.js";
-import { Imports, files, propertyKey } from "./layout.js";
-import { tsType } from "./type-expr.js";
-
-type ClassParts = Pick<ClassDeclarationStructure, "properties" | "methods">;
+import { Scope, StructureKind, VariableDeclarationKind, type OptionalKind, type PropertySignatureStructure, type StatementStructures } from "ts-morph";
+import { jsDoc } from "../../emit/docs.js";
+import { type Imports, files, propertyKey } from "../../emit/layout.js";
+import { tsType } from "../../emit/type-expr.js";
+import type { ClientFlavour } from "../../flavour.js";
+import type { IrApi } from "../../ir.js";
+import { clientCommonOptionsTypeName, operationConstName } from "../../naming.js";
+import type { ClassParts, ClientEmitter } from "../capability.js";
+import type { IrFlagChecks } from "./types.js";
 
 const operationConst = (checks: IrFlagChecks) => operationConstName(checks.operation.name);
 
 /** The context and result types of flag checks, declared beside the client. */
-export function flagCheckTypes(checks: IrFlagChecks, imports: Imports, runtimeEntry: string): StatementStructures[] {
-  imports.add(files.types, [checks.resultType], true).add(runtimeEntry, ["FlagFallback"], true);
+function declarations(_api: IrApi, checks: IrFlagChecks, imports: Imports): StatementStructures[] {
+  imports.add(files.types, [checks.resultType], true).runtime("FlagFallback", "FlagCacheOption");
   return [
     {
       kind: StructureKind.Interface,
@@ -38,8 +39,8 @@ export function flagCheckTypes(checks: IrFlagChecks, imports: Imports, runtimeEn
 }
 
 /** The spec of flag checks and the settings both clients build from their options, declared once beside them. */
-export function flagCheckShared(api: IrApi, checks: IrFlagChecks, imports: Imports, runtimeEntry: string): StatementStructures[] {
-  imports.add(runtimeEntry, ["FlagCheckSpec", "FlagCheckSettings"], true);
+function shared(api: IrApi, checks: IrFlagChecks, imports: Imports): StatementStructures[] {
+  imports.runtime("FlagCheckSpec", "FlagCheckSettings");
   imports.add(files.resource(checks.resource.name), [operationConst(checks)]);
   const result = checks.resultType;
   return [
@@ -86,25 +87,23 @@ export function flagCheckShared(api: IrApi, checks: IrFlagChecks, imports: Impor
 }
 
 /** The client's flag-check members: a checker over the manifest's operation (FlagChecker, or SyncFlagChecker), and the methods that use it. */
-export function flagCheckMembers(api: IrApi, checks: IrFlagChecks, imports: Imports, runtimeEntry: string, sync: boolean): ClassParts {
-  const checker = sync ? "SyncFlagChecker" : "FlagChecker";
-  imports.add(runtimeEntry, [checker]).add(runtimeEntry, ["FlagCheckOptions"], true);
-  const result = (type: string) => (sync ? type : `Promise<${type}>`);
-  const example = (call: string) =>
-    `\nconst on = ${sync ? "" : "await "}client.${call}("new-dashboard", { ${checks.contextFields[0]!.tsName}: { id: "co_123" } });`;
+function members(api: IrApi, checks: IrFlagChecks, imports: Imports, flavour: ClientFlavour): ClassParts {
+  const checker = CHECKERS[flavour.kind];
+  imports.runtime(checker, "FlagCheckOptions");
+  const example = (call: string) => `\nconst on = ${flavour.call(`client.${call}("new-dashboard", { ${checks.contextFields[0]!.tsName}: { id: "co_123" } })`)};`;
   const args = [
     { name: "flagKey", type: "string" },
     { name: "context", type: "FlagCheckContext", hasQuestionToken: true },
     { name: "options", type: "FlagCheckOptions", hasQuestionToken: true },
   ];
-  const blocking = sync ? " Only a check that misses the cache blocks, until the service answers or the check falls back." : "";
+  const blocking = flavour.kind === "sync" ? " Only a check that misses the cache blocks, until the service answers or the check falls back." : "";
   return {
     properties: [{ name: "flags", type: `${checker}<${checks.resultType}>`, scope: Scope.Private, isReadonly: true }],
     methods: [
       {
         name: "checkFlag",
         parameters: args,
-        returnType: result("boolean"),
+        returnType: flavour.returns("boolean"),
         docs: jsDoc(
           `Whether a flag is on for the given context. Answers from the cache when it can; when the service cannot answer (offline, circuit open, timeout, connection failure, 5xx or 429 after retries, unknown flag, malformed answer) it returns \`options.defaultValue\`, else the flag's default, else false, and never throws for it. Throws InvalidArgumentError for a bad flag key or context.${blocking}`,
           { example: example("checkFlag") },
@@ -114,9 +113,9 @@ export function flagCheckMembers(api: IrApi, checks: IrFlagChecks, imports: Impo
       {
         name: "checkFlagWithEntitlement",
         parameters: args,
-        returnType: result("FlagCheckResult"),
+        returnType: flavour.returns("FlagCheckResult"),
         docs: jsDoc(
-          `Like {@link ${sync ? api.syncClientClassName : api.clientClassName}.checkFlag}, with the full answer: value, reason, flag and rule ids, entitlement.`,
+          `Like {@link ${flavour.clientClassName(api)}.checkFlag}, with the full answer: value, reason, flag and rule ids, entitlement.`,
         ),
         statements: "return this.flags.checkWithEntitlement(flagKey, context, options);",
       },
@@ -141,9 +140,12 @@ export function flagCheckMembers(api: IrApi, checks: IrFlagChecks, imports: Impo
   };
 }
 
+/** The checker each flavour's client holds. */
+const CHECKERS = { async: "FlagChecker", sync: "SyncFlagChecker" } as const;
+
 /** The statement that creates the checker in a client's constructor; the sync one reaches the service through its core. */
-export function flagCheckerInit(checks: IrFlagChecks, sync: boolean): string {
-  if (!sync) return "this.flags = new FlagChecker(core, flagCheckSpec, flagCheckSettings(options));";
+function init(checks: IrFlagChecks, flavour: ClientFlavour): string {
+  if (flavour.kind === "async") return "this.flags = new FlagChecker(core, flagCheckSpec, flagCheckSettings(options));";
   const method = JSON.stringify(`${checks.resource.name}.${checks.operation.name}`);
   return `this.flags = new SyncFlagChecker(
     (args, callOptions) => core.request(${operationConst(checks)}, ${method}, args, callOptions),
@@ -151,3 +153,38 @@ export function flagCheckerInit(checks: IrFlagChecks, sync: boolean): string {
     flagCheckSettings(options),
   );`;
 }
+
+/** The `cache` option: its store lives where the checks run, so the sync client's must answer synchronously. */
+function optionProperties(_api: IrApi, checks: IrFlagChecks, flavour: ClientFlavour): OptionalKind<PropertySignatureStructure>[] {
+  const store =
+    flavour.kind === "sync"
+      ? "Cache of flag-check results, kept in the calling thread: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own whose methods answer synchronously, or false for none."
+      : "Cache of flag-check results: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own, or false for none.";
+  return [
+    {
+      name: "cache",
+      type: `FlagCacheOption<${checks.resultType}>`,
+      hasQuestionToken: true,
+      docs: jsDoc(store, { default: JSON.stringify(checks.cache) }),
+    },
+  ];
+}
+
+export const flagCheckClient: ClientEmitter<IrFlagChecks> = {
+  declarations,
+  optionProperties,
+  defaults: (checks) => [["cache", JSON.stringify(checks.cache)]],
+  // Checks of the sync client run in its calling thread, with their cache; the worker's client must not cache again.
+  callerOptions: { names: ["cache"], worker: { cache: false } },
+  // Offline mode reaches the core as its request gate: calls throw OfflineError, and no credentials are needed.
+  coreSettings: (_checks, imports) => {
+    imports.runtime("offlineGate");
+    return ["gate: offlineGate(options.offline ?? clientDefaults.offline),"];
+  },
+  // The async client's doc shows resources only, as it always did; the sync one shows that a check needs no await.
+  classExample: (checks, flavour) =>
+    flavour.kind === "sync" ? `\nconst on = client.checkFlag("new-dashboard", { ${checks.contextFields[0]!.tsName}: { id: "co_123" } }); // a boolean, no await` : "",
+  shared,
+  members,
+  init,
+};
