@@ -12,14 +12,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `npm run generate` as a maintainer would (without npm's own output), bounded in time. */
-export function runGenerator(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+/**
+ * Runs `npm run generate` as a maintainer would (without npm's own output), bounded in time, as if typed in the folder
+ * `typedIn` (npm's INIT_CWD; by default the repository's root).
+ */
+export function runGenerator(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env, typedIn = repoRoot): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "generator/cli.ts"), ...args], {
       cwd: repoRoot,
       timeout: timeoutMs,
-      // Typed at the repository root, whatever folder `npm test` itself was started in.
-      env: { ...env, INIT_CWD: repoRoot },
+      // Typed where the caller says, whatever folder `npm test` itself was started in.
+      env: { ...env, INIT_CWD: typedIn },
     });
     let stdout = "";
     let stderr = "";
