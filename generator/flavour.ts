@@ -1,5 +1,6 @@
 import type { RuntimeName } from "./contract.js";
 import type { IrApi, IrResource } from "./ir.js";
+import { clientOptionsTypeName, syncClientOptionsTypeName } from "./naming.js";
 
 /**
  * What makes the async and the sync client differ, in one value: emitters and docs take a flavour and ask it, instead
@@ -8,7 +9,13 @@ import type { IrApi, IrResource } from "./ir.js";
 export interface ClientFlavour {
   readonly kind: "async" | "sync";
   clientClassName(api: IrApi): string;
+  /** The type of the client's constructor argument. */
+  optionsTypeName(api: IrApi): string;
   resourceClassName(resource: IrResource): string;
+  /** The doc remark of a resource class. */
+  resourceRemarks(api: IrApi, resource: IrResource): string;
+  /** How a resource method calls its core (`operation`: the descriptor constant; `args`: the argument expression). */
+  coreCall(resource: IrResource, operation: string, op: string, args: string): string;
   /** The client's core: ClientCore, or SyncClientCore, which reaches a ClientCore in its worker. */
   readonly core: RuntimeName;
   readonly requestOptions: RuntimeName;
@@ -24,7 +31,10 @@ export interface ClientFlavour {
 export const ASYNC: ClientFlavour = {
   kind: "async",
   clientClassName: (api) => api.clientClassName,
+  optionsTypeName: (api) => clientOptionsTypeName(api.name),
   resourceClassName: (resource) => resource.className,
+  resourceRemarks: (_api, resource) => `Reached as \`client.${resource.name}\`.`,
+  coreCall: (_resource, operation, _op, args) => `this.core.request(${operation}, ${args}, options)`,
   core: "ClientCore",
   requestOptions: "RequestOptions",
   runtimeOptions: "RuntimeOptions",
@@ -36,7 +46,12 @@ export const ASYNC: ClientFlavour = {
 export const SYNC: ClientFlavour = {
   kind: "sync",
   clientClassName: (api) => api.syncClientClassName,
+  optionsTypeName: (api) => syncClientOptionsTypeName(api.name),
   resourceClassName: (resource) => resource.syncClassName,
+  resourceRemarks: (api, resource) =>
+    `Reached as \`client.${resource.name}\` of {@link ${api.syncClientClassName}}: the methods of {@link ${resource.className}}, returning values instead of promises.`,
+  // The sync core names the method in what it reports from its worker thread.
+  coreCall: (resource, operation, op, args) => `this.core.request(${operation}, ${JSON.stringify(`${resource.name}.${op}`)}, ${args}, options)`,
   core: "SyncClientCore",
   requestOptions: "SyncRequestOptions",
   runtimeOptions: "SyncRuntimeOptions",

@@ -1,6 +1,9 @@
 import type { CapabilitySections } from "./capabilities/index.js";
 
-/** The manifest as TypeScript sees it once its JSON Schema (manifest.schema.json) has accepted it. */
+/**
+ * The manifest as TypeScript sees it once its JSON Schema (manifest.schema.json) has accepted it: the same fields,
+ * optional where the schema does not require them (test/manifest-type.test.ts holds each type to its schema).
+ */
 
 export interface ManifestField {
   type: string;

@@ -116,7 +116,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       ],
       ctors: [
         {
-          parameters: [{ name: "options", type: flavour.kind === "sync" ? syncOptionsType : optionsType }],
+          parameters: [{ name: "options", type: flavour.optionsTypeName(api) }],
           statements: [
             // Before any option is read: `new Client(null)` must say what is wrong, not throw a TypeError.
             `checkClientOptions(${JSON.stringify(name)}, options);`,

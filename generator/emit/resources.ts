@@ -91,8 +91,6 @@ function method(api: IrApi, resource: IrResource, op: IrOperation, flavour: Clie
   if (op.paramsType) parameters.push({ name: "params", type: op.paramsType, hasQuestionToken: !op.paramsRequired });
   parameters.push({ name: "options", type: flavour.requestOptions, hasQuestionToken: true });
   const args = op.paramsType ? "params" : "{}";
-  // The sync core names the method in what it reports from its worker thread.
-  const label = flavour.kind === "sync" ? `${JSON.stringify(`${resource.name}.${op.name}`)}, ` : "";
   return {
     name: op.name,
     parameters,
@@ -101,21 +99,17 @@ function method(api: IrApi, resource: IrResource, op: IrOperation, flavour: Clie
       remarks: `\`${op.method} ${op.path}\``,
       example: `\n${exampleCall(api, resource, op, undefined, "client", flavour)}`,
     }),
-    statements: `return this.core.request(${operationConst(op)}, ${label}${args}, options);`,
+    statements: `return ${flavour.coreCall(resource, operationConst(op), op.name, args)};`,
   };
 }
 
 /** The resource's class for one client flavour. */
 function resourceClass(api: IrApi, resource: IrResource, flavour: ClientFlavour): StatementStructures {
-  const remarks =
-    flavour.kind === "async"
-      ? `Reached as \`client.${resource.name}\`.`
-      : `Reached as \`client.${resource.name}\` of {@link ${flavour.clientClassName(api)}}: the methods of {@link ${resource.className}}, returning values instead of promises.`;
   return {
     kind: StructureKind.Class,
     name: flavour.resourceClassName(resource),
     isExported: true,
-    docs: jsDoc(resource.description, { remarks }),
+    docs: jsDoc(resource.description, { remarks: flavour.resourceRemarks(api, resource) }),
     ctors: [{ parameters: [{ name: "core", type: flavour.core, scope: Scope.Private, isReadonly: true }] }],
     methods: resource.operations.map((op) => method(api, resource, op, flavour)),
   };
