@@ -482,18 +482,18 @@ export const entityTraitDetailResponseDataCodec: Codec<EntityTraitDetailResponse
   });
 
 export const eventBodyCodec: Codec<EventBody> = unionCodec<EventBody>([
-  {
-    required: ["company", "inputTokens", "outputTokens", "provider", "responseModel"],
-    requiredWire: ["company", "input_tokens", "output_tokens", "provider", "response_model"],
-    codec: () => eventBodyInferenceCodec,
-  },
+  { required: ["event"], requiredWire: ["event"], codec: () => eventBodyTrackCodec },
   {
     required: ["flagKey", "reason", "value"],
     requiredWire: ["flag_key", "reason", "value"],
     codec: () => eventBodyFlagCheckCodec,
   },
-  { required: ["event"], requiredWire: ["event"], codec: () => eventBodyTrackCodec },
   { required: ["keys"], requiredWire: ["keys"], codec: () => eventBodyIdentifyCodec },
+  {
+    required: ["company", "inputTokens", "outputTokens", "provider", "responseModel"],
+    requiredWire: ["company", "input_tokens", "output_tokens", "provider", "response_model"],
+    codec: () => eventBodyInferenceCodec,
+  },
 ]);
 
 export const eventBodyFlagCheckCodec: Codec<EventBodyFlagCheck> = objectCodec<EventBodyFlagCheck>({

@@ -27,6 +27,7 @@ export {
   UnprocessableEntityError,
   UserAbortError,
 } from "./errors.js";
+export type { Download } from "../runtime/download.js";
 export type { EventOptions, EventStats } from "../runtime/events.js";
 export type { FlagCacheOption, FlagCacheOptions, FlagCheckOptions, FlagFallback } from "../runtime/flags.js";
 export type { CacheProvider } from "../runtime/lru-cache.js";

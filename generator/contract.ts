@@ -41,10 +41,12 @@ export const RUNTIME_CONTRACT = {
   TimeoutError: { module: "errors.ts", kind: "value", owner: "core", public: true, errorClass: true },
   UserAbortError: { module: "errors.ts", kind: "value", owner: "core", public: true, errorClass: true },
   ApiErrorClass: { module: "errors.ts", kind: "type", owner: "core" },
+  Download: { module: "download.ts", kind: "type", owner: "core", public: true },
   // Core: codecs between wire and TypeScript shapes.
   Codec: { module: "codec.ts", kind: "type", owner: "core" },
   objectCodec: { module: "codec.ts", kind: "value", owner: "core" },
   unionCodec: { module: "codec.ts", kind: "value", owner: "core" },
+  discriminatedUnionCodec: { module: "union-codec.ts", kind: "value", owner: "core" },
   listCodec: { module: "codec.ts", kind: "value", owner: "core" },
   mapCodec: { module: "codec.ts", kind: "value", owner: "core" },
   dateCodec: { module: "codec.ts", kind: "value", owner: "core" },

@@ -21,16 +21,21 @@ export function exampleValue(api: IrApi, ref: IrTypeRef, depth = 0): string {
     case "ref": {
       const type = typeNamed(api, ref.name)!;
       if (type.kind === "enum") return stringLiteral(type.values[0]!);
-      const object =
-        type.kind === "object" ? type : (typeNamed(api, type.variants[0]) as IrObjectType);
-      return depth > 2 ? "{}" : exampleObject(api, object.properties.filter((p) => p.required), depth + 1);
+      if (type.kind === "object") return depth > 2 ? "{}" : exampleObject(api, type.properties.filter((p) => p.required), depth + 1);
+      // A union: its first variant, tagged as the union's discriminator says when it has one.
+      const [tag, variantName] = type.discriminator?.mapping[0] ?? [undefined, type.variants[0]!];
+      const variant = typeNamed(api, variantName) as IrObjectType;
+      const fields = variant.properties.filter((p) => p.required || p.tsName === type.discriminator?.tsName);
+      const tagged = fields.map((p) => (p.tsName === type.discriminator?.tsName && tag !== undefined ? { ...p, const: tag } : p));
+      return depth > 2 ? "{}" : exampleObject(api, tagged, depth + 1);
     }
   }
 }
 
-function exampleObject(api: IrApi, fields: { tsName: string; type: IrTypeRef }[], depth: number): string {
+function exampleObject(api: IrApi, fields: { tsName: string; type: IrTypeRef; const?: string }[], depth: number): string {
   if (fields.length === 0) return "{}";
-  return `{ ${fields.map((f) => `${propertyKey(f.tsName)}: ${exampleValue(api, f.type, depth)}`).join(", ")} }`;
+  const value = (f: (typeof fields)[number]) => (f.const !== undefined ? stringLiteral(f.const) : exampleValue(api, f.type, depth));
+  return `{ ${fields.map((f) => `${propertyKey(f.tsName)}: ${value(f)}`).join(", ")} }`;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -73,7 +78,7 @@ export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, o
   const argument = exampleArgument(api, op) ?? (options && op.paramsType ? "undefined" : undefined);
   const args = [argument, options].filter((arg) => arg !== undefined).join(", ");
   const call = flavour.call(`${client}.${resource.name}.${op.name}(${args})`);
-  return op.response.type ? `const ${resultName(op, client)} = ${call};` : `${call};`;
+  return op.response.type || op.response.content !== "json" ? `const ${resultName(op, client)} = ${call};` : `${call};`;
 }
 
 /** Names an example's result cannot take: `undefined`, and the variables the README's examples declare themselves. */

@@ -21,12 +21,34 @@ export interface IrProperty {
   description?: string;
   /** Smallest allowed value of a number field. */
   minimum?: number;
+  /** The field's one value: its TypeScript type is this string literal. */
+  const?: string;
+  /** What the docs say of the values beyond their type; the server checks them. */
+  constraints?: IrConstraints;
+  deprecated?: boolean;
+}
+
+/**
+ * Limits a field or parameter documents (JSON Schema's names); printed in JSDoc and never checked by the client, since
+ * the server is their authority. `int64`: an integer that may exceed Number.MAX_SAFE_INTEGER.
+ */
+export interface IrConstraints {
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+  int64?: boolean;
 }
 
 export interface IrObjectType {
   kind: "object";
   name: string;
   description?: string;
+  deprecated?: boolean;
   properties: IrProperty[];
 }
 
@@ -43,6 +65,22 @@ export interface IrUnionType {
   description?: string;
   /** Variant type names, in the manifest's order. */
   variants: string[];
+  /** Present when the manifest gives one: values are then told apart by their tag field alone. */
+  discriminator?: IrDiscriminator;
+}
+
+/**
+ * The member that holds a discriminated union's value whose tag this SDK does not know (the server added a variant
+ * later): `{ unknownVariant: { tag, raw } }`. runtime/union-codec.ts reads and writes the same name.
+ */
+export const UNKNOWN_VARIANT_MEMBER = "unknownVariant";
+
+/** A discriminated union's tag field and its tag values, each with its variant (the mapping merged with the consts). */
+export interface IrDiscriminator {
+  wireName: string;
+  tsName: string;
+  /** [tag value, variant name], sorted by tag value. */
+  mapping: [tag: string, variant: string][];
 }
 
 export type IrType = IrObjectType | IrEnumType | IrUnionType;
@@ -82,6 +120,11 @@ export interface IrParam {
   type: IrTypeRef;
   required: boolean;
   description?: string;
+  minimum?: number;
+  constraints?: IrConstraints;
+  deprecated?: boolean;
+  /** How a query parameter of a map or object type sends its entries (form unless the manifest says deepObject). */
+  style?: "form" | "deepObject";
 }
 
 export interface IrOperation {
@@ -90,11 +133,13 @@ export interface IrOperation {
   path: string;
   server: string;
   description?: string;
+  deprecated?: boolean;
   pathParams: IrParam[];
   queryParams: IrParam[];
   /** Name of the object type whose fields are the JSON body. */
   body?: string;
-  response: { status: number; type?: IrTypeRef; envelope?: string };
+  /** content: how the body is read; binary answers a Download, text a string, json the type's value. */
+  response: { status: number; content: "json" | "binary" | "text"; type?: IrTypeRef; envelope?: string };
   /** Name of the argument type: a generated interface, the body type itself, or undefined when there is no argument. */
   paramsType?: string;
   /** Argument of the docs' example call, from the manifest. */

@@ -9,28 +9,54 @@ export interface ManifestField {
   type: string;
   description?: string;
   name?: string;
+  /** The field's one value (string fields only), typed as that literal. */
+  const?: string;
   required?: boolean;
   minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+  format?: "int64";
+  deprecated?: boolean;
+  /** Query parameters of a map or object type: how their entries are sent (form by default). */
+  style?: "form" | "deepObject";
 }
 export interface ManifestTypeDefinition {
   description?: string;
+  deprecated?: boolean;
   enum?: string[];
   oneOf?: string[];
+  discriminator?: ManifestDiscriminator;
   required?: string[];
   properties?: Record<string, string | ManifestField>;
+}
+/** Beside oneOf: the tag field (wire name) of every variant, and which tag value means which variant. */
+export interface ManifestDiscriminator {
+  field: string;
+  /** Tag value -> variant; without it (or for a variant it leaves out) the variant's tag field has a const. */
+  mapping?: Record<string, string>;
 }
 export interface ManifestOperation {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   server?: string;
   description?: string;
+  deprecated?: boolean;
   pathParams?: Record<string, string | ManifestField>;
   query?: Record<string, string | ManifestField>;
   body?: string;
   example?: Record<string, unknown>;
-  response: { status: number; type?: string; envelope?: string };
+  response: { status: number; content?: ResponseContent; type?: string; envelope?: string };
   errorBody?: ManifestErrorBody;
 }
+/** How a response body is read: JSON decoded by its type, raw bytes (a Download), or text. */
+export type ResponseContent = "json" | "binary" | "text";
+
 /** The `auth` section: how the client sends credentials (every scheme's fields; checks say which go together). */
 export interface ManifestAuth {
   scheme?: "apiKeyHeader" | "apiKeyQuery" | "bearer" | "basic" | "none";
@@ -90,6 +116,8 @@ export interface Manifest extends CapabilitySections {
   resources: Record<string, { description?: string; operations: Record<string, ManifestOperation> }>;
   /** The clients to emit; both by default. */
   clients?: ("async" | "sync")[];
+  /** Parts merged into this manifest by the loader, paths relative to it; left here for the schema to check. */
+  include?: string[];
 }
 
 export const fieldOf = (field: string | ManifestField): ManifestField =>
@@ -103,6 +131,25 @@ export const authScheme = (auth: ManifestAuth | undefined): NonNullable<Manifest
 /** Entries of a YAML mapping in a stable order: its keys carry no order, so output must not depend on it. */
 export function sorted<T>(record: Record<string, T> | undefined): [string, T][] {
   return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The field of a type's properties named `wireName` (own properties only: "constructor" is a field name like any). */
+export const propertyOf = (definition: ManifestTypeDefinition | undefined, wireName: string): ManifestField | undefined =>
+  definition?.properties && Object.hasOwn(definition.properties, wireName) ? fieldOf(definition.properties[wireName]!) : undefined;
+
+/**
+ * A discriminated union's tag values with their variants: the mapping's entries, then, for each variant the mapping
+ * leaves out, the const of its tag field. Checks refuse a tag value given twice; this lists what the manifest says.
+ */
+export function discriminatorTags(definition: ManifestTypeDefinition, types: Record<string, ManifestTypeDefinition>): [tag: string, variant: string][] {
+  const { field, mapping = {} } = definition.discriminator!;
+  const tags = Object.entries(mapping);
+  const mapped = new Set(Object.values(mapping));
+  for (const variant of definition.oneOf ?? []) {
+    const tag = mapped.has(variant) ? undefined : propertyOf(Object.hasOwn(types, variant) ? types[variant] : undefined, field)?.const;
+    if (tag !== undefined) tags.push([tag, variant]);
+  }
+  return tags;
 }
 
 /** Wire names of the fields a type requires: listed in its `required`, or marked `required: true` beside the field. */

@@ -1,9 +1,9 @@
 import { CAPABILITIES, builtinOptions, type CapabilityIr } from "./capabilities/index.js";
 import type { Capability, NormalizeContext } from "./capabilities/capability.js";
-import type { IrApi, IrAuth, IrError, IrErrorBody, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType } from "./ir.js";
+import type { IrApi, IrAuth, IrConstraints, IrError, IrErrorBody, IrObjectType, IrOperation, IrParam, IrProperty, IrResource, IrType, IrTypeRef } from "./ir.js";
 import { camelCase, clientClassName, paramsTypeName, resourceClassName, syncClientClassName, syncResourceClassName } from "./naming.js";
 import { parseTypeExpr } from "./type-expr.js";
-import { authScheme, fieldOf, packageOf, requiredFields, sorted, type Manifest, type ManifestOption, type ManifestAuth, type ManifestField, type ManifestOperation, type WithErrorBody } from "./manifest.js";
+import { authScheme, discriminatorTags, fieldOf, packageOf, propertyOf, requiredFields, sorted, type Manifest, type ManifestOption, type ManifestAuth, type ManifestField, type ManifestOperation, type WithErrorBody } from "./manifest.js";
 
 /** The error classes every API has; a manifest entry with the same status renames or describes one. */
 export const STANDARD_ERRORS: readonly IrError[] = [
@@ -50,10 +50,18 @@ function normalizeAuth(auth: ManifestAuth | undefined): IrAuth {
   }
 }
 
-function normalizeType(name: string, definition: Manifest["types"][string]): IrType {
+function normalizeType(name: string, definition: Manifest["types"][string], types: Manifest["types"]): IrType {
   const { description } = definition;
   if (definition.enum) return { kind: "enum", name, description, values: [...definition.enum].sort() };
-  if (definition.oneOf) return { kind: "union", name, description, variants: definition.oneOf };
+  if (definition.oneOf) {
+    const union: IrType = { kind: "union", name, description, variants: definition.oneOf };
+    const field = definition.discriminator?.field;
+    if (field === undefined) return union;
+    // Checks made sure every variant has the field, under one TypeScript name.
+    const tsName = propertyOf(types[definition.oneOf[0]!], field)!.name ?? camelCase(field);
+    const mapping = discriminatorTags(definition, types).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { ...union, discriminator: { wireName: field, tsName, mapping } };
+  }
   const required = requiredFields(definition);
   const properties: IrProperty[] = sorted(definition.properties).map(([wireName, raw]) => {
     const field = fieldOf(raw);
@@ -64,22 +72,40 @@ function normalizeType(name: string, definition: Manifest["types"][string]): IrT
       required: required.has(wireName),
       description: field.description,
       minimum: field.minimum,
+      const: field.const,
+      ...fieldNotes(field),
     };
   });
-  return { kind: "object", name, description, properties };
+  return { kind: "object", name, description, ...(definition.deprecated ? { deprecated: true } : {}), properties };
 }
 
-function normalizeParams(params: Record<string, string | ManifestField> | undefined, alwaysRequired: boolean): IrParam[] {
+function normalizeParams(params: Record<string, string | ManifestField> | undefined, alwaysRequired: boolean, types: Manifest["types"]): IrParam[] {
+  // A map, or a type with properties: its entries go as several query parameters (checks allow it on query only).
+  const isStructured = (type: IrTypeRef) => type.kind === "map" || (type.kind === "ref" && types[type.name]?.properties !== undefined);
   return sorted(params).map(([wireName, raw]) => {
     const field = fieldOf(raw);
+    const type = parseTypeExpr(field.type);
     return {
       wireName,
       tsName: field.name ?? camelCase(wireName),
-      type: parseTypeExpr(field.type),
+      type,
       required: alwaysRequired || field.required === true,
       description: field.description,
+      minimum: field.minimum,
+      ...fieldNotes(field),
+      ...(isStructured(type) ? { style: field.style ?? "form" } : {}),
     };
   });
+}
+
+const CONSTRAINT_NAMES = ["maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems"] as const;
+
+/** A field's documented limits and deprecation, present only when the manifest gives them. */
+function fieldNotes(field: ManifestField): { constraints?: IrConstraints; deprecated?: true } {
+  const constraints: IrConstraints = {};
+  for (const name of CONSTRAINT_NAMES) if (field[name] !== undefined) (constraints as Record<string, unknown>)[name] = field[name];
+  if (field.format === "int64") constraints.int64 = true;
+  return { ...(Object.keys(constraints).length > 0 ? { constraints } : {}), ...(field.deprecated ? { deprecated: true } : {}) };
 }
 
 /** Example values with keys in a fixed order (the given ones first, then alphabetical), at every depth. */
@@ -92,8 +118,8 @@ function canonical(value: unknown, leading: string[] = []): unknown {
 }
 
 function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperation): IrOperation {
-  const pathParams = normalizeParams(op.pathParams, true);
-  const queryParams = normalizeParams(op.query, false);
+  const pathParams = normalizeParams(op.pathParams, true, manifest.types);
+  const queryParams = normalizeParams(op.query, false, manifest.types);
   const bodyRequired = op.body !== undefined && requiredFields(manifest.types[op.body]).size > 0;
   const hasParams = pathParams.length > 0 || queryParams.length > 0;
   return {
@@ -102,12 +128,14 @@ function normalizeOperation(manifest: Manifest, name: string, op: ManifestOperat
     path: op.path,
     server: op.server ?? manifest.defaultServer,
     description: op.description,
+    ...(op.deprecated ? { deprecated: true } : {}),
     pathParams,
     queryParams,
     body: op.body,
     example: op.example && (canonical(op.example, pathParams.map((p) => p.tsName)) as Record<string, unknown>),
     response: {
       status: op.response.status,
+      content: op.response.content ?? "json",
       type: op.response.type === undefined ? undefined : parseTypeExpr(op.response.type),
       envelope: op.response.envelope,
     },
@@ -163,7 +191,7 @@ export function normalizeManifest(manifest: Manifest, source: string): IrApi {
     operations: sorted(resource.operations).map(([opName, op]) => normalizeOperation(manifest, opName, op)),
   }));
   const options = mergedOptions(manifest);
-  const types = sorted(manifest.types).map(([name, definition]) => normalizeType(name, definition));
+  const types = sorted(manifest.types).map(([name, definition]) => normalizeType(name, definition, manifest.types));
   return {
     name: manifest.name,
     title: manifest.title,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import { tsType, typeNamed } from "./emit/type-expr.js";
 import { authOptions } from "./emit/client.js";
+import { resultType } from "./emit/resources.js";
 import { DEFAULT_MESSAGE_FIELD } from "./emit/errors.js";
 import { usedCapabilities } from "./capabilities/index.js";
 import { hasOfflineOption } from "./capabilities/offline.js";
@@ -92,22 +93,30 @@ export function renderHeader(api: IrApi, style: CommentStyle, regeneration: Rege
   return style === "line" ? lines.map((line) => `// ${line}`).join("\n") : `<!--\n${lines.join("\n")}\n-->`;
 }
 
+/** What reference.md says after the return type of an operation whose body is not JSON. */
+const RETURNS_NOTES: Record<IrOperation["response"]["content"], string> = {
+  json: "",
+  binary:
+    " The body's bytes, its `contentType`, and the `filename` its Content-Disposition gives (`filename*` first, never a directory part); the request sends `Accept: */*`.",
+  text: " The body as text, decoded by the charset of its Content-Type (UTF-8 when none is named); the request sends `Accept: text/*`.",
+};
+
 const anchor = (op: IrOperation) => op.name.toLowerCase();
 
 function signature(resource: IrResource, op: IrOperation): string {
   const params = op.paramsType ? `params${op.paramsRequired ? "" : "?"}: ${op.paramsType}, ` : "";
-  const result = op.response.type ? tsType(op.response.type) : "void";
+  const result = resultType(op);
   return `client.${resource.name}.${op.name}(${params}options?: RequestOptions): Promise<${result}>`;
 }
 
 function parameterRows(api: IrApi, op: IrOperation) {
-  const row = (p: { tsName: string; wireName: string; type: IrOperation["pathParams"][number]["type"]; required: boolean; description?: string }, where: string) => ({
+  const row = (p: { tsName: string; wireName: string; type: IrOperation["pathParams"][number]["type"]; required: boolean; description?: string; deprecated?: boolean }, where: string) => ({
     name: p.tsName,
     wireName: p.wireName === p.tsName ? undefined : p.wireName,
     in: where,
     type: tsType(p.type),
     required: p.required,
-    description: p.description ?? "",
+    description: p.deprecated ? `Deprecated.${p.description ? ` ${p.description}` : ""}` : (p.description ?? ""),
   });
   const named = typeNamed(api, op.body);
   const body = named?.kind === "object" ? named : undefined;
@@ -134,7 +143,9 @@ export function renderDocs(api: IrApi, regeneration: Regeneration = DEFAULT_REGE
       status: op.response.status,
       signature: signature(resource, op),
       params: parameterRows(api, op),
-      returns: op.response.type ? `Promise<${tsType(op.response.type)}>` : "Promise<void>",
+      returns: `Promise<${resultType(op)}>`,
+      deprecated: op.deprecated === true,
+      returnsNote: RETURNS_NOTES[op.response.content],
       example: exampleCall(api, resource, op),
     })),
   }));

@@ -1,6 +1,6 @@
-import type { IrTypeRef } from "./ir.js";
+import { UNKNOWN_VARIANT_MEMBER, type IrTypeRef } from "./ir.js";
 import type { LoadedManifest, ManifestPath, ManifestProblem } from "./load.js";
-import { authScheme, fieldOf, type Manifest, type ManifestAuth, type ManifestOperation, type ManifestTypeDefinition, type WithErrorBody } from "./manifest.js";
+import { authScheme, discriminatorTags, fieldOf, propertyOf, type Manifest, type ManifestAuth, type ManifestField, type ManifestOperation, type ManifestTypeDefinition, type WithErrorBody } from "./manifest.js";
 import {
   RESOURCE_PRIVATE_MEMBERS,
   camelCase,
@@ -22,6 +22,8 @@ import type { Capability, CheckContext } from "./capabilities/capability.js";
 import { PUBLIC_RUNTIME_NAMES, RUNTIME_OPTIONS } from "./contract.js";
 import { closeNames, didYouMean } from "./suggest.js";
 import { TypeExprError, formatTypeExpr, parseTypeExpr, referencedNames } from "./type-expr.js";
+
+const isNumber = (type: IrTypeRef) => type.kind === "primitive" && (type.name === "integer" || type.name === "number");
 
 export const display = (path: ManifestPath) => (path.length === 0 ? "manifest" : path.join("."));
 
@@ -253,8 +255,11 @@ export class SemanticChecker implements CheckContext {
     } else if (earlier?.[0] === "(capability)") {
       this.report(path, `${what} "${name}" is an option of the ${earlier[1]} capability; choose another name`, "key");
     } else if (earlier) {
-      const { line, column } = this.manifest.positionOf(earlier, "key");
-      this.report(path, `${what} "${name}" is already declared at line ${line}, column ${column}`, "key");
+      // In another file of a manifest in parts, the place names the file too.
+      const first = this.manifest.positionOf(earlier, "key");
+      const here = this.manifest.positionOf(path, "key");
+      const where = first.file === here.file ? `line ${first.line}, column ${first.column}` : `${first.file}:${first.line}:${first.column}`;
+      this.report(path, `${what} "${name}" is already declared at ${where}`, "key");
     } else {
       taken.set(name, path);
     }
@@ -330,6 +335,55 @@ export class SemanticChecker implements CheckContext {
         else if (!target.properties) this.report([...path, "oneOf", index], `variant "${variant}" must be an object type (with properties)`);
       }
       if (definition.properties) this.checkObject(path, definition);
+      if (definition.discriminator) this.checkDiscriminator(path, definition);
+    }
+  }
+
+  /**
+   * A discriminated union: the tag is a string field of every variant under one TypeScript name, and every tag value
+   * (the mapping's, or a variant's const) means one variant of this union, each variant having at least one.
+   */
+  private checkDiscriminator(path: string[], definition: ManifestTypeDefinition) {
+    const here = [...path, "discriminator"];
+    if (!definition.oneOf) return this.report(here, "discriminator is only allowed beside oneOf", "key");
+    const { field, mapping = {} } = definition.discriminator!;
+    const variants = definition.oneOf.filter((variant) => this.data.types[variant]?.properties);
+    const tsNames = new Map<string, string>();
+    for (const variant of variants) {
+      const tag = propertyOf(this.data.types[variant], field);
+      if (tag === undefined) {
+        this.report([...here, "field"], `"${field}" is not a field of the variant "${variant}"${this.suggest(field, Object.keys(this.data.types[variant]!.properties!))}`);
+        continue;
+      }
+      if (tag.type !== "string") this.report([...here, "field"], `"${field}" of the variant "${variant}" must be a string field (it is "${tag.type}")`);
+      tsNames.set(variant, tag.name ?? camelCase(field));
+    }
+    const names = new Set(tsNames.values());
+    if (names.size > 1) this.report([...here, "field"], `"${field}" needs one TypeScript name in every variant (${[...tsNames].map(([v, n]) => `${v}: ${n}`).join(", ")})`);
+    if (names.has(UNKNOWN_VARIANT_MEMBER)) this.report([...here, "field"], `the tag's TypeScript name cannot be "${UNKNOWN_VARIANT_MEMBER}" (a variant this SDK does not know is kept there); rename it with "name:"`);
+    for (const [tag, variant] of Object.entries(mapping)) {
+      const at = [...here, "mapping", tag];
+      if (!definition.oneOf.includes(variant)) {
+        this.report(at, `"${variant}" is not a variant of ${path[1]}${this.suggest(variant, definition.oneOf) || ` (its variants: ${definition.oneOf.join(", ")})`}`);
+        continue;
+      }
+      const value = propertyOf(this.data.types[variant], field)?.const;
+      if (value !== undefined && value !== tag) this.report(at, `"${variant}" has the const "${value}" in "${field}", so its tag cannot be "${tag}"`);
+    }
+    const meaning = new Map<string, string>();
+    const tagged = new Set<string>();
+    for (const [tag, variant] of discriminatorTags(definition, this.data.types)) {
+      const earlier = meaning.get(tag);
+      const index = definition.oneOf.indexOf(variant);
+      if (earlier !== undefined && earlier !== variant && index >= 0) {
+        this.report([...path, "oneOf", index], `the tag value "${tag}" of "${variant}" already means "${earlier}"; each tag value means one variant`);
+      }
+      meaning.set(tag, earlier ?? variant);
+      tagged.add(variant);
+    }
+    for (const variant of variants) {
+      if (tagged.has(variant) || !tsNames.has(variant)) continue;
+      this.report([...path, "oneOf", definition.oneOf.indexOf(variant)], `the variant "${variant}" has no tag value: give its field "${field}" a const, or map a value to it in the discriminator's mapping`);
     }
   }
 
@@ -343,9 +397,13 @@ export class SemanticChecker implements CheckContext {
         this.report([...fieldPath, "required"], `"${wireName}" is marked optional here but listed in the type's "required"; say it once`);
       }
       const type = this.typeAt(typeof raw === "string" ? fieldPath : [...fieldPath, "type"], field.type);
+      if (field.const !== undefined && type && !(type.kind === "primitive" && type.name === "string" && !type.nullable)) {
+        this.report([...fieldPath, "const"], `const is only allowed on string fields (this one is "${field.type}")`);
+      }
       if (field.minimum !== undefined && type && !(type.kind === "primitive" && (type.name === "integer" || type.name === "number"))) {
         this.report([...fieldPath, "minimum"], "minimum is only allowed on integer and number fields");
       }
+      if (type) this.checkFieldNotes(fieldPath, field, type, "property");
       this.claim(tsNames, field.name ?? camelCase(wireName), fieldPath, "TypeScript field name");
     }
     for (const [index, name] of (definition.required ?? []).entries()) {
@@ -385,9 +443,14 @@ export class SemanticChecker implements CheckContext {
         const field = fieldOf(raw);
         const paramPath = [...path, section, wireName];
         const type = this.typeAt(typeof raw === "string" ? paramPath : [...paramPath, "type"], field.type);
-        if (type && !this.isScalarParam(section === "query" && type.kind === "list" ? type.item : type)) {
-          this.report(paramPath, `a ${section === "query" ? "query" : "path"} parameter must be a string, number, boolean, date-time, date or enum${section === "query" ? ", or a list of those" : ""}`);
+        if (type && !this.isScalarParam(section === "query" && type.kind === "list" ? type.item : type) && !(section === "query" && this.isEntriesParam(type))) {
+          const more = section === "query" ? ", a list of those, a map of those, or an object type whose fields are those" : "";
+          this.report(paramPath, `a ${section === "query" ? "query" : "path"} parameter must be a string, number, boolean, date-time, date or enum${more}`);
         }
+        if (type && field.minimum !== undefined && !isNumber(type)) {
+          this.report([...paramPath, "minimum"], "minimum is only allowed on integer and number parameters");
+        }
+        if (type) this.checkFieldNotes(paramPath, field, type, section === "query" ? "query" : "path");
         if (section === "pathParams" && field.required === false) this.report(paramPath, "path parameters are always required");
         this.claim(tsNames, field.name ?? camelCase(wireName), paramPath, "parameter name");
         argumentNames.add(field.name ?? camelCase(wireName));
@@ -408,12 +471,17 @@ export class SemanticChecker implements CheckContext {
     }
     this.checkExample(path, op, argumentNames);
     this.checkErrorBody(path, op);
-    if (op.response.type !== undefined && BODILESS_STATUSES.has(op.response.status)) {
+    const content = op.response.content ?? "json";
+    if (content !== "json" && op.response.type !== undefined) {
+      this.report([...path, "response", "type"], `a ${content} response is read as ${content === "binary" ? "bytes (a Download)" : "a string"}, so it takes no type; remove "type" or use content: json`, "key");
+    } else if (content !== "json" && BODILESS_STATUSES.has(op.response.status)) {
+      this.report([...path, "response", "content"], `a ${op.response.status} response has no body, so it cannot be ${content}; use status 200`);
+    } else if (op.response.type !== undefined && BODILESS_STATUSES.has(op.response.status)) {
       this.report([...path, "response", "type"], `a ${op.response.status} response has no body, so it cannot have a type; remove "type" or use status 200`);
     } else if (op.response.type !== undefined) {
       this.typeAt([...path, "response", "type"], op.response.type);
     }
-    if (op.response.envelope !== undefined && op.response.type === undefined) {
+    if (op.response.envelope !== undefined && op.response.type === undefined && content === "json") {
       this.report([...path, "response", "envelope"], "an envelope needs a response type");
     }
   }
@@ -443,6 +511,60 @@ export class SemanticChecker implements CheckContext {
   private *operationReferences(): Iterable<string> {
     for (const [resourceName, resource] of Object.entries(this.data.resources)) {
       for (const opName of Object.keys(resource.operations)) yield `${resourceName}.${opName}`;
+    }
+  }
+
+  /**
+   * The limits and notes beside a field or parameter fit its type (minLength on a string, minItems on a list...);
+   * `style` is for query parameters whose entries are sent as several parameters.
+   */
+  private checkFieldNotes(path: ManifestPath, field: ManifestField, type: IrTypeRef, where: "property" | "path" | "query") {
+    const fits: [keys: readonly (keyof ManifestField)[], fit: (type: IrTypeRef) => boolean, what: string][] = [
+      [["minLength", "maxLength", "pattern"], (t) => t.kind === "primitive" && t.name === "string", "string"],
+      [["maximum", "exclusiveMinimum", "exclusiveMaximum"], isNumber, "integer and number"],
+      [["minItems", "maxItems"], (t) => t.kind === "list", "list"],
+      [["format"], (t) => t.kind === "primitive" && t.name === "integer", "integer"],
+    ];
+    for (const [keys, fit, what] of fits) {
+      for (const key of keys) {
+        if (field[key] !== undefined && !fit(type)) this.report([...path, key], `${key} is only allowed on ${what} ${where === "property" ? "fields" : "parameters"}`);
+      }
+    }
+    for (const [low, high] of [["minimum", "maximum"], ["minLength", "maxLength"], ["minItems", "maxItems"]] as const) {
+      const [min, max] = [field[low], field[high]];
+      if (min !== undefined && max !== undefined && min > max) this.report([...path, high], `${high} ${max} is below ${low} ${min}: no value could be valid`);
+    }
+    if (field.pattern !== undefined) {
+      try {
+        new RegExp(field.pattern, "u");
+      } catch (error) {
+        this.report([...path, "pattern"], `pattern is not a valid regular expression: ${(error as Error).message}`);
+      }
+    }
+    const entries = type.kind === "map" || (type.kind === "ref" && this.data.types[type.name]?.properties !== undefined);
+    if (field.style !== undefined && !(where === "query" && entries)) {
+      this.report([...path, "style"], "style is only allowed on query parameters of a map or object type (their entries go as several parameters)");
+    }
+  }
+
+  /** A map of scalars, or an object type whose fields are scalars: sent as one query parameter per entry. */
+  private isEntriesParam(type: IrTypeRef): boolean {
+    if (type.kind === "map") return this.isScalarParam(type.value);
+    if (type.kind !== "ref") return false;
+    const properties = this.data.types[type.name]?.properties;
+    if (properties === undefined) return false;
+    return Object.values(properties).every((raw) => {
+      const fieldType = this.parsedOrUndefined(fieldOf(raw).type);
+      return fieldType !== undefined && this.isScalarParam(fieldType);
+    });
+  }
+
+  private parsedOrUndefined(text: string): IrTypeRef | undefined {
+    try {
+      const ref = parseTypeExpr(text);
+      return referencedNames(ref).every((name) => Object.hasOwn(this.data.types, name)) ? ref : undefined;
+    } catch {
+      return undefined;
     }
   }
 

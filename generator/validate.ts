@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { CAPABILITIES } from "./capabilities/index.js";
 import { Ajv, type ErrorObject } from "ajv";
-import { ManifestError, byPosition, type LoadedManifest, type ManifestPath, type ManifestProblem } from "./load.js";
+import { ManifestError, inFileOrder, type LoadedManifest, type ManifestPath, type ManifestProblem } from "./load.js";
 import type { Manifest } from "./manifest.js";
 import { SemanticChecker, display } from "./semantic-checks.js";
 
@@ -95,14 +95,15 @@ export function validateManifest(manifest: LoadedManifest): Manifest {
         problems.push(problem);
       }
     }
-    throw new ManifestError(sortProblems(problems));
+    throw new ManifestError(sortProblems(problems, manifest));
   }
   const problems = new SemanticChecker(manifest).run();
-  if (problems.length > 0) throw new ManifestError(sortProblems(problems));
+  if (problems.length > 0) throw new ManifestError(sortProblems(problems, manifest));
   return manifest.data as Manifest;
 }
 
-function sortProblems(problems: ManifestProblem[]): ManifestProblem[] {
-  return problems.sort(byPosition);
+/** In file order: the main manifest's problems, then each included part's. */
+function sortProblems(problems: ManifestProblem[], manifest: LoadedManifest): ManifestProblem[] {
+  return problems.sort(inFileOrder(manifest.files));
 }
 

@@ -30,6 +30,7 @@ import { resolveAuth, type AuthSettings } from "./auth.js";
 import { LogLimiter, truncate } from "./log-limiter.js";
 import { backoffDelayMs, retryAfterMs, sleep } from "./retry.js";
 import { HttpExchange, flattenHeaders, type Dispatcher, type HttpRequest, type HttpResponse } from "./transport.js";
+import { ACCEPT_BY_CONTENT, downloadOf, textOf } from "./download.js";
 import { buildPath, buildQuery, describe, type QueryArrayFormat, type QueryParam } from "./url.js";
 
 /** What generated code says about one operation; the runtime does the rest. */
@@ -43,8 +44,10 @@ export interface Operation<Result> {
   readonly query?: readonly QueryParam[];
   /** Codec of the JSON body; the body is built from the same argument object as path and query parameters. */
   readonly body?: Codec<any>;
-  /** Codec of the result, or null when the response carries nothing the caller needs. */
+  /** Codec of the JSON result, or null when the response carries no JSON the caller needs (see `content`). */
   readonly response: Codec<Result> | null;
+  /** A body read as bytes (the result is a Download) or as text (a string) rather than as JSON. */
+  readonly content?: "binary" | "text";
   /** Name of the envelope field that holds the result, when the API wraps responses. */
   readonly envelope?: string;
   /** Error-body field with the server's message, when the operation's differs from its error classes'. */
@@ -152,7 +155,8 @@ export class ClientCore {
     const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "");
     // Serialized once: every attempt sends the same bytes, idempotency keys included.
     const body = op.body ? serializeBody(op, params) : undefined;
-    const shared = body === undefined ? this.#headers : this.#jsonHeaders;
+    const json = body === undefined ? this.#headers : this.#jsonHeaders;
+    const shared = op.content === undefined ? json : { ...json, accept: ACCEPT_BY_CONTENT[op.content] };
     const headers = options.headers ? { ...shared, ...this.checkHeaders("options.headers", options.headers) } : shared;
     const server = this.servers[op.server]!;
     const { dispatcher, maxResponseBytes } = this.settings;
@@ -268,6 +272,8 @@ export class ClientCore {
   }
 
   private decode<Result>(op: Operation<Result>, path: string, response: HttpResponse): Result {
+    if (op.content === "binary") return downloadOf(response) as Result;
+    if (op.content === "text") return textOf(response, `${op.method} ${path}`) as Result;
     if (op.response === null) return undefined as Result;
     const fail = (problem: string, body: unknown) =>
       new ApiError(`${op.method} ${path} returned ${response.statusCode} ${problem}`, {

@@ -9,6 +9,8 @@ import { describe } from "./url.js";
 export interface Codec<T = unknown> {
   toWire(value: T): unknown;
   fromWire(wire: unknown): T;
+  /** An object codec's field names in the shape each direction reads: unions use them to tell how well a value fits. */
+  readonly fieldNames?: { readonly toWire: ReadonlySet<string>; readonly fromWire: ReadonlySet<string> };
 }
 
 /** A codec, or a function returning one: lets generated tables refer to models declared later. */
@@ -17,9 +19,9 @@ export type CodecRef = Codec<any> | (() => Codec<any>);
 /** A field of a model: its wire name, and a codec when its value needs converting. */
 export type FieldSpec = string | readonly [wireName: string, codec: CodecRef];
 
-const resolve = (ref: CodecRef): Codec<any> => (typeof ref === "function" ? ref() : ref);
+export const resolve = (ref: CodecRef): Codec<any> => (typeof ref === "function" ? ref() : ref);
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /** A value a codec refuses to send; the objects, lists and maps around it add where it sits as it travels up. */
@@ -37,6 +39,9 @@ class InvalidValueError extends InvalidArgumentError {
     return new InvalidValueError(path, this.problem);
   }
 }
+
+/** The error for a value a codec refuses to send: `path` is where in the value, the containers around it prefix theirs. */
+export const invalidValue = (path: string, problem: string): InvalidArgumentError => new InvalidValueError(path, problem);
 
 /** Converts one value towards the wire, naming `step` in the error when the value is refused. */
 function sendValue(codec: Codec<any>, value: unknown, step: string): unknown {
@@ -138,6 +143,7 @@ export function objectCodec<T>(fields: Readonly<Record<string, FieldSpec>>): Cod
   return {
     toWire: (value) => convertObject(value, toWire, "toWire"),
     fromWire: (wire) => convertObject(wire, fromWire, "fromWire") as T,
+    fieldNames: { toWire: new Set(toWire.map((field) => field.from)), fromWire: new Set(fromWire.map((field) => field.from)) },
   };
 }
 
@@ -148,25 +154,44 @@ export interface UnionVariant {
   readonly codec: CodecRef;
 }
 
+/** How many of a value's keys a variant's fields leave unexplained; without its field names, none. */
+function unknownKeys(value: Record<string, unknown>, codec: Codec<any>, direction: "toWire" | "fromWire"): number {
+  const known = codec.fieldNames?.[direction];
+  if (known === undefined) return 0;
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key) && value[key] !== undefined && !known.has(key)) count++;
+  return count;
+}
+
 /**
- * A union without a discriminator: a value belongs to the first variant whose required fields it all has (generated
- * tables list variants with the most required fields first); otherwise to the variant it matches best.
+ * A union without a discriminator, told apart as well as the data allows. A value belongs to a variant whose required
+ * fields it all has; when several qualify, to the one whose fields account for most of the value's keys (fewest keys
+ * it does not know), ties going to the variant listed first (the manifest's order). When none qualifies, to the
+ * variant with the most required fields present, so that snake_case keys are still converted.
  */
 export function unionCodec<T>(variants: readonly UnionVariant[]): Codec<T> {
-  const pick = (value: unknown, names: "required" | "requiredWire"): Codec<any> | undefined => {
+  const pick = (value: unknown, direction: "toWire" | "fromWire"): Codec<any> | undefined => {
     if (!isPlainObject(value)) return undefined;
-    let best: UnionVariant | undefined;
-    let bestScore = -1;
+    const names = direction === "toWire" ? "required" : "requiredWire";
+    let best: Codec<any> | undefined;
+    let bestUnknown = Infinity;
+    let closest: UnionVariant | undefined;
+    let closestPresent = -1;
     for (const variant of variants) {
       const present = variant[names].filter((name) => hasField(value, name)).length;
-      if (present === variant[names].length) return resolve(variant.codec);
-      if (present > bestScore) [best, bestScore] = [variant, present];
+      if (present === variant[names].length) {
+        const codec = resolve(variant.codec);
+        const unknown = unknownKeys(value, codec, direction);
+        if (unknown < bestUnknown) [best, bestUnknown] = [codec, unknown];
+      } else if (present > closestPresent) {
+        [closest, closestPresent] = [variant, present];
+      }
     }
-    return best && resolve(best.codec);
+    return best ?? (closest && resolve(closest.codec));
   };
   return {
-    toWire: (value) => (pick(value, "required")?.toWire(value) ?? value),
-    fromWire: (wire) => (pick(wire, "requiredWire")?.fromWire(wire) ?? wire) as T,
+    toWire: (value) => (pick(value, "toWire")?.toWire(value) ?? value),
+    fromWire: (wire) => (pick(wire, "fromWire")?.fromWire(wire) ?? wire) as T,
   };
 }
 

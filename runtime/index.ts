@@ -12,6 +12,7 @@ export {
   type FieldSpec,
   type UnionVariant,
 } from "./codec.js";
+export { discriminatedUnionCodec, type DiscriminatedUnionSpec, type UnknownVariantData } from "./union-codec.js";
 export {
   ApiError,
   ConnectionError,
@@ -25,6 +26,7 @@ export {
 export { checkClientOptions, type Logger, type RequestOptions, type RuntimeOptions } from "./options.js";
 export type { Dispatcher } from "./transport.js";
 export type { QueryArrayFormat } from "./url.js";
+export type { Download } from "./download.js";
 export { FlagChecker, type FlagCacheOption, type FlagCacheOptions, type FlagCheckOptions, type FlagCheckSettings, type FlagCheckSpec, type FlagFallback } from "./flags.js";
 export { LruCache, type CacheProvider } from "./lru-cache.js";
 export { OfflineError, offlineGate } from "./offline.js";

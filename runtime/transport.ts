@@ -22,6 +22,8 @@ export interface HttpResponse {
   /** Lower-case names; a repeated header is an array. */
   rawHeaders: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body as received (up to the size limit): for responses read as bytes, and text in another charset. */
+  bytes: Buffer;
   /** The body was cut at MAX_ERROR_BODY_BYTES: `text` is its start only. */
   cut?: boolean;
 }
@@ -192,9 +194,11 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   private finish(cut = false): void {
     if (this.settled) return;
     let text: string;
+    let bytes: Buffer;
     try {
       const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-      text = body.toString("utf8", 0, Math.min(body.length, this.limit));
+      bytes = body.subarray(0, Math.min(body.length, this.limit));
+      text = bytes.toString("utf8");
     } catch (error) {
       const { method, path } = this.request;
       this.fail(new ApiError(`${method} ${path} returned ${this.statusCode} with a body that could not be read: ${(error as Error).message}`, {
@@ -205,7 +209,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     }
     this.settled = true;
     this.chunks = [];
-    this.resolve({ statusCode: this.statusCode, rawHeaders: this.rawHeaders, text, cut });
+    this.resolve({ statusCode: this.statusCode, rawHeaders: this.rawHeaders, text, bytes, cut });
   }
 
   private fail(error: Error): void {

@@ -1,13 +1,20 @@
 import { isCalendarDate } from "./calendar-date.js";
+import type { Codec } from "./codec.js";
 import { InvalidArgumentError } from "./errors.js";
 
 export type QueryArrayFormat = "repeat" | "comma";
 
 /**
  * A query parameter of an operation: its names, and whether it takes a list. Descriptors that do not say accept a
- * list or a single value.
+ * list or a single value. A map or object parameter gives its style instead, and the codec that turns its TypeScript
+ * field names (and dates) into wire ones when it has one.
  */
-export type QueryParam = readonly [tsName: string, wireName: string, shape?: "list" | "scalar", format?: "date"];
+export type QueryParam =
+  | readonly [tsName: string, wireName: string, shape?: "list" | "scalar", format?: "date"]
+  | readonly [tsName: string, wireName: string, style: EntriesStyle, codec?: Codec<any>];
+
+/** How a map or object parameter is sent: form `email=a&id=b`, deepObject `keys[email]=a&keys[id]=b`. */
+export type EntriesStyle = "form" | "deepObject";
 
 /** Percent-encodes one path parameter; refuses values that would change the path's shape. */
 export function encodePathParam(name: string, value: unknown): string {
@@ -35,7 +42,7 @@ export function buildPath(
 }
 
 /** The text of one query value: a string, a finite number, a boolean, a bigint or a valid Date; nothing else. */
-function queryValue(name: string, value: unknown): string {
+function queryValue(name: string, value: unknown, key?: string): string {
   switch (typeof value) {
     case "string":
       return value;
@@ -50,7 +57,8 @@ function queryValue(name: string, value: unknown): string {
       break;
   }
   const shown = value instanceof Date ? "an invalid Date" : describe(value);
-  throw new InvalidArgumentError(`query parameter "${name}" must be a string, a finite number, a boolean or a Date, got ${shown}`);
+  const where = key === undefined ? "" : ` key ${shownKey(key)}`;
+  throw new InvalidArgumentError(`query parameter "${name}"${where} must be a string, a finite number, a boolean or a Date, got ${shown}`);
 }
 
 /** A `date` query value: a real day written YYYY-MM-DD, sent as it is. */
@@ -59,28 +67,81 @@ function calendarDateValue(name: string, value: unknown): string {
   throw new InvalidArgumentError(`query parameter "${name}" must be a calendar date written YYYY-MM-DD, got ${describe(value)}`);
 }
 
-/** Encodes query parameters; undefined and null are left out, arrays follow the API's array format. */
+/**
+ * Encodes query parameters; undefined and null are left out, arrays follow the API's array format, maps and objects
+ * their style. Names and values are form-encoded as URLSearchParams does (space as "+"); the brackets of deepObject
+ * stay literal, as qs, Express, Rails and PHP write and read them (a bracket inside a key is percent-encoded).
+ */
 export function buildQuery(params: readonly QueryParam[], values: Readonly<Record<string, unknown>>, arrays: QueryArrayFormat): string {
-  const search = new URLSearchParams();
-  for (const [tsName, wireName, shape, format] of params) {
+  const pairs: string[] = [];
+  const add = (name: string, value: string) => pairs.push(`${name}=${formEncode(value)}`);
+  for (const param of params) {
+    const [tsName, wireName, shape] = param;
     const value = values[tsName];
     if (value === undefined || value === null) continue;
-    const text = format === "date" ? calendarDateValue : queryValue;
+    if (shape === "form" || shape === "deepObject") {
+      for (const [key, text] of entriesOf(tsName, value, param[3] as Codec<any> | undefined)) {
+        add(shape === "form" ? formEncode(key) : `${formEncode(wireName)}[${formEncode(key)}]`, text);
+      }
+      continue;
+    }
+    const text = param[3] === "date" ? calendarDateValue : queryValue;
+    const name = formEncode(wireName);
     if (!Array.isArray(value)) {
       if (shape === "list") throw new InvalidArgumentError(`query parameter "${tsName}" must be a list, got ${describe(value)}`);
-      search.append(wireName, text(tsName, value));
+      add(name, text(tsName, value));
       continue;
     }
     if (shape === "scalar") throw new InvalidArgumentError(`query parameter "${tsName}" takes one value, got an array`);
     const items = value.map((item, index) => text(`${tsName}[${index}]`, item));
     if (arrays === "comma") {
-      if (items.length > 0) search.append(wireName, items.join(","));
+      if (items.length > 0) add(name, items.join(","));
     } else {
-      for (const item of items) search.append(wireName, item);
+      for (const item of items) add(name, item);
     }
   }
-  const text = search.toString();
-  return text === "" ? "" : `?${text}`;
+  return pairs.length === 0 ? "" : `?${pairs.join("&")}`;
+}
+
+/**
+ * The entries of a map or object parameter as wire keys and texts. Values are checked as the caller wrote them (so
+ * the error names their key), then converted by the codec (field names, dates) and written as query values.
+ */
+function entriesOf(name: string, value: unknown, codec: Codec<any> | undefined): [key: string, text: string][] {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof Date) {
+    throw new InvalidArgumentError(`query parameter "${name}" must be an object, got ${describe(value)}`);
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const scalar = item === null || item === undefined || item instanceof Date || (typeof item !== "object" && typeof item !== "function" && typeof item !== "symbol");
+    if (!scalar) {
+      throw new InvalidArgumentError(`query parameter "${name}" key ${shownKey(key)} must be a string, a number or a boolean, got ${describe(item)}`);
+    }
+  }
+  let wire: object;
+  try {
+    wire = codec ? (codec.toWire(value) as object) : value;
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new InvalidArgumentError(`query parameter "${name}": ${error.message}`, { cause: error });
+    throw error;
+  }
+  const entries: [string, string][] = [];
+  for (const [key, item] of Object.entries(wire)) {
+    if (item !== undefined && item !== null) entries.push([key, queryValue(name, item, key)]);
+  }
+  return entries;
+}
+
+/** A key of a map parameter as an error message quotes it: the caller's data, so quoted as JSON and cut when long. */
+const shownKey = (key: string) => JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key);
+
+/** A UTF-16 half without its other half: encodeURIComponent throws on it, URLSearchParams writes U+FFFD. */
+const LONE_SURROGATE = /\p{Cs}/gu;
+
+/** Form encoding (application/x-www-form-urlencoded) of one name or value: what URLSearchParams writes. */
+function formEncode(text: string): string {
+  return encodeURIComponent(text.replace(LONE_SURROGATE, "\uFFFD"))
+    .replace(/[!'()~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, "+");
 }
 
 /** The kind of a value without the value ("a number", "an array", "null"): for values that may be secrets. */

@@ -16,7 +16,7 @@ import { stringLiteral } from "../escape.js";
 import { jsDoc } from "./docs.js";
 import { DEFAULT_MESSAGE_FIELD, messageFieldOf } from "./errors.js";
 import { Imports, files } from "./layout.js";
-import { codecExpression, codecHelpers, codecModels, tsType } from "./type-expr.js";
+import { codecExpression, codecHelpers, codecModels, needsCodec, tsType } from "./type-expr.js";
 import { propertySignature } from "./types.js";
 
 const operationConst = (op: IrOperation) => operationConstName(op.name);
@@ -24,24 +24,36 @@ const operationConst = (op: IrOperation) => operationConstName(op.name);
 const pairs = (params: IrParam[]) => `[${params.map((p) => `[${JSON.stringify(p.tsName)}, ${JSON.stringify(p.wireName)}]`).join(", ")}]`;
 /**
  * Query entries also say whether the parameter is a list, so the runtime refuses an array where one value is
- * expected, and mark calendar dates, which it checks before sending.
+ * expected, and mark calendar dates, which it checks before sending. A map or object parameter gives its style and,
+ * when its entries need converting (field names, dates), its codec.
  */
-const queryEntries = (params: IrParam[]) => `[${params.map(queryEntry).join(", ")}]`;
+const queryEntries = (api: IrApi, params: IrParam[], imports: Imports) => `[${params.map((p) => queryEntry(api, p, imports)).join(", ")}]`;
 
-function queryEntry(p: IrParam): string {
+function queryEntry(api: IrApi, p: IrParam, imports: Imports): string {
+  const names = `${JSON.stringify(p.tsName)}, ${JSON.stringify(p.wireName)}`;
+  if (p.style !== undefined) {
+    if (!needsCodec(api, p.type)) return `[${names}, ${JSON.stringify(p.style)}]`;
+    const expression = codecExpression(api, p.type, false);
+    imports.add(files.codecs, codecModels(api, p.type));
+    imports.runtime(...codecHelpers(expression));
+    return `[${names}, ${JSON.stringify(p.style)}, ${expression}]`;
+  }
   const item = p.type.kind === "list" ? p.type.item : p.type;
-  const parts = [p.tsName, p.wireName, p.type.kind === "list" ? "list" : "scalar", ...(item.kind === "date" ? ["date"] : [])];
-  return `[${parts.map((part) => JSON.stringify(part)).join(", ")}]`;
+  const parts = [p.type.kind === "list" ? "list" : "scalar", ...(item.kind === "date" ? ["date"] : [])];
+  return `[${names}, ${parts.map((part) => JSON.stringify(part)).join(", ")}]`;
 }
 
-function resultType(op: IrOperation): string {
+/** What the method answers: a Download for a binary body, a string for text, else the response type's value. */
+export function resultType(op: IrOperation): string {
+  if (op.response.content === "binary") return "Download";
+  if (op.response.content === "text") return "string";
   return op.response.type ? tsType(op.response.type) : "void";
 }
 
 function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports): StatementStructures {
   const fields = [`method: ${JSON.stringify(op.method)}`, `path: ${stringLiteral(op.path)}`, `server: ${JSON.stringify(op.server)}`];
   if (op.pathParams.length > 0) fields.push(`pathParams: ${pairs(op.pathParams)}`);
-  if (op.queryParams.length > 0) fields.push(`query: ${queryEntries(op.queryParams)}`);
+  if (op.queryParams.length > 0) fields.push(`query: ${queryEntries(api, op.queryParams, imports)}`);
   if (op.body) {
     fields.push(`body: ${codecName(op.body)}`);
     imports.add(files.codecs, [codecName(op.body)]);
@@ -54,6 +66,8 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports): Sta
   } else {
     fields.push("response: null");
   }
+  if (op.response.content !== "json") fields.push(`content: ${JSON.stringify(op.response.content)}`);
+  if (op.response.content === "binary") imports.runtimeTypes("Download");
   if (op.response.envelope) fields.push(`envelope: ${JSON.stringify(op.response.envelope)}`);
   // Only when the error classes (and ApiError, for statuses without one) would read another field.
   const messageField = op.errorBody?.messageField;
@@ -98,6 +112,7 @@ function method(api: IrApi, resource: IrResource, op: IrOperation, flavour: Clie
     docs: jsDoc(op.description, {
       remarks: `\`${op.method} ${op.path}\``,
       example: `\n${exampleCall(api, resource, op, undefined, "client", flavour)}`,
+      deprecated: op.deprecated ? "" : undefined,
     }),
     statements: `return ${flavour.coreCall(resource, operationConst(op), op.name, args)};`,
   };
