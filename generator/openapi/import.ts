@@ -40,6 +40,9 @@ export function importDocument(doc: OpenApiDocument, options: ImportOptions = {}
   operations.importPlanned();
   schemas.finishDiscriminators();
   const errors = errorBodies(operations.operations, schemas, report, () => doc.place("/paths"));
+  if (isObject(doc.root.webhooks) && Object.keys(doc.root.webhooks).length > 0) {
+    report.note(doc.place("/webhooks"), "webhooks (requests the API sends)", "not imported: the client only calls the API");
+  }
 
   const byResource = new Map<string, ImportedOperation[]>();
   for (const op of operations.operations) byResource.set(op.resource, [...(byResource.get(op.resource) ?? []), op]);

@@ -108,6 +108,7 @@ export class OperationImporter {
     const description = [op.summary, op.description].filter((text): text is string => typeof text === "string" && text.trim() !== "").join("\n\n");
     if (description) operation.description = description;
     if (op.deprecated === true) operation.deprecated = true;
+    if (isObject(op.callbacks) && Object.keys(op.callbacks).length > 0) this.report.note(this.doc.place(`${at}/callbacks`), "callbacks", "not imported (the client only calls the API)");
 
     const pathParams: Record<string, ManifestField> = {};
     const query: Record<string, ManifestField> = {};
@@ -242,6 +243,11 @@ export class OperationImporter {
 
   private response(response: Json, pointer: string, code: string, name: string): ManifestOperation["response"] {
     const status = /^\d+$/.test(code) ? Number(code) : 200;
+    const described = isObject(response) && typeof response.$ref === "string" ? this.doc.resolve(response.$ref) : response;
+    if (isObject(described) && isObject(described.headers) && Object.keys(described.headers).length > 0) {
+      this.report.note(this.doc.place(`${pointer}/headers`), "response headers", "not typed (error.headers has them on failures)");
+    }
+    if (isObject(described) && isObject(described.links) && Object.keys(described.links).length > 0) this.report.note(this.doc.place(`${pointer}/links`), "links", "not imported");
     if (status === 204 || status === 205) return { status };
     const found = this.jsonSchemaOf(response, pointer);
     if (!found) {
