@@ -307,7 +307,7 @@ describe("import-openapi: auth, servers, documents", () => {
 
 describe("import-openapi: the Schematic API document", () => {
   it("accounts for every operation and schema, and writes a manifest that validates", T, async () => {
-    const file = path.join(repoRoot, "../shared/schematic-api/openapi.yaml");
+    const file = path.join(repoRoot, "specs/schematic-openapi.yaml");
     const { manifest, report } = await importOpenApi(file, { envelope: "data" });
     assert.equal(report.operations.total, 268);
     assert.equal(report.schemas.total, 511);

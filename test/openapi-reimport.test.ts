@@ -99,7 +99,7 @@ describe("npm run import-openapi, again", () => {
   });
 
   it("the whole Schematic API, imported, generates a package that type-checks", T, async () => {
-    const imported = await importer(work, [path.join(repoRoot, "../shared/schematic-api/openapi.yaml"), "--manifest", "schematic.yaml", "--envelope", "data"]);
+    const imported = await importer(work, [path.join(repoRoot, "specs/schematic-openapi.yaml"), "--manifest", "schematic.yaml", "--envelope", "data"]);
     assert.equal(imported.code, 0, imported.stderr + imported.stdout);
     assert.match(imported.stdout, /operations: 268 of 268 imported/);
     const sdk = path.join(work, "schematic-sdk");
