@@ -53,6 +53,8 @@ export class SyncClientCore {
     if ("signal" in options && options.signal !== undefined) {
       throw new InvalidArgumentError(`${method}: the sync client takes no signal (nothing could fire it while the call blocks); use timeoutMs or totalTimeoutMs`);
     }
-    return this.bridge.call(method, [args, options]) as Result;
+    // The worker calls the async client's method, which takes the argument object only when the operation has one.
+    const takesArguments = op.pathParams !== undefined || op.query !== undefined || op.body !== undefined;
+    return this.bridge.call(method, takesArguments ? [args, options] : [options]) as Result;
   }
 }
