@@ -306,26 +306,40 @@ function eventSettings(
  * const client = new SchematicClient({ apiKey: process.env.API_KEY! });
  */
 export class SchematicClient {
-  /** The event capture service, which receives identify and track events in batches. */
-  readonly capture: CaptureResource;
-  /** Companies and their users. */
-  readonly companies: CompaniesResource;
-  /** Events recorded through the REST API. */
-  readonly events: EventsResource;
-  /** Feature flags and their evaluation. */
-  readonly features: FeaturesResource;
+  readonly #core: ClientCore;
+  #capture?: CaptureResource;
+  #companies?: CompaniesResource;
+  #events?: EventsResource;
+  #features?: FeaturesResource;
   private readonly flags: FlagChecker<CheckFlagResponseData>;
   private readonly eventBuffer: EventBuffer;
 
   constructor(options: SchematicClientOptions) {
     checkClientOptions("SchematicClient", options);
     const core = new ClientCore({ ...coreSettings(options), dispatcher: options.dispatcher });
-    this.capture = new CaptureResource(core);
-    this.companies = new CompaniesResource(core);
-    this.events = new EventsResource(core);
-    this.features = new FeaturesResource(core);
+    this.#core = core;
     this.flags = new FlagChecker(core, flagCheckSpec, flagCheckSettings(options));
     this.eventBuffer = new EventBuffer(core, eventSpec, eventSettings(options));
+  }
+
+  /** The event capture service, which receives identify and track events in batches. */
+  get capture(): CaptureResource {
+    return (this.#capture ??= new CaptureResource(this.#core));
+  }
+
+  /** Companies and their users. */
+  get companies(): CompaniesResource {
+    return (this.#companies ??= new CompaniesResource(this.#core));
+  }
+
+  /** Events recorded through the REST API. */
+  get events(): EventsResource {
+    return (this.#events ??= new EventsResource(this.#core));
+  }
+
+  /** Feature flags and their evaluation. */
+  get features(): FeaturesResource {
+    return (this.#features ??= new FeaturesResource(this.#core));
   }
 
   /**
@@ -389,14 +403,11 @@ export class SchematicClient {
  * const on = client.checkFlag("new-dashboard", { company: { id: "co_123" } }); // a boolean, no await
  */
 export class SchematicSyncClient {
-  /** The event capture service, which receives identify and track events in batches. */
-  readonly capture: CaptureSyncResource;
-  /** Companies and their users. */
-  readonly companies: CompaniesSyncResource;
-  /** Events recorded through the REST API. */
-  readonly events: EventsSyncResource;
-  /** Feature flags and their evaluation. */
-  readonly features: FeaturesSyncResource;
+  readonly #core: SyncClientCore;
+  #capture?: CaptureSyncResource;
+  #companies?: CompaniesSyncResource;
+  #events?: EventsSyncResource;
+  #features?: FeaturesSyncResource;
   private readonly flags: SyncFlagChecker<CheckFlagResponseData>;
   private readonly eventBuffer: SyncEvents;
 
@@ -408,16 +419,33 @@ export class SchematicSyncClient {
       callerOptions: ["cache", "closeOnSignals"],
       workerOptions: { cache: false },
     });
-    this.capture = new CaptureSyncResource(core);
-    this.companies = new CompaniesSyncResource(core);
-    this.events = new EventsSyncResource(core);
-    this.features = new FeaturesSyncResource(core);
+    this.#core = core;
     this.flags = new SyncFlagChecker(
       (args, callOptions) => core.request(checkFlagOperation, "features.checkFlag", args, callOptions),
       flagCheckSpec,
       flagCheckSettings(options),
     );
     this.eventBuffer = new SyncEvents(core.bridge, eventSpec, eventSettings(options));
+  }
+
+  /** The event capture service, which receives identify and track events in batches. */
+  get capture(): CaptureSyncResource {
+    return (this.#capture ??= new CaptureSyncResource(this.#core));
+  }
+
+  /** Companies and their users. */
+  get companies(): CompaniesSyncResource {
+    return (this.#companies ??= new CompaniesSyncResource(this.#core));
+  }
+
+  /** Events recorded through the REST API. */
+  get events(): EventsSyncResource {
+    return (this.#events ??= new EventsSyncResource(this.#core));
+  }
+
+  /** Feature flags and their evaluation. */
+  get features(): FeaturesSyncResource {
+    return (this.#features ??= new FeaturesSyncResource(this.#core));
   }
 
   /**

@@ -45,6 +45,7 @@ export const RUNTIME_CONTRACT = {
   // Core: codecs between wire and TypeScript shapes.
   Codec: { module: "codec.ts", kind: "type", owner: "core" },
   objectCodec: { module: "codec.ts", kind: "value", owner: "core" },
+  lazyCodec: { module: "codec.ts", kind: "value", owner: "core" },
   unionCodec: { module: "codec.ts", kind: "value", owner: "core" },
   discriminatedUnionCodec: { module: "union-codec.ts", kind: "value", owner: "core" },
   listCodec: { module: "codec.ts", kind: "value", owner: "core" },

@@ -1,14 +1,14 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { emitSources } from "./emit/index.js";
-import { formatFile } from "./format.js";
+import { type FormatCache, formatFiles } from "./format.js";
 import type { IrApi } from "./ir.js";
 import { loadManifest } from "./load.js";
 import { normalizeManifest } from "./normalize.js";
 import { RUNTIME_COPY_DIR, SOURCE_DIR, packageFiles } from "./package-files.js";
 import { type Regeneration, renderDocs, renderHeader } from "./render.js";
 import { validateManifest } from "./validate.js";
-import type { OutputFile } from "./write.js";
+import { type OutputFile, readRecordQuietly, readRecorded } from "./write.js";
 
 export interface GenerateInput {
   manifestPath: string;
@@ -25,9 +25,14 @@ export interface GenerateOutput {
   files: OutputFile[];
   /** Milliseconds spent in each stage. */
   timings: Record<string, number>;
+  /** How many files the format cache gave (unformatted text unchanged since the run that wrote them). */
+  formatCached: number;
 }
 
-/** load → validate → normalize → emit → render → format. Pure of side effects: writing is the caller's stage. */
+/**
+ * load → validate → normalize → emit → render → format. Pure of side effects: writing is the caller's stage. It reads
+ * the output folder's record and the files it lists, for the format cache (see recordedFormatCache).
+ */
 export async function generate(input: GenerateInput): Promise<GenerateOutput> {
   const timings: Record<string, number> = {};
   const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
@@ -54,15 +59,27 @@ export async function generate(input: GenerateInput): Promise<GenerateOutput> {
   const docs = await timed("render", () => renderDocs(api, regeneration));
   const header = renderHeader(api, "line", regeneration);
   const unformatted = [...sources.map((source) => ({ path: sourcePrefix + source.path, text: `${header}\n\n${source.text}` })), ...docs];
-  // One file at a time: formatting them all at once gains nothing on one thread and keeps every syntax tree alive.
-  const files = await timed("format", async () => {
-    const formatted: OutputFile[] = [];
-    for (const file of unformatted) formatted.push({ path: file.path, text: await formatFile(file.path, file.text) });
-    return formatted;
-  });
+  const formatted = await timed("format", async () => formatFiles(unformatted, await recordedFormatCache(input.outDir)));
+  const files: OutputFile[] = formatted.files;
   if (runtimeDir === undefined) files.push(...(await timed("package", () => packageFiles(api, files))));
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { api, files, timings };
+  return { api, files, timings, formatCached: formatted.cached };
+}
+
+/**
+ * The format cache is the output folder itself: its record (.generated-files.json) keeps, beside each file's size and
+ * hash, the key of the unformatted text it was formatted from. A file whose key is unchanged and whose content still
+ * has the recorded size and hash is that formatting, so it is reused; anything else (no record, an old record without
+ * keys, a file edited or removed since, another prettier version or options) is formatted again. No second store to
+ * keep in step or to clean, and a folder copied or checked out elsewhere keeps its cache.
+ */
+async function recordedFormatCache(outDir: string): Promise<FormatCache | undefined> {
+  const record = await readRecordQuietly(outDir);
+  if (record === undefined) return undefined;
+  return async (file, key) => {
+    const stamp = record.get(file);
+    return stamp?.source === key ? readRecorded(path.join(path.resolve(outDir), file), stamp) : undefined;
+  };
 }
 
 /**

@@ -10,12 +10,16 @@ export interface OutputFile {
   text: string;
   /** Written without the generated header (JSON, the runtime copy): its entry in the record alone marks it as the generator's. */
   unmarked?: boolean;
+  /** The format cache's key of the text before formatting (format.ts formatKey); kept in the record for the next run. */
+  source?: string;
 }
 
 export interface FileStamp {
   bytes: number;
   sha256: string;
   unmarked?: true;
+  /** See OutputFile.source. Absent in records written before the format cache. */
+  source?: string;
 }
 
 /**
@@ -134,10 +138,33 @@ async function readRecord(outDir: string, kind: EntryKind | undefined): Promise<
     record !== null &&
     Object.entries(record).every(
       ([file, entry]) =>
-        isInsidePath(file) && typeof entry?.bytes === "number" && typeof entry?.sha256 === "string" && (entry.unmarked === undefined || entry.unmarked === true),
+        isInsidePath(file) &&
+        typeof entry?.bytes === "number" &&
+        typeof entry?.sha256 === "string" &&
+        (entry.unmarked === undefined || entry.unmarked === true) &&
+        (entry.source === undefined || typeof entry.source === "string"),
     );
   if (!valid) throw new OutputFolderError(`${where} is not a record the generator wrote; remove it only if ${outDir} holds nothing you need`);
   return new Map(Object.entries(record as Record<string, FileStamp>));
+}
+
+/**
+ * The files the record in `outDir` lists, for the format cache: undefined when there is no record or it is not one the
+ * generator wrote (planWrite reports that). Reads only the record.
+ */
+export async function readRecordQuietly(out: string): Promise<WriteRecord | undefined> {
+  const outDir = path.resolve(out);
+  const found = await lstat(path.join(outDir, RECORD_FILE)).catch(() => undefined);
+  if (found === undefined) return undefined;
+  return readRecord(outDir, found.isFile() ? "file" : "special").catch(() => undefined);
+}
+
+/** The text of the regular file `file` if it is exactly the recorded one (same size and SHA-256), else undefined. */
+export async function readRecorded(file: string, stamp: FileStamp): Promise<string | undefined> {
+  const found = await lstat(file).catch(() => undefined);
+  if (!found?.isFile() || found.size !== stamp.bytes) return undefined;
+  const data = await readFile(file).catch(() => undefined);
+  return data !== undefined && sha256(data) === stamp.sha256 ? data.toString("utf8") : undefined;
 }
 
 async function readHead(file: string, bytes: number): Promise<string> {
@@ -189,7 +216,12 @@ export async function planWrite(out: string, files: OutputFile[], options: PlanO
     return kinds.get(relative);
   };
   for (const file of files) {
-    const expected: FileStamp = { bytes: Buffer.byteLength(file.text), sha256: sha256(file.text), ...(file.unmarked ? { unmarked: true as const } : {}) };
+    const expected: FileStamp = {
+      bytes: Buffer.byteLength(file.text),
+      sha256: sha256(file.text),
+      ...(file.unmarked ? { unmarked: true as const } : {}),
+      ...(file.source !== undefined ? { source: file.source } : {}),
+    };
     plan.record.set(file.path, expected);
     const segments = file.path.split("/");
     let blocked = false;
@@ -236,7 +268,9 @@ export async function planWrite(out: string, files: OutputFile[], options: PlanO
 }
 
 function recordText(record: WriteRecord): string {
-  const files = Object.fromEntries([...record].map(([file, { bytes, sha256, unmarked }]) => [file, unmarked ? { bytes, sha256, unmarked } : { bytes, sha256 }]));
+  const files = Object.fromEntries(
+    [...record].map(([file, { bytes, sha256, unmarked, source }]) => [file, { bytes, sha256, ...(unmarked ? { unmarked } : {}), ...(source !== undefined ? { source } : {}) }]),
+  );
   return `${JSON.stringify({ about: RECORD_ABOUT, files }, null, 2)}\n`;
 }
 

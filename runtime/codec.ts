@@ -13,6 +13,22 @@ export interface Codec<T = unknown> {
   readonly fieldNames?: { readonly toWire: ReadonlySet<string>; readonly fromWire: ReadonlySet<string> };
 }
 
+/**
+ * A codec built on first use: a package of hundreds of models then costs nothing to import for the models a program
+ * never sends or reads.
+ */
+export function lazyCodec<T>(build: () => Codec<T>): Codec<T> {
+  let codec: Codec<T> | undefined;
+  const built = () => (codec ??= build());
+  return {
+    toWire: (value) => built().toWire(value),
+    fromWire: (wire) => built().fromWire(wire),
+    get fieldNames() {
+      return built().fieldNames;
+    },
+  };
+}
+
 /** A codec, or a function returning one: lets generated tables refer to models declared later. */
 export type CodecRef = Codec<any> | (() => Codec<any>);
 

@@ -3,6 +3,7 @@ export {
   dateCodec,
   dateTimeCodec,
   identityCodec,
+  lazyCodec,
   listCodec,
   mapCodec,
   objectCodec,

@@ -106,14 +106,17 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
             )
           : jsDoc(api.description ?? `Client of the ${api.title}.`, { example: example(name) + capabilityExamples }),
       properties: [
-        ...api.resources.map((resource) => ({
-          name: resource.name,
-          type: flavour.resourceClassName(resource),
-          isReadonly: true,
-          docs: jsDoc(resource.description),
-        })),
+        // Resources are built on first use: a client of a large API costs the same to build as one of a small API.
+        ...(api.resources.length > 0 ? [{ name: "#core", type: flavour.core, isReadonly: true }] : []),
+        ...api.resources.map((resource) => ({ name: `#${resource.name}`, type: flavour.resourceClassName(resource), hasQuestionToken: true })),
         ...parts.flatMap((part) => part.properties),
       ],
+      getAccessors: api.resources.map((resource) => ({
+        name: resource.name,
+        returnType: flavour.resourceClassName(resource),
+        docs: jsDoc(resource.description),
+        statements: `return (this.#${resource.name} ??= new ${flavour.resourceClassName(resource)}(this.#core));`,
+      })),
       ctors: [
         {
           parameters: [{ name: "options", type: flavour.optionsTypeName(api) }],
@@ -121,7 +124,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
             // Before any option is read: `new Client(null)` must say what is wrong, not throw a TypeError.
             `checkClientOptions(${JSON.stringify(name)}, options);`,
             core,
-            ...api.resources.map((resource) => `this.${resource.name} = new ${flavour.resourceClassName(resource)}(core);`),
+            ...(api.resources.length > 0 ? ["this.#core = core;"] : []),
             ...capabilities.map(({ capability, ir }) => capability.client.init(ir, flavour)),
           ],
         },

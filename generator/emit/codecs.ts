@@ -48,12 +48,13 @@ export function emitCodecs(api: IrApi, runtimeEntry: string): SourceFileStructur
     if (type.kind === "enum") continue;
     const [initializer, factory] = modelCodec(api, type);
     imports.add(files.types, [type.name], true);
-    imports.runtime("Codec", factory, ...codecHelpers(initializer));
+    imports.runtime("Codec", "lazyCodec", factory, ...codecHelpers(initializer));
     statements.push({
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: codecName(type.name), type: `Codec<${type.name}>`, initializer }],
+      // Built on first use: importing a package of many models builds none of them.
+      declarations: [{ name: codecName(type.name), type: `Codec<${type.name}>`, initializer: `lazyCodec(() => ${initializer})` }],
     });
   }
   return { kind: StructureKind.SourceFile, statements: [...imports.structures(), ...statements] };
