@@ -419,6 +419,14 @@ resources:
     }
     for (const prune of [false, true]) assert.deepEqual(merged(text, imported, prune), { text, changes: [] });
 
+    // A limit the document does not state (the events capability checks quantity's minimum) is kept; one it states wins.
+    const track = imported.types.EventBodyTrack!.properties!;
+    track.quantity = "integer";
+    assert.deepEqual(merged(text, imported), { text, changes: [] });
+    track.quantity = { type: "integer", minimum: 1 };
+    assert.deepEqual(merged(text, imported).changes, ["type EventBodyTrack: field quantity: minimum 0 -> 1"]);
+    track.quantity = { type: "integer", minimum: 0 };
+
     imported.types.CaptureEvent!.properties!.backfill = "string";
     const retyped = merged(text, imported);
     assert.equal(retyped.text, edited(text, ["      backfill: boolean\n", "      backfill: string\n"]));

@@ -20,6 +20,9 @@ export type Obj = Record<string, unknown>;
  * Keys a person owns: the file's value wins, and the document's fills in only where the file has none. Every other key
  * of these objects is a wire fact: the document's value, or gone when the document has none.
  */
+/** Documented limits of a field: the document's win, and one only the file states is kept. */
+const LIMIT_KEYS: ReadonlySet<string> = new Set(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems"]);
+
 const HAND_KEYS = {
   field: new Set(["name", "description", "example"]),
   type: new Set(["description", "example"]),
@@ -110,15 +113,17 @@ class Merger {
   /** The file's keys in order (hand keys kept, wire keys from the document or dropped), then the document's new keys. */
   private mergeOwned(file: Obj, doc: Obj, hand: Set<string>, subject: string, label = ""): Obj {
     const out: Obj = {};
+    // A limit the document does not state is one a person added (the events capability checks `minimum`): kept.
+    const owned = (key: string) => hand.has(key) || (LIMIT_KEYS.has(key) && hasKey(file, key) && !hasKey(doc, key));
     for (const [key, value] of Object.entries(file)) {
-      if (hand.has(key)) put(out, key, value);
+      if (owned(key)) put(out, key, value);
       else if (hasKey(doc, key)) put(out, key, doc[key]);
     }
     for (const [key, value] of Object.entries(doc)) if (!hasKey(out, key) && !(hand.has(key) && hasKey(file, key))) put(out, key, value);
     for (const key of new Set([...Object.keys(file), ...Object.keys(doc)])) {
       const what = `${label}${key}`;
       if (hand.has(key) && !hasKey(file, key) && hasKey(doc, key)) this.note("changed", subject, `${what} added from the document`);
-      if (hand.has(key) || same(file[key], doc[key])) continue;
+      if (owned(key) || same(file[key], doc[key])) continue;
       if (!hasKey(doc, key)) this.note("changed", subject, `${what} ${show(file[key])} removed`);
       else if (!hasKey(file, key)) this.note("changed", subject, `${what} ${show(doc[key])} added`);
       else this.note("changed", subject, `${what} ${show(file[key])} -> ${show(doc[key])}`);
