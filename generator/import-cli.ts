@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ManifestError, loadManifest, parseManifest } from "./load.js";
@@ -114,6 +114,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${relativeTo(error, shown).message}\nimport-openapi: ${shown(manifestPath)} (or a part it includes) cannot be read as a manifest; nothing was changed`);
     return 2;
   }
+  // Every file goes inside the manifest's folder, links followed, and never through a link: a part path or a folder
+  // in it may come from someone else's document or checkout.
+  const outside = await firstOutside(path.dirname(manifestPath), files.map(({ file }) => file));
+  if (outside !== undefined) {
+    console.error(`import-openapi: ${shown(outside)} would be written outside ${shown(path.dirname(manifestPath)) || "."} (through a symbolic link); nothing was written`);
+    return 73;
+  }
   for (const { file, text } of files) {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, text);
@@ -140,6 +147,24 @@ async function main(argv: string[]): Promise<number> {
 /** The error with each position's file as the user typed it (files are read by absolute path). */
 const relativeTo = (error: ManifestError, shown: (file: string) => string) =>
   new ManifestError(error.problems.map((problem) => ({ ...problem, position: { ...problem.position, file: shown(problem.position.file) } })));
+
+/** The first file that would land outside `folder` once symbolic links are followed, or that is itself a link. */
+async function firstOutside(folder: string, files: readonly string[]): Promise<string | undefined> {
+  const root = await realPathSoFar(folder);
+  for (const file of files) {
+    const link = await lstat(file).then((stat) => stat.isSymbolicLink(), () => false);
+    const real = await realPathSoFar(path.dirname(file));
+    if (link || (real !== root && !real.startsWith(`${root}${path.sep}`))) return file;
+  }
+  return undefined;
+}
+
+/** A path with its deepest existing folder followed through links, and the folders still to be made after it. */
+async function realPathSoFar(target: string): Promise<string> {
+  let existing = target;
+  while (!(await lstat(existing).then(() => true, () => false)) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  return path.join(await realpath(existing), path.relative(existing, target));
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -28,7 +28,7 @@ const REPOSITORY_PACKAGE = new URL("../package.json", import.meta.url);
  * Runtime modules loaded by URL rather than imported (so no import names them), by the module that loads them: the
  * sync bridge starts its worker thread from the file beside it.
  */
-const LOADED_BY_URL: Record<string, readonly string[]> = { "sync/bridge.ts": ["sync/worker.ts"] };
+const LOADED_BY_URL: Record<string, readonly string[]> = { "sync/bridge.ts": ["sync/worker.ts", "sync/worker-source.mjs"] };
 
 /** Node release the runtime needs (require of ES modules, Atomics.wait in workers, undici 7). */
 const NODE_ENGINES = ">=20.19";
@@ -137,7 +137,8 @@ export async function runtimeCopy(sources: readonly OutputFile[]): Promise<Outpu
       throw new Error(`the generated code needs runtime/${module}, which cannot be read: ${(error as Error).message}`);
     }
     copied.set(module, text);
-    for (const specifier of relativeSpecifiers(text)) pending.push(resolvedTs(module, specifier));
+    // A module loaded by URL that is not TypeScript (the worker's entry for .ts sources) names what LOADED_BY_URL lists.
+    if (module.endsWith(".ts")) for (const specifier of relativeSpecifiers(text)) pending.push(resolvedTs(module, specifier));
     pending.push(...(LOADED_BY_URL[module] ?? []));
   }
   return [...copied].map(([module, text]) => ({ path: `${prefix}${module}`, text }));

@@ -456,6 +456,7 @@ export class SemanticChecker implements CheckContext {
         argumentNames.add(field.name ?? camelCase(wireName));
       }
     }
+    this.checkQueryWireNames(path, op);
     if (op.body !== undefined) {
       const body = this.data.types[op.body];
       if (!body) this.report([...path, "body"], this.unknownType(op.body));
@@ -548,6 +549,28 @@ export class SemanticChecker implements CheckContext {
   }
 
   /** A map of scalars, or an object type whose fields are scalars: sent as one query parameter per entry. */
+  /**
+   * Every name the query can carry is said once: plain parameters, the fields of a form-style object parameter (each
+   * sent as its own parameter), and the credentials' parameter (apiKeyQuery). A repeated name would reach the server
+   * twice, and the first one often wins.
+   */
+  private checkQueryWireNames(path: ManifestPath, op: ManifestOperation) {
+    const auth = this.data.auth;
+    const sent = new Map<string, string>();
+    if (authScheme(auth) === "apiKeyQuery" && auth?.query !== undefined) sent.set(auth.query, "the credentials' query parameter (auth.query)");
+    for (const [wireName, raw] of Object.entries(op.query ?? {})) {
+      const field = fieldOf(raw);
+      const type = field.type.replace(/\?$/, "");
+      const fields = field.style !== "deepObject" && Object.hasOwn(this.data.types, type) ? this.data.types[type]!.properties : undefined;
+      const names: [string, string][] = fields ? Object.keys(fields).map((name) => [name, `field "${name}" of ${type}, sent as its own parameter`]) : [[wireName, `parameter "${wireName}"`]];
+      for (const [name, what] of names) {
+        const earlier = sent.get(name);
+        if (earlier !== undefined) this.report([...path, "query", wireName], `${what} has the query name "${name}" of ${earlier}; the server would get it twice`, "key");
+        else sent.set(name, what);
+      }
+    }
+  }
+
   private isEntriesParam(type: IrTypeRef): boolean {
     if (type.kind === "map") return this.isScalarParam(type.value);
     if (type.kind !== "ref") return false;

@@ -152,7 +152,8 @@ export class ClientCore {
     checkCall(op, args, options, this.settings.gate);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
-    const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays) : "");
+    const authName = this.settings.auth.kind === "query" ? this.settings.auth.name : undefined;
+    const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays, authName) : "");
     // Serialized once: every attempt sends the same bytes, idempotency keys included.
     const body = op.body ? serializeBody(op, params) : undefined;
     const json = body === undefined ? this.#headers : this.#jsonHeaders;

@@ -31,7 +31,8 @@ export function downloadOf(response: HttpResponse): Download {
 /** A text response as a string, decoded by the charset of its Content-Type (UTF-8 when it names none). */
 export function textOf(response: HttpResponse, where: string): string {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(flattenHeaders(response.rawHeaders)["content-type"] ?? "")?.[1];
-  if (charset === undefined || /^utf-?8$/i.test(charset)) return response.text;
+  // A UTF-8 byte order mark is not text (a CSV's first header would carry it); TextDecoder drops it for other charsets.
+  if (charset === undefined || /^utf-?8$/i.test(charset)) return response.text.replace(/^\uFEFF/, "");
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(charset);
@@ -58,7 +59,8 @@ export function filenameOf(header: string | undefined): string | undefined {
     if (name === "filename*") extended ??= extendedValue(value);
     else if (name === "filename") plain ??= value;
   }
-  return baseName(extended ?? plain);
+  // A filename* that names no usable file leaves the plain filename to answer.
+  return baseName(extended) ?? baseName(plain);
 }
 
 /** An RFC 5987 value, `charset'language'percent-encoded`, decoded; undefined for another charset or bad encoding. */
@@ -78,7 +80,11 @@ function extendedValue(value: string): string | undefined {
 
 /** The part after the last slash or backslash, and nothing that names a directory (empty, "." or ".."). */
 function baseName(name: string | undefined): string | undefined {
-  // Control characters could hide part of a name in a terminal or a log; a file name never needs them.
-  const last = name?.split(/[/\\]/).pop()?.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  // Control characters (C0, C1) and bidirectional overrides could hide or disguise part of a name in a terminal, a log
+  // or a file manager ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"); a file name never needs them.
+  const visible = name?.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "");
+  // The last path segment only, without a Windows drive ("D:evil.txt") and without characters Windows reserves (":"
+  // would name an NTFS stream), so the name stays inside whatever folder it is saved in.
+  const last = visible?.split(/[/\\]/).pop()?.replace(/^[A-Za-z]:/, "").replace(/[<>:"|?*]/g, "_").trim();
   return last === undefined || last === "" || last === "." || last === ".." ? undefined : last;
 }

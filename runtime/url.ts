@@ -72,15 +72,28 @@ function calendarDateValue(name: string, value: unknown): string {
  * their style. Names and values are form-encoded as URLSearchParams does (space as "+"); the brackets of deepObject
  * stay literal, as qs, Express, Rails and PHP write and read them (a bracket inside a key is percent-encoded).
  */
-export function buildQuery(params: readonly QueryParam[], values: Readonly<Record<string, unknown>>, arrays: QueryArrayFormat): string {
+/**
+ * `authName`: the query parameter that carries the credentials, if any. A form-style entry may not take its name, nor
+ * another parameter's, nor one another entry took: a caller's map (often user data) must not shadow or add to them.
+ */
+export function buildQuery(params: readonly QueryParam[], values: Readonly<Record<string, unknown>>, arrays: QueryArrayFormat, authName?: string): string {
   const pairs: string[] = [];
   const add = (name: string, value: string) => pairs.push(`${name}=${formEncode(value)}`);
+  const taken = new Set(params.filter((param) => param[2] !== "form").map((param) => param[1]));
+  if (authName !== undefined) taken.add(authName);
   for (const param of params) {
     const [tsName, wireName, shape] = param;
     const value = values[tsName];
     if (value === undefined || value === null) continue;
     if (shape === "form" || shape === "deepObject") {
       for (const [key, text] of entriesOf(tsName, value, param[3] as Codec<any> | undefined)) {
+        if (shape === "form") {
+          if (taken.has(key)) {
+            const whose = key === authName ? "the credentials'" : "another query parameter's or entry's";
+            throw new InvalidArgumentError(`query parameter "${tsName}" key ${shownKey(key)} is ${whose} name; it would be sent twice`);
+          }
+          taken.add(key);
+        }
         add(shape === "form" ? formEncode(key) : `${formEncode(wireName)}[${formEncode(key)}]`, text);
       }
       continue;

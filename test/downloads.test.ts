@@ -121,7 +121,7 @@ describe("the file name of Content-Disposition", () => {
       [undefined, undefined],
       ["inline", undefined],
       ["attachment; filename=plain.txt", "plain.txt"],
-      ['attachment; filename="a \\"quoted\\" name.txt"', 'a "quoted" name.txt'],
+      ['attachment; filename="a \\"quoted\\" name.txt"', 'a _quoted_ name.txt'],
       ["attachment; filename*=utf-8'en'%C3%A9t%C3%A9.txt; filename=ete.txt", "été.txt"],
       ["attachment; FILENAME*=ISO-8859-1''caf%E9.txt", "café.txt"],
       // A charset this parser does not read, or a broken escape, leaves the plain name to answer.

@@ -246,7 +246,7 @@ describe("import-openapi: what real documents use", () => {
     });
     assert.deepEqual(result.report.counts(), [
       ["list parameter sent comma-separated (explode: false)", 1],
-      ["object query parameter in the spaceDelimited style", 1],
+      ["object query parameter in the spaceDelimited style without explode", 1],
     ]);
   });
 

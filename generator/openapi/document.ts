@@ -30,6 +30,11 @@ export const pointerOf = (segments: readonly (string | number)[]) =>
 
 const segmentsOf = (pointer: string) => (pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~")));
 
+/** Sets a key as an own property even when it is `__proto__` (a legal property or parameter name in a document). */
+export function put<T>(object: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export const isObject = (value: Json | undefined): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Reads a document (YAML, or JSON, which is YAML) and checks it is OpenAPI 3.0 or 3.1. Throws OpenApiError. */

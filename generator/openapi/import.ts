@@ -2,7 +2,7 @@ import type { Manifest, ManifestAuth, ManifestOperation } from "../manifest.js";
 import { kebabCase } from "../naming.js";
 import { CLIENT_MEMBERS, CLIENT_PRIVATE_MEMBERS } from "../capabilities/index.js";
 import { RESOURCE_PRIVATE_MEMBERS } from "../naming.js";
-import { type OpenApiDocument, isObject, loadOpenApi, pointerOf } from "./document.js";
+import { type JsonObject, OpenApiError, type OpenApiDocument, isObject, loadOpenApi, pointerOf } from "./document.js";
 import { memberNames, typeNameOf, typeNames } from "./names.js";
 import { type ImportedOperation, OperationImporter, errorBodies } from "./operations.js";
 import { ImportReport } from "./report.js";
@@ -35,10 +35,14 @@ export function importDocument(doc: OpenApiDocument, options: ImportOptions = {}
   const resources = memberNames("Api", "api", [...CLIENT_PRIVATE_MEMBERS, ...CLIENT_MEMBERS]);
   const operationNames = memberNames("Op", "operation", RESOURCE_PRIVATE_MEMBERS);
   const operations = new OperationImporter(doc, report, schemas, resources, operationNames, types, { envelope: options.envelope });
+  if (Object.keys(doc.root.paths as JsonObject).length === 0) throw new OpenApiError(`${doc.file}: the document has no operations (paths is empty): there is no client to describe`);
   operations.plan();
   schemas.importComponents();
   operations.importPlanned();
   schemas.finishDiscriminators();
+  if (report.operations.imported === 0) {
+    throw new OpenApiError(`${report.format(doc.file)}\n${doc.file}: none of its ${report.operations.total} operations can be expressed, so there is no client to describe`);
+  }
   const errors = errorBodies(operations.operations, schemas, report, () => doc.place("/paths"));
   if (isObject(doc.root.webhooks) && Object.keys(doc.root.webhooks).length > 0) {
     report.note(doc.place("/webhooks"), "webhooks (requests the API sends)", "not imported: the client only calls the API");
@@ -124,7 +128,19 @@ function importServers(doc: OpenApiDocument, report: ImportReport): Manifest["se
 /** The manifest's auth from the document's security requirement (the first scheme of the first requirement). */
 function importAuth(doc: OpenApiDocument, report: ImportReport): ManifestAuth | undefined {
   const schemes = isObject(doc.root.components) && isObject(doc.root.components.securitySchemes) ? doc.root.components.securitySchemes : {};
-  const requirements = Array.isArray(doc.root.security) ? doc.root.security : [];
+  let requirements = Array.isArray(doc.root.security) ? doc.root.security : [];
+  if (requirements.length === 0) {
+    // No API-wide requirement: the one operations state (a client sends one kind of credentials).
+    const stated = Object.values(doc.root.paths as JsonObject).flatMap((item) =>
+      isObject(item) ? Object.values(item).flatMap((op) => (isObject(op) && Array.isArray(op.security) && op.security.some((r) => isObject(r) && Object.keys(r).length > 0) ? [op.security] : [])) : [],
+    );
+    if (stated.length > 0) {
+      requirements = stated[0]!;
+      if (stated.some((security) => JSON.stringify(security) !== JSON.stringify(stated[0]))) {
+        report.note(doc.place("/paths"), "operations requiring different security", `the client sends ${Object.keys(requirements.find(isObject) ?? {})[0] ?? "nothing"} for every operation`);
+      }
+    }
+  }
   const first = requirements.find(isObject);
   const names = first ? Object.keys(first) : [];
   if (names.length === 0) {

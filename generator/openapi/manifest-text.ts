@@ -57,7 +57,8 @@ export function resourcePartPath(name: string, taken: (include: string) => boole
 export function manifestPartFiles(manifest: Manifest, mainFile: string, header: string): ManifestFile[] {
   const at = (include: string) => path.join(path.dirname(mainFile), ...include.split("/"));
   const parts: { include: string; data: object }[] = [];
-  if (Object.keys(manifest.types ?? {}).length > 0) parts.push({ include: "types.yaml", data: { types: manifest.types } });
+  // Always written, empty or not: the manifest needs its `types` section, and new types go there on the next import.
+  parts.push({ include: "types.yaml", data: { types: manifest.types ?? {} } });
   // Compared without case: `fooBar.yaml` and `foobar.yaml` are one file on macOS and Windows.
   const used = new Set(parts.map(({ include }) => include.toLowerCase()));
   for (const [name, resource] of Object.entries(manifest.resources ?? {})) {

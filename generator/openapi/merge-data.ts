@@ -1,3 +1,4 @@
+import { camelCase } from "../naming.js";
 
 /**
  * Step 1 of a re-import: the merged manifest data (plain objects, the file's key order first, new entries last) and
@@ -73,11 +74,23 @@ class Merger {
   private readonly places = new Map<Change, Place>();
   /** The entry being merged: each change noted meanwhile is about it. */
   private at: Place | undefined;
+  /** Every string a capability section holds (flagChecks, events): field names it may name are kept under prune. */
+  private readonly capabilityNames: ReadonlySet<string>;
+
   constructor(
     private readonly file: Obj,
     private readonly doc: Obj,
     private readonly prune: boolean,
-  ) {}
+  ) {
+    const names = new Set<string>();
+    const collect = (value: unknown): void => {
+      if (typeof value === "string") names.add(value);
+      else if (Array.isArray(value)) value.forEach(collect);
+      else if (isObj(value)) Object.values(value).forEach(collect);
+    };
+    for (const section of ["flagChecks", "events"]) collect(file[section]);
+    this.capabilityNames = names;
+  }
 
   run(): MergedData {
     const data: Obj = {};
@@ -168,7 +181,10 @@ class Merger {
     const out: Obj = {};
     for (const [wire, field] of Object.entries(file)) {
       if (!hasKey(doc, wire)) {
-        if (this.prune || label === PATH_PARAMETER) this.note("removed", subject, `${label} ${wire} removed`);
+        if (label !== PATH_PARAMETER && this.prune && this.capabilityNames.has(wire)) {
+          put(out, wire, field);
+          this.note("kept", subject, `${label} ${wire} gone from the document, kept: a capability section names it`);
+        } else if (this.prune || label === PATH_PARAMETER) this.note("removed", subject, `${label} ${wire} removed`);
         else {
           put(out, wire, field);
           this.note("kept", subject, `${label} ${wire} ${GONE_KEPT}`);
@@ -178,7 +194,9 @@ class Merger {
       const before = fieldObject(field);
       const after = fieldObject(doc[wire]);
       if (!same(before.type, after.type)) this.note("changed", subject, `${label} ${wire} retyped ${show(before.type)} -> ${show(after.type)}`);
-      const merged = this.mergeOwned(withoutType(before), withoutType(after), HAND_KEYS.field, subject, `${label} ${wire}: `);
+      // The importer's suffixed name belongs to the document's field list, not to this field: its TypeScript name stays.
+      const afterNamed = hasKey(before, "name") ? after : withoutKey(after, "name");
+      const merged = this.mergeOwned(withoutType(before), withoutType(afterNamed), HAND_KEYS.field, subject, `${label} ${wire}: `);
       const result: Obj = {};
       for (const key of Object.keys(before)) if (key === "type" || hasKey(merged, key)) put(result, key, key === "type" ? after.type : merged[key]);
       for (const [key, value] of Object.entries(merged)) if (!hasKey(result, key)) put(result, key, value);
@@ -186,9 +204,20 @@ class Merger {
       const short = typeof field === "string" && Object.keys(result).length === 1;
       put(out, wire, short ? result.type : result);
     }
+    const tsNameOf = (wire: string, field: unknown) => (fieldObject(field).name as string | undefined) ?? camelCase(wire);
+    const taken = new Set(Object.entries(out).map(([wire, field]) => tsNameOf(wire, field)));
     for (const [wire, field] of Object.entries(doc)) {
       if (hasKey(file, wire)) continue;
-      put(out, wire, field);
+      // A new field never takes the TypeScript name of one already there (code using it would read another field).
+      let added = field;
+      const base = camelCase(wire);
+      if (taken.has(tsNameOf(wire, field))) {
+        let n = 2;
+        while (taken.has(`${base}${n}`)) n++;
+        added = { ...fieldObject(field), name: `${base}${n}` };
+      }
+      taken.add(tsNameOf(wire, added));
+      put(out, wire, added);
       this.note("added", subject, `${label} ${wire} added`);
     }
     return out;
@@ -205,6 +234,14 @@ class Merger {
       this.at = { section: "types", name };
       const before = asObject(definition);
       const after = asObject(doc[name]);
+      const kindOf = (definition: Obj) => (hasKey(definition, "enum") ? "enum" : hasKey(definition, "oneOf") ? "oneOf" : "properties");
+      if (kindOf(before) !== kindOf(after)) {
+        // An object that became an enum (or a union...): the document's definition, with the file's description kept.
+        const kept = Object.fromEntries(Object.entries(before).filter(([key]) => HAND_KEYS.type.has(key)));
+        put(out, name, { ...kept, ...withoutKey(after, "description"), ...(hasKey(kept, "description") || !hasKey(after, "description") ? {} : { description: after.description }) });
+        this.note("changed", subject, `retyped from ${kindOf(before) === "properties" ? "an object" : `a ${kindOf(before)}`} to ${kindOf(after) === "properties" ? "an object" : `a ${kindOf(after)}`}`);
+        continue;
+      }
       const merged = this.mergeOwned(withoutKey(before, "properties"), withoutKey(after, "properties"), HAND_KEYS.type, subject);
       const result: Obj = {};
       for (const key of Object.keys(before)) if (key === "properties" || hasKey(merged, key)) put(result, key, merged[key]);

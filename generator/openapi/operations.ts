@@ -1,6 +1,6 @@
 import type { ManifestErrorBody, ManifestField, ManifestOperation } from "../manifest.js";
 import { camelCase, isInherited, paramsTypeName, pascalCase, resourceClassName, syncResourceClassName } from "../naming.js";
-import { type Json, type JsonObject, type OpenApiDocument, isObject, pointerOf } from "./document.js";
+import { type Json, type JsonObject, type OpenApiDocument, isObject, pointerOf, put } from "./document.js";
 import { type Names, memberNameOf, typeNameOf } from "./names.js";
 import type { ImportReport } from "./report.js";
 import { type SchemaImporter, WIRE_NAME } from "./schemas.js";
@@ -140,8 +140,8 @@ export class OperationImporter {
       for (let n = 1; isInherited(tsName) || paramNames.has(tsName); n++) tsName = `${memberNameOf(wireName)}Param${n > 1 ? n : ""}`;
       if (tsName !== memberNameOf(wireName)) field.name = tsName;
       paramNames.add(tsName);
-      if (param.in === "path") pathParams[wireName] = field;
-      else query[wireName] = required ? { ...field, required: true } : field;
+      if (param.in === "path") put(pathParams, wireName, field);
+      else put(query, wireName, required ? { ...field, required: true } : field);
     }
     // The path's placeholders and its path parameters must match: a document may declare one without the other.
     const placeholders = [...path.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!);
@@ -149,7 +149,7 @@ export class OperationImporter {
       if (!WIRE_NAME.test(placeholder)) return skip(at, "path placeholder with characters a manifest cannot hold");
       if (!Object.hasOwn(pathParams, placeholder)) {
         this.report.note(this.doc.place(at), "path placeholder without a parameter", "typed as a string parameter");
-        pathParams[placeholder] = { type: "string" };
+        put(pathParams, placeholder, { type: "string" });
       }
     }
     for (const declared of Object.keys(pathParams)) {
@@ -296,14 +296,20 @@ export class OperationImporter {
   private unsendable(param: JsonObject, field: ManifestField): string | undefined {
     const bare = field.type.replace(/\?$/, "");
     const list = /^list<(.+)>$/.exec(bare)?.[1];
-    const explode = param.explode !== false;
-    if (list !== undefined) return this.isScalar(list) ? (explode ? undefined : "list parameter sent comma-separated (explode: false)") : "list parameter of non-scalar items";
+    // OpenAPI's defaults: form (exploded) in the query, simple (comma-separated) in the path.
+    const style = param.style ?? (param.in === "path" ? "simple" : "form");
+    const explode = param.explode ?? style === "form";
+    if (list !== undefined) {
+      if (!this.isScalar(list)) return "list parameter of non-scalar items";
+      if (param.in === "path") return "list path parameter (comma-separated)";
+      if (style !== "form") return `list parameter in the ${String(style)} style`;
+      return explode ? undefined : "list parameter sent comma-separated (explode: false)";
+    }
     if (this.isScalar(bare) || field.const !== undefined) return undefined;
     const map = /^map<(.+)>$/.exec(bare)?.[1];
     const fields = this.schemas.types.get(bare)?.properties;
     const scalarEntries = map !== undefined ? this.isScalar(map) : fields !== undefined && Object.values(fields).every((f) => this.isScalar(typeof f === "string" ? f : f.type));
     if (!scalarEntries || param.in !== "query") return "object parameter with entries that are not scalars, or outside the query";
-    const style = param.style ?? "form";
     if (style === "deepObject") field.style = "deepObject";
     else if (style === "form" && explode) field.style = "form";
     else return `object query parameter in the ${String(style)} style${explode ? "" : " without explode"}`;

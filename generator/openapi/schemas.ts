@@ -1,5 +1,5 @@
 import type { ManifestField, ManifestTypeDefinition } from "../manifest.js";
-import { type Json, type JsonObject, type OpenApiDocument, isObject, pointerOf } from "./document.js";
+import { type Json, type JsonObject, type OpenApiDocument, isObject, pointerOf, put } from "./document.js";
 import { type Names, memberNameOf, typeNameOf } from "./names.js";
 import type { ImportReport } from "./report.js";
 
@@ -26,6 +26,8 @@ export class SchemaImporter {
   /** The type each inline schema became, by its place: one schema is one type, however often it is reached. */
   private readonly inlineTypes = new Map<string, string>();
   private readonly emptyTypes = new Map<string, string>();
+  /** The merged object of each `$ref` an allOf names (see mergedObject). */
+  private readonly mergedRefs = new Map<string, ReturnType<SchemaImporter["mergedObject"]>>();
   /** Unions whose discriminator is settled once every variant exists. */
   private readonly discriminated: { definition: ManifestTypeDefinition; discriminator: JsonObject; refs: (string | undefined)[]; pointer: string }[] = [];
   /** How deep the schema being converted is nested; a document may nest without end. */
@@ -323,7 +325,8 @@ export class SchemaImporter {
 
   /** The variant a `$ref` of the document names, when it is one of `variants`. */
   private variantOf(ref: string, variants: readonly string[]): string | undefined {
-    const key = ref.startsWith(COMPONENT_PREFIX) ? ref.slice(COMPONENT_PREFIX.length) : undefined;
+    // OpenAPI lets a mapping name a component by its bare name as well as by reference.
+    const key = ref.startsWith(COMPONENT_PREFIX) ? ref.slice(COMPONENT_PREFIX.length) : /^[^#/]+$/.test(ref) ? ref : undefined;
     const component = key === undefined ? undefined : this.components.get(key);
     return component?.kind === "type" && variants.includes(component.name) ? component.name : undefined;
   }
@@ -364,7 +367,13 @@ export class SchemaImporter {
           at = member.$ref.slice(1);
         }
         if (!isObject(resolved)) continue;
-        const inner = this.mergedObject(this.withoutNull(resolved).core as JsonObject, at, depth + 1, notes);
+        // A referenced member is merged once: shared bases (a diamond of allOf) would otherwise be walked once per path.
+        const key = typeof (member as JsonObject).$ref === "string" ? `${notes}${(member as JsonObject).$ref as string}` : undefined;
+        const inner =
+          key !== undefined && this.mergedRefs.has(key)
+            ? this.mergedRefs.get(key)
+            : this.mergedObject(this.withoutNull(resolved).core as JsonObject, at, depth + 1, notes);
+        if (key !== undefined) this.mergedRefs.set(key, inner);
         if (!inner) {
           if (notes) this.report.note(this.doc.place(`${pointer}/allOf/${index}`), "allOf member that is not an object", "left out of the merged type");
           continue;
@@ -405,7 +414,7 @@ export class SchemaImporter {
         field.name = `${tsName}${n}`;
       }
       tsNames.add(field.name ?? tsName);
-      fields[wireName] = Object.keys(field).length === 1 ? field.type : field;
+      put(fields, wireName, Object.keys(field).length === 1 ? field.type : field);
     }
     const kept = required.filter((key) => Object.hasOwn(fields, key));
     return {
