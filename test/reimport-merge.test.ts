@@ -316,7 +316,7 @@ resources:
       ['version: "1"\n', 'version: "2"\n'],
       ["    url: https://v1.shop.example # old host\n", "    url: https://v2.shop.example # old host\n"],
       ["  header: X-Key\n", "  header: X-Shop-Key\n"],
-      ["    required:\n      - item_id\n", "    required: [item_id, size]\n"],
+      ["    required:\n      - item_id\n", "    required:\n      - item_id\n      - size\n"],
       ["      price: { type: number, description: Price in cents. }\n", "      price: { type: number, description: Price in cents., minimum: 0 }\n"],
       ["      size: string\n  Size:\n    enum: [s, m]\n", "      size: Size\n    description: An item.\n  Size:\n    enum: [s, m, l]\n"],
       ["      reason: string\n", "      reason: string\n  Order:\n    required: [order_id]\n    properties:\n      order_id: string\n"],

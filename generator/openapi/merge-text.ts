@@ -50,7 +50,8 @@ function patchValue(text: string, map: YAMLMap, pair: Pair, before: unknown, aft
   const node = pair.value;
   const emptied = isObj(after) && Object.keys(after).length === 0;
   if (isMap(node) && isObj(before) && isObj(after) && !emptied) return patchMap(text, node, before, after, path, edits);
-  if (path.join(".") === "include" && isSeq(node) && !node.flow && Array.isArray(before) && Array.isArray(after)) {
+  // A block list that only grew (an include list, an enum written one value a line with comments) keeps its lines.
+  if (isSeq(node) && !node.flow && Array.isArray(before) && Array.isArray(after)) {
     const appended = appendItems(text, node, before, after);
     if (appended !== undefined) return void edits.push(appended);
   }
@@ -73,7 +74,7 @@ function patchValue(text: string, map: YAMLMap, pair: Pair, before: unknown, aft
   edits.push({ from: lineStart(text, rangeOf(key)[0]), to: lineEnd(text, node ? rangeOf(node)[1] : rangeOf(key)[1]), text: body });
 }
 
-/** A block list that only grew at its end (an `include` list): the new items as lines after its last one. */
+/** A block list that only grew at its end: the new items as lines after its last one (its items' comments stay). */
 function appendItems(text: string, list: YAMLSeq, before: unknown[], after: unknown[]): Edit | undefined {
   const first = list.items[0];
   const last = list.items.at(-1);
