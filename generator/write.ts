@@ -159,13 +159,21 @@ export async function readRecordQuietly(out: string): Promise<WriteRecord | unde
   return readRecord(outDir, found.isFile() ? "file" : "special").catch(() => undefined);
 }
 
-/** The text of the regular file `file` if it is exactly the recorded one (same size and SHA-256), else undefined. */
-export async function readRecorded(file: string, stamp: FileStamp): Promise<string | undefined> {
+/** The bytes of the regular file `file` if they are exactly the recorded ones (read only when the sizes match). */
+async function recordedBytes(file: string, stamp: { bytes: number; sha256: string }): Promise<Buffer | undefined> {
   const found = await lstat(file).catch(() => undefined);
   if (!found?.isFile() || found.size !== stamp.bytes) return undefined;
   const data = await readFile(file).catch(() => undefined);
-  return data !== undefined && sha256(data) === stamp.sha256 ? data.toString("utf8") : undefined;
+  return data !== undefined && sha256(data) === stamp.sha256 ? data : undefined;
 }
+
+/** The text of the regular file `file` if it is exactly the recorded one, else undefined. */
+export async function readRecorded(file: string, stamp: FileStamp): Promise<string | undefined> {
+  return (await recordedBytes(file, stamp))?.toString("utf8");
+}
+
+/** Whether the regular file `file` holds exactly `expected`. */
+const holds = async (file: string, expected: { bytes: number; sha256: string }) => (await recordedBytes(file, expected)) !== undefined;
 
 async function readHead(file: string, bytes: number): Promise<string> {
   const handle = await open(file, "r");
@@ -181,11 +189,6 @@ async function readHead(file: string, bytes: number): Promise<string> {
 /** The first line of a generated TypeScript file, or the first line inside a generated Markdown file's comment. */
 const hasGeneratedHeader = (head: string) => head.startsWith(`// ${GENERATED_MARK}`) || head.startsWith(`<!--\n${GENERATED_MARK}`);
 
-/** Whether the regular file `file` holds exactly `expected` (read only when the sizes match). */
-async function holds(file: string, expected: { bytes: number; sha256: string }): Promise<boolean> {
-  if ((await lstat(file)).size !== expected.bytes) return false;
-  return sha256(await readFile(file)) === expected.sha256;
-}
 
 export interface PlanOptions {
   /** Generate into a folder that holds files the generator did not write (they are left alone). */

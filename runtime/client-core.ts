@@ -108,6 +108,8 @@ export class ClientCore {
   readonly #secrets: readonly string[];
   /** `name=value` appended to every query, for query-parameter auth. */
   readonly #authQuery: string | undefined;
+  /** The name of that parameter, which a caller's form-style query map may not take. */
+  private readonly authQueryName: string | undefined;
   /** The header that carries the credentials (lower case) and why a call may not set it. */
   private readonly reservedHeader: { name: string; reason: string } | undefined;
   private readonly retryStatuses: ReadonlySet<number>;
@@ -133,6 +135,7 @@ export class ClientCore {
     this.reservedHeader = auth.reservedHeader;
     this.#secrets = auth.secrets;
     this.#authQuery = auth.query;
+    this.authQueryName = settings.auth.kind === "query" ? settings.auth.name : undefined;
     this.#headers = { ...this.checkHeaders("headers", settings.headers), accept: "application/json" };
     if (auth.header) this.#headers[auth.header[0]] = auth.header[1];
     this.#jsonHeaders = { ...this.#headers, "content-type": "application/json" };
@@ -152,8 +155,7 @@ export class ClientCore {
     checkCall(op, args, options, this.settings.gate);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
-    const authName = this.settings.auth.kind === "query" ? this.settings.auth.name : undefined;
-    const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays, authName) : "");
+    const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays, this.authQueryName) : "");
     // Serialized once: every attempt sends the same bytes, idempotency keys included.
     const body = op.body ? serializeBody(op, params) : undefined;
     const json = body === undefined ? this.#headers : this.#jsonHeaders;

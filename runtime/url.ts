@@ -79,8 +79,8 @@ function calendarDateValue(name: string, value: unknown): string {
 export function buildQuery(params: readonly QueryParam[], values: Readonly<Record<string, unknown>>, arrays: QueryArrayFormat, authName?: string): string {
   const pairs: string[] = [];
   const add = (name: string, value: string) => pairs.push(`${name}=${formEncode(value)}`);
-  const taken = new Set(params.filter((param) => param[2] !== "form").map((param) => param[1]));
-  if (authName !== undefined) taken.add(authName);
+  // Built at the first form-style entry only: most calls have none, and this runs for every request.
+  let taken: Set<string> | undefined;
   for (const param of params) {
     const [tsName, wireName, shape] = param;
     const value = values[tsName];
@@ -88,6 +88,7 @@ export function buildQuery(params: readonly QueryParam[], values: Readonly<Recor
     if (shape === "form" || shape === "deepObject") {
       for (const [key, text] of entriesOf(tsName, value, param[3] as Codec<any> | undefined)) {
         if (shape === "form") {
+          taken ??= new Set([...params.filter((other) => other[2] !== "form").map((other) => other[1]), ...(authName === undefined ? [] : [authName])]);
           if (taken.has(key)) {
             const whose = key === authName ? "the credentials'" : "another query parameter's or entry's";
             throw new InvalidArgumentError(`query parameter "${tsName}" key ${shownKey(key)} is ${whose} name; it would be sent twice`);

@@ -25,7 +25,9 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
   imports.add(files.errors, ["errorClassesByStatus"]);
   for (const resource of api.resources) imports.add(files.resource(resource.name), flavours.map((f) => f.resourceClassName(resource)));
   const capabilities = usedCapabilities(api);
-  const threadBound = capabilities.flatMap(({ capability, ir }) => (capability.client.optionProperties?.(api, ir, SYNC) ?? []).map((p) => p.name));
+  // Options whose sync form differs (a store kept in the calling thread): redeclared on the sync options type.
+  const syncProperties = capabilities.flatMap(({ capability, ir }) => capability.client.optionProperties?.(api, ir, SYNC) ?? []);
+  const threadBound = syncProperties.map((p) => p.name);
 
   const defaults: [string, string][] = [
     ...api.servers.map((server): [string, string] => [server.option, stringLiteral(server.url)]),
@@ -142,7 +144,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
       docs: jsDoc(
         `Options of {@link ${api.syncClientClassName}}: those of {@link ${api.clientClassName}}, with the HTTP client given as \`proxyUrl\` or \`dispatcherModule\`, which its worker thread can rebuild, instead of a dispatcher object.`,
       ),
-      properties: capabilities.flatMap(({ capability, ir }) => capability.client.optionProperties?.(api, ir, SYNC) ?? []),
+      properties: syncProperties,
     },
     {
       kind: StructureKind.TypeAlias,

@@ -20,6 +20,8 @@ export interface OpenApiDocument {
   place(pointer: string): DocumentPlace;
   /** The value a local `$ref` ("#/components/schemas/Company") names; undefined when it names nothing. */
   resolve(ref: string): Json | undefined;
+  /** A value, or what its `$ref` names, with the pointer of where that is. */
+  deref(value: Json | undefined, pointer: string): { value: Json | undefined; pointer: string };
 }
 
 export class OpenApiError extends Error {}
@@ -82,6 +84,9 @@ export function parseOpenApi(text: string, file: string): OpenApiDocument {
       if (offset === undefined) return { pointer };
       const { line, col } = lineCounter.linePos(offset);
       return { pointer, line, column: col };
+    },
+    deref(value, pointer) {
+      return isObject(value) && typeof value.$ref === "string" ? { value: this.resolve(value.$ref), pointer: value.$ref.slice(1) } : { value, pointer };
     },
     resolve(ref) {
       if (!ref.startsWith("#")) return undefined;

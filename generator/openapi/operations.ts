@@ -196,8 +196,7 @@ export class OperationImporter {
     const collect = (list: Json | undefined, pointer: string) => {
       if (!Array.isArray(list)) return;
       for (const [index, entry] of list.entries()) {
-        const resolved = isObject(entry) && typeof entry.$ref === "string" ? this.doc.resolve(entry.$ref) : entry;
-        const where = isObject(entry) && typeof entry.$ref === "string" ? entry.$ref.slice(1) : `${pointer}/${index}`;
+        const { value: resolved, pointer: where } = this.doc.deref(entry, `${pointer}/${index}`);
         if (!isObject(resolved)) {
           this.report.note(this.doc.place(`${pointer}/${index}`), "unresolvable parameter $ref", "parameter left out");
           continue;
@@ -212,12 +211,7 @@ export class OperationImporter {
 
   /** The body type name; undefined without a body; null when the operation cannot be imported (reported). */
   private requestBody(op: JsonObject, at: string, name: string): string | undefined | null {
-    let body = op.requestBody;
-    let pointer = `${at}/requestBody`;
-    if (isObject(body) && typeof body.$ref === "string") {
-      pointer = body.$ref.slice(1);
-      body = this.doc.resolve(body.$ref);
-    }
+    const { value: body, pointer } = this.doc.deref(op.requestBody, `${at}/requestBody`);
     if (!isObject(body)) return undefined;
     const content = isObject(body.content) ? body.content : {};
     const media = Object.keys(content).find(isJsonMedia);
@@ -243,7 +237,7 @@ export class OperationImporter {
 
   private response(response: Json, pointer: string, code: string, name: string): ManifestOperation["response"] {
     const status = /^\d+$/.test(code) ? Number(code) : 200;
-    const described = isObject(response) && typeof response.$ref === "string" ? this.doc.resolve(response.$ref) : response;
+    const { value: described } = this.doc.deref(response, pointer);
     if (isObject(described) && isObject(described.headers) && Object.keys(described.headers).length > 0) {
       this.report.note(this.doc.place(`${pointer}/headers`), "response headers", "not typed (error.headers has them on failures)");
     }
@@ -252,8 +246,7 @@ export class OperationImporter {
     const found = this.jsonSchemaOf(response, pointer);
     if (!found) {
       // Not JSON: text when every media type is text, else bytes (a download with its content type and filename).
-      const resolved = isObject(response) && typeof response.$ref === "string" ? this.doc.resolve(response.$ref) : response;
-      const media = isObject(resolved) && isObject(resolved.content) ? Object.keys(resolved.content) : [];
+      const media = isObject(described) && isObject(described.content) ? Object.keys(described.content) : [];
       if (media.length === 0) return { status };
       return { status, content: media.every((type) => /^text\//i.test(type)) ? "text" : "binary" };
     }
@@ -267,19 +260,14 @@ export class OperationImporter {
 
   /** The schema of a response's property `envelope`, when the response is an object that always has it. */
   private envelopeSchema(schema: Json, envelope: string): Json | undefined {
-    const resolved = isObject(schema) && typeof schema.$ref === "string" ? this.doc.resolve(schema.$ref) : schema;
+    const { value: resolved } = this.doc.deref(schema, "");
     if (!isObject(resolved) || !isObject(resolved.properties) || !Array.isArray(resolved.required) || !resolved.required.includes(envelope)) return undefined;
     return resolved.properties[envelope];
   }
 
   /** A response's JSON schema (references to components' responses resolved), with its place. */
   private jsonSchemaOf(response: Json | undefined, pointer: string): { schema: Json; pointer: string } | undefined {
-    let resolved = response;
-    let at = pointer;
-    if (isObject(response) && typeof response.$ref === "string") {
-      resolved = this.doc.resolve(response.$ref);
-      at = response.$ref.slice(1);
-    }
+    const { value: resolved, pointer: at } = this.doc.deref(response, pointer);
     if (!isObject(resolved) || !isObject(resolved.content)) return undefined;
     const media = Object.keys(resolved.content).find(isJsonMedia);
     if (media === undefined) return undefined;

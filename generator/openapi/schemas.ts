@@ -437,7 +437,7 @@ export class SchemaImporter {
 
   /** The one string value of a `const` or single-value enum (inline or one reference away), typed as a literal. */
   private literalOf(schema: Json): string | undefined {
-    const target = isObject(schema) && typeof schema.$ref === "string" ? this.doc.resolve(schema.$ref) : schema;
+    const { value: target } = this.doc.deref(schema, "");
     if (!isObject(target) || target.nullable === true) return undefined;
     if (typeof target.const === "string") return target.const;
     return Array.isArray(target.enum) && target.enum.length === 1 && typeof target.enum[0] === "string" ? target.enum[0] : undefined;
