@@ -19,7 +19,7 @@ import {
 } from "../runtime/flags.js";
 import { offlineGate } from "../runtime/offline.js";
 import { type RuntimeOptions, type SyncRuntimeOptions, checkClientOptions } from "../runtime/options.js";
-import { SyncClientCore } from "../runtime/sync/client-core.js";
+import { type ResponsesView, SyncClientCore, responsesView } from "../runtime/sync/client-core.js";
 import { SyncEvents } from "../runtime/sync/events.js";
 import { SyncFlagChecker } from "../runtime/sync/flag-checker.js";
 import { errorClassesByStatus } from "./errors.js";
@@ -136,7 +136,7 @@ export interface SchematicClientCommonOptions extends RuntimeOptions {
    */
   totalTimeoutMs?: number | null;
   /**
-   * Cache of flag-check results: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own, or false for none.
+   * Cache of flag-check results: sizes for the built-in LRU cache (`maxSize` 0 disables it), optionally with a `store` behind it (two levels: memory, then e.g. a RedisCache shared by your app's instances, then the service), a `CacheProvider` of your own alone, or false for none.
    * @default {"maxSize":1000,"maxAgeMs":5000}
    */
   cache?: FlagCacheOption<CheckFlagResponseData>;
@@ -149,7 +149,7 @@ export type SchematicClientOptions = SchematicClientCommonOptions & ({ apiKey: s
 export interface SchematicSyncClientCommonOptions
   extends Omit<SchematicClientCommonOptions, keyof RuntimeOptions | "cache">, SyncRuntimeOptions {
   /**
-   * Cache of flag-check results, kept in the calling thread: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own whose methods answer synchronously, or false for none.
+   * Cache of flag-check results, kept in the calling thread: sizes for the built-in LRU cache (`maxSize` 0 disables it), optionally with a `store` behind it, a `CacheProvider` of your own whose methods answer synchronously, or false for none. A store that answers asynchronously (RedisCache) is refused with InvalidArgumentError.
    * @default {"maxSize":1000,"maxAgeMs":5000}
    */
   cache?: FlagCacheOption<CheckFlagResponseData>;
@@ -221,6 +221,7 @@ const flagCheckSpec: FlagCheckSpec<CheckFlagResponseData> = {
 function flagCheckSettings(
   options: Pick<
     SchematicClientCommonOptions,
+    | "apiKey"
     | "cache"
     | "flagDefaults"
     | "offline"
@@ -233,6 +234,7 @@ function flagCheckSettings(
 ): FlagCheckSettings<CheckFlagResponseData> {
   return {
     cache: options.cache,
+    apiKey: options.apiKey,
     flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
     offline: options.offline ?? clientDefaults.offline,
     logger: options.logger,
@@ -408,6 +410,12 @@ export class SchematicSyncClient {
   #companies?: CompaniesSyncResource;
   #events?: EventsSyncResource;
   #features?: FeaturesSyncResource;
+  #withResponse?: ResponsesView<{
+    capture: CaptureSyncResource;
+    companies: CompaniesSyncResource;
+    events: EventsSyncResource;
+    features: FeaturesSyncResource;
+  }>;
   private readonly flags: SyncFlagChecker<CheckFlagResponseData>;
   private readonly eventBuffer: SyncEvents;
 
@@ -446,6 +454,26 @@ export class SchematicSyncClient {
   /** Feature flags and their evaluation. */
   get features(): FeaturesSyncResource {
     return (this.#features ??= new FeaturesSyncResource(this.#core));
+  }
+
+  /**
+   * The same resources, whose methods answer the result beside its response: `{ data, response }`, with the response's `status`, `headers` and `requestId`.
+   * @example
+   * const { data, response } = client.withResponse.companies.getCompany({ ... });
+   * console.log(response.status, response.requestId);
+   */
+  get withResponse(): ResponsesView<{
+    capture: CaptureSyncResource;
+    companies: CompaniesSyncResource;
+    events: EventsSyncResource;
+    features: FeaturesSyncResource;
+  }> {
+    return (this.#withResponse ??= responsesView(this.#core, {
+      capture: CaptureSyncResource,
+      companies: CompaniesSyncResource,
+      events: EventsSyncResource,
+      features: FeaturesSyncResource,
+    }));
   }
 
   /**

@@ -62,6 +62,7 @@ import type {
   UpsertUserRequestBody,
   UserDetailResponseData,
   WarningTier,
+  WebhookEvent,
 } from "./types.js";
 
 export const billingCreditViewCodec: Codec<BillingCreditView> = lazyCodec(() =>
@@ -818,5 +819,15 @@ export const warningTierCodec: Codec<WarningTier> = lazyCodec(() =>
   objectCodec<WarningTier>({
     key: "key",
     value: "value",
+  }),
+);
+
+export const webhookEventCodec: Codec<WebhookEvent> = lazyCodec(() =>
+  objectCodec<WebhookEvent>({
+    accountId: "account_id",
+    action: "action",
+    body: "body",
+    environmentId: "environment_id",
+    objectType: "object_type",
   }),
 );

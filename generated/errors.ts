@@ -4,6 +4,12 @@
 import { ApiError, type ApiErrorClass } from "../runtime/errors.js";
 export { ApiError, ConnectionError, InvalidArgumentError, TimeoutError, UserAbortError } from "../runtime/errors.js";
 export { OfflineError } from "../runtime/offline.js";
+export {
+  WebhookHeaderMissingError,
+  WebhookSignatureError,
+  WebhookTimestampError,
+  WebhookPayloadError,
+} from "../runtime/webhooks.js";
 
 /**
  * The request was malformed or failed validation.

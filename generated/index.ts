@@ -26,7 +26,16 @@ export {
   UnauthorizedError,
   UnprocessableEntityError,
   UserAbortError,
+  WebhookHeaderMissingError,
+  WebhookPayloadError,
+  WebhookSignatureError,
+  WebhookTimestampError,
 } from "./errors.js";
+export { ApiPromise } from "../runtime/api-promise.js";
+export { Page, PagePromise } from "../runtime/pagination.js";
+export { RedisCache } from "../runtime/redis-cache.js";
+export { SyncPage } from "../runtime/sync/pagination.js";
+export type { ResponseInfo, WithResponse } from "../runtime/api-promise.js";
 export type { Download } from "../runtime/download.js";
 export type { EventOptions, EventStats } from "../runtime/events.js";
 export type { FlagCacheOption, FlagCacheOptions, FlagCheckOptions, FlagFallback } from "../runtime/flags.js";
@@ -38,6 +47,9 @@ export type {
   SyncRequestOptions,
   SyncRuntimeOptions,
 } from "../runtime/options.js";
+export type { RedisCacheOptions, RedisClientLike } from "../runtime/redis-cache.js";
+export type { ResponsesView, WithResponses } from "../runtime/sync/client-core.js";
+export type { WebhookHeaders, WebhookRequestOptions, WebhookVerifyOptions } from "../runtime/webhooks.js";
 export type {
   BillingCreditAutoTopupAvailability,
   BillingCreditBurnStrategy,
@@ -124,6 +136,8 @@ export type {
   UpsertUserRequestBody,
   UserDetailResponseData,
   WarningTier,
+  WebhookEvent,
+  WebhookRequestType,
 } from "./types.js";
 export { CaptureResource, CaptureSyncResource } from "./resources/capture.js";
 export {
@@ -134,3 +148,4 @@ export {
 } from "./resources/companies.js";
 export { EventsResource, EventsSyncResource } from "./resources/events.js";
 export { type CheckFlagParams, FeaturesResource, FeaturesSyncResource } from "./resources/features.js";
+export { verifyWebhook, verifyWebhookRequest } from "./webhooks.js";

@@ -787,3 +787,63 @@ export interface WarningTier {
   key: string;
   value: number;
 }
+
+/** The body of a webhook request Schematic sends, once verified. */
+export interface WebhookEvent {
+  accountId: string;
+  /** What happened (an action newer than this SDK arrives as its plain string). */
+  action: WebhookRequestType;
+  /** The object the action is about; its shape depends on the action. */
+  body: Record<string, unknown>;
+  environmentId: string;
+  /** The kind of object in body. */
+  objectType: string;
+}
+
+/**
+ * The actions a webhook reports.
+ * @remarks Values the server adds later are passed through as plain strings.
+ */
+export type WebhookRequestType =
+  | "auto.topup.hard.failure"
+  | "auto.topup.retry.exceeded"
+  | "auto.topup.success"
+  | "company.created"
+  | "company.deleted"
+  | "company.override.created"
+  | "company.override.deleted"
+  | "company.override.expired"
+  | "company.override.updated"
+  | "company.plan_changed"
+  | "company.scheduled_downgrade"
+  | "company.updated"
+  | "credit.limit.reached"
+  | "credit.limit.warning"
+  | "credit.purchase.success"
+  | "entitlement.limit.reached"
+  | "entitlement.limit.warning"
+  | "entitlement.soft_limit.reached"
+  | "entitlement.soft_limit.warning"
+  | "entitlement.tier_limit.reached"
+  | "entitlement.tier_limit.warning"
+  | "feature.created"
+  | "feature.deleted"
+  | "feature.updated"
+  | "flag.created"
+  | "flag.deleted"
+  | "flag.updated"
+  | "flag_rules.updated"
+  | "plan.created"
+  | "plan.deleted"
+  | "plan.entitlement.created"
+  | "plan.entitlement.deleted"
+  | "plan.entitlement.updated"
+  | "plan.updated"
+  | "plan_version.deleted"
+  | "rule.deleted"
+  | "subscription.trial.ended"
+  | "test.send"
+  | "user.created"
+  | "user.deleted"
+  | "user.updated"
+  | (string & {});

@@ -8,7 +8,7 @@
 import type { IrApi } from "./ir.js";
 
 /** Who needs a runtime name: every client ("core") or one capability (its manifest section key). */
-export type ContractOwner = "core" | "flagChecks" | "events";
+export type ContractOwner = "core" | "flagChecks" | "events" | "webhooks" | "pagination";
 
 export interface ContractEntry {
   /** Defining module, relative to the runtime folder. */
@@ -42,6 +42,12 @@ export const RUNTIME_CONTRACT = {
   UserAbortError: { module: "errors.ts", kind: "value", owner: "core", public: true, errorClass: true },
   ApiErrorClass: { module: "errors.ts", kind: "type", owner: "core" },
   Download: { module: "download.ts", kind: "type", owner: "core", public: true },
+  ApiPromise: { module: "api-promise.ts", kind: "value", owner: "core", flavour: "async", public: true },
+  ResponseInfo: { module: "api-promise.ts", kind: "type", owner: "core", public: true },
+  WithResponse: { module: "api-promise.ts", kind: "type", owner: "core", public: true },
+  WithResponses: { module: "sync/client-core.ts", kind: "type", owner: "core", flavour: "sync", public: true },
+  ResponsesView: { module: "sync/client-core.ts", kind: "type", owner: "core", flavour: "sync", public: true },
+  responsesView: { module: "sync/client-core.ts", kind: "value", owner: "core", flavour: "sync" },
   // Core: codecs between wire and TypeScript shapes.
   Codec: { module: "codec.ts", kind: "type", owner: "core" },
   objectCodec: { module: "codec.ts", kind: "value", owner: "core" },
@@ -63,6 +69,9 @@ export const RUNTIME_CONTRACT = {
   FlagCacheOptions: { module: "flags.ts", kind: "type", owner: "flagChecks", public: true },
   FlagFallback: { module: "flags.ts", kind: "type", owner: "flagChecks", public: true },
   CacheProvider: { module: "lru-cache.ts", kind: "type", owner: "flagChecks", public: true },
+  RedisCache: { module: "redis-cache.ts", kind: "value", owner: "flagChecks", public: true },
+  RedisCacheOptions: { module: "redis-cache.ts", kind: "type", owner: "flagChecks", public: true },
+  RedisClientLike: { module: "redis-cache.ts", kind: "type", owner: "flagChecks", public: true },
   OfflineError: { module: "offline.ts", kind: "value", owner: "flagChecks", public: true, errorClass: true },
   offlineGate: { module: "offline.ts", kind: "value", owner: "flagChecks" },
   // Events.
@@ -72,6 +81,21 @@ export const RUNTIME_CONTRACT = {
   EventSettings: { module: "events.ts", kind: "type", owner: "events" },
   EventOptions: { module: "events.ts", kind: "type", owner: "events", public: true },
   EventStats: { module: "events.ts", kind: "type", owner: "events", public: true },
+  // Pagination.
+  Page: { module: "pagination.ts", kind: "value", owner: "pagination", flavour: "async", public: true },
+  PagePromise: { module: "pagination.ts", kind: "value", owner: "pagination", flavour: "async", public: true },
+  SyncPage: { module: "sync/pagination.ts", kind: "value", owner: "pagination", flavour: "sync", public: true },
+  // Webhooks (standalone functions, no client part).
+  verifyWebhookBody: { module: "webhooks.ts", kind: "value", owner: "webhooks" },
+  verifyWebhookStream: { module: "webhooks.ts", kind: "value", owner: "webhooks" },
+  WebhookSpec: { module: "webhooks.ts", kind: "type", owner: "webhooks" },
+  WebhookHeaders: { module: "webhooks.ts", kind: "type", owner: "webhooks", public: true },
+  WebhookVerifyOptions: { module: "webhooks.ts", kind: "type", owner: "webhooks", public: true },
+  WebhookRequestOptions: { module: "webhooks.ts", kind: "type", owner: "webhooks", public: true },
+  WebhookHeaderMissingError: { module: "webhooks.ts", kind: "value", owner: "webhooks", public: true, errorClass: true },
+  WebhookSignatureError: { module: "webhooks.ts", kind: "value", owner: "webhooks", public: true, errorClass: true },
+  WebhookTimestampError: { module: "webhooks.ts", kind: "value", owner: "webhooks", public: true, errorClass: true },
+  WebhookPayloadError: { module: "webhooks.ts", kind: "value", owner: "webhooks", public: true, errorClass: true },
 } as const satisfies Record<string, ContractEntry>;
 
 export type RuntimeName = keyof typeof RUNTIME_CONTRACT;
@@ -105,6 +129,10 @@ const used = (entry: ContractEntry, use: ContractUse) =>
 /** The runtime's error classes a package re-exports. */
 export const runtimeErrorClasses = (use: ContractUse): RuntimeName[] =>
   entries.filter(([, entry]) => entry.errorClass && used(entry, use)).map(([name]) => name);
+
+/** The runtime's public values other than error classes (RedisCache) a package re-exports from its entry. */
+export const publicRuntimeValues = (use: ContractUse): RuntimeName[] =>
+  entries.filter(([, entry]) => entry.public && entry.kind === "value" && !entry.errorClass && used(entry, use)).map(([name]) => name);
 
 /** The runtime's public types a package re-exports from its entry. */
 export const publicRuntimeTypes = (use: ContractUse): RuntimeName[] =>

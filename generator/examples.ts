@@ -77,7 +77,9 @@ export function exampleArgument(api: IrApi, op: IrOperation): string | undefined
 export function exampleCall(api: IrApi, resource: IrResource, op: IrOperation, options?: string, client = "client", flavour: ClientFlavour = ASYNC): string {
   const argument = exampleArgument(api, op) ?? (options && op.paramsType ? "undefined" : undefined);
   const args = [argument, options].filter((arg) => arg !== undefined).join(", ");
-  const call = flavour.call(`${client}.${resource.name}.${op.name}(${args})`);
+  const expression = `${client}.${resource.name}.${op.name}(${args})`;
+  if (op.paging) return `${flavour.iterate("item", expression)} console.log(item);`;
+  const call = flavour.call(expression);
   return op.response.type || op.response.content !== "json" ? `const ${resultName(op, client)} = ${call};` : `${call};`;
 }
 

@@ -14,14 +14,25 @@ export interface ClientFlavour {
   resourceClassName(resource: IrResource): string;
   /** The doc remark of a resource class. */
   resourceRemarks(api: IrApi, resource: IrResource): string;
-  /** How a resource method calls its core (`operation`: the descriptor constant; `args`: the argument expression). */
-  coreCall(resource: IrResource, operation: string, op: string, args: string): string;
+  /**
+   * How a resource method calls its core (`operation`: the descriptor constant; `args`: the argument expression);
+   * `paged` for an operation that answers in pages.
+   */
+  coreCall(resource: IrResource, operation: string, op: string, args: string, paged: boolean): string;
   /** The client's core: ClientCore, or SyncClientCore, which reaches a ClientCore in its worker. */
   readonly core: RuntimeName;
   readonly requestOptions: RuntimeName;
   readonly runtimeOptions: RuntimeName;
   /** The declared type of a method answering `type`. */
   returns(type: string): string;
+  /** The declared type of a resource method answering `type`, and the runtime type that needs, if any. */
+  operationReturns(type: string): string;
+  readonly operationResult: RuntimeName | undefined;
+  /** The declared type of a resource method answering pages of `item`, and the runtime type that needs. */
+  pageReturns(item: string): string;
+  readonly pageResult: RuntimeName;
+  /** A loop over every item a call answers, as user code writes it. */
+  iterate(variable: string, expression: string): string;
   /** A call expression as user code writes it (awaited or not). */
   call(expression: string): string;
   /** "resolves" or "returns", for doc comments. */
@@ -34,11 +45,16 @@ export const ASYNC: ClientFlavour = {
   optionsTypeName: (api) => clientOptionsTypeName(api.name),
   resourceClassName: (resource) => resource.className,
   resourceRemarks: (_api, resource) => `Reached as \`client.${resource.name}\`.`,
-  coreCall: (_resource, operation, _op, args) => `this.core.request(${operation}, ${args}, options)`,
+  coreCall: (_resource, operation, _op, args, paged) => `this.core.${paged ? "page" : "call"}(${operation}, ${args}, options)`,
   core: "ClientCore",
   requestOptions: "RequestOptions",
   runtimeOptions: "RuntimeOptions",
   returns: (type) => `Promise<${type}>`,
+  operationReturns: (type) => `ApiPromise<${type}>`,
+  operationResult: "ApiPromise",
+  pageReturns: (item) => `PagePromise<${item}>`,
+  pageResult: "PagePromise",
+  iterate: (variable, expression) => `for await (const ${variable} of ${expression})`,
   call: (expression) => `await ${expression}`,
   settles: "resolves",
 };
@@ -51,11 +67,17 @@ export const SYNC: ClientFlavour = {
   resourceRemarks: (api, resource) =>
     `Reached as \`client.${resource.name}\` of {@link ${api.syncClientClassName}}: the methods of {@link ${resource.className}}, returning values instead of promises.`,
   // The sync core names the method in what it reports from its worker thread.
-  coreCall: (resource, operation, op, args) => `this.core.request(${operation}, ${JSON.stringify(`${resource.name}.${op}`)}, ${args}, options)`,
+  coreCall: (resource, operation, op, args, paged) =>
+    `this.core.${paged ? "page" : "request"}(${operation}, ${JSON.stringify(`${resource.name}.${op}`)}, ${args}, options)`,
   core: "SyncClientCore",
   requestOptions: "SyncRequestOptions",
   runtimeOptions: "SyncRuntimeOptions",
   returns: (type) => type,
+  operationReturns: (type) => type,
+  operationResult: undefined,
+  pageReturns: (item) => `SyncPage<${item}>`,
+  pageResult: "SyncPage",
+  iterate: (variable, expression) => `for (const ${variable} of ${expression})`,
   call: (expression) => expression,
   settles: "returns",
 };

@@ -1,3 +1,4 @@
+import type { IrPaging } from "./capabilities/pagination/types.js";
 import type { CapabilityIr } from "./capabilities/index.js";
 
 /** The normalized manifest: every name resolved, every default filled, every map sorted. Emitters read only this. */
@@ -148,6 +149,8 @@ export interface IrOperation {
   paramsRequired: boolean;
   /** The operation's own error body, which wins over the status's and the API's. */
   errorBody?: IrErrorBody;
+  /** How the operation's pages follow one another, when the pagination capability says it answers in pages. */
+  paging?: IrPaging;
 }
 
 export interface IrResource {

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
 import { tsType, typeNamed } from "./emit/type-expr.js";
 import { authOptions } from "./emit/client.js";
-import { resultType } from "./emit/resources.js";
+import { methodReturns } from "./emit/resources.js";
 import { DEFAULT_MESSAGE_FIELD } from "./emit/errors.js";
 import { usedCapabilities } from "./capabilities/index.js";
 import { hasOfflineOption } from "./capabilities/offline.js";
 import { localWork } from "./emit/client.js";
-import { SYNC } from "./flavour.js";
+import { ASYNC, SYNC } from "./flavour.js";
 import {
   htmlCommentText,
   lineCommentText,
@@ -105,8 +105,7 @@ const anchor = (op: IrOperation) => op.name.toLowerCase();
 
 function signature(resource: IrResource, op: IrOperation): string {
   const params = op.paramsType ? `params${op.paramsRequired ? "" : "?"}: ${op.paramsType}, ` : "";
-  const result = resultType(op);
-  return `client.${resource.name}.${op.name}(${params}options?: RequestOptions): Promise<${result}>`;
+  return `client.${resource.name}.${op.name}(${params}options?: RequestOptions): ${methodReturns(op, ASYNC)}`;
 }
 
 function parameterRows(api: IrApi, op: IrOperation) {
@@ -143,7 +142,7 @@ export function renderDocs(api: IrApi, regeneration: Regeneration = DEFAULT_REGE
       status: op.response.status,
       signature: signature(resource, op),
       params: parameterRows(api, op),
-      returns: `Promise<${resultType(op)}>`,
+      returns: methodReturns(op, ASYNC),
       deprecated: op.deprecated === true,
       returnsNote: RETURNS_NOTES[op.response.content],
       example: exampleCall(api, resource, op),

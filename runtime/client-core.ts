@@ -32,6 +32,8 @@ import { backoffDelayMs, retryAfterMs, sleep } from "./retry.js";
 import { HttpExchange, flattenHeaders, type Dispatcher, type HttpRequest, type HttpResponse } from "./transport.js";
 import { ACCEPT_BY_CONTENT, downloadOf, textOf } from "./download.js";
 import { buildPath, buildQuery, describe, type QueryArrayFormat, type QueryParam } from "./url.js";
+import { ApiPromise, type ResponseInfo, type WithResponse } from "./api-promise.js";
+import { pagePromise, type PagePromise, type PaginationSpec } from "./pagination.js";
 
 /** What generated code says about one operation; the runtime does the rest. */
 export interface Operation<Result> {
@@ -54,6 +56,8 @@ export interface Operation<Result> {
   readonly errorMessageField?: string;
   /** Codec of the operation's own error body, when it declares one. */
   readonly errorBody?: Codec<unknown>;
+  /** How the operation's pages follow one another, when it answers a list in pages. */
+  readonly pagination?: PaginationSpec;
 }
 
 /** How an operation's error responses are read, where it differs from its error classes. */
@@ -78,6 +82,8 @@ export interface ClientSettings extends AuthSettings {
   queryArrays: QueryArrayFormat;
   /** Field of an error body that holds the server's message, when the API declares one other than `error`. */
   errorMessageField?: string | undefined;
+  /** Response header that carries the server's id of a request (lower case); x-request-id when not set. */
+  requestIdHeader?: string | undefined;
   timeoutMs: number;
   headers: Record<string, string>;
   maxRetries: number;
@@ -141,7 +147,29 @@ export class ClientCore {
     this.#jsonHeaders = { ...this.#headers, "content-type": "application/json" };
   }
 
+  /** Sends an operation and answers its decoded result. */
   async request<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): Promise<Result> {
+    return (await this.redactedRequest(op, args, options)).data;
+  }
+
+  /** What a generated method answers: the result, with `withResponse()` for the response beside it. */
+  call<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): ApiPromise<Result> {
+    return new ApiPromise(this.exchange(op, args, options));
+  }
+
+  /** What a generated list method answers: its first page, and the way through the others. */
+  page<Item>(op: Operation<unknown>, args: object = {}, options: RequestOptions = {}): PagePromise<Item> {
+    const fetch = (params: object, pageOptions: RequestOptions) => this.exchange(op, params, pageOptions);
+    return pagePromise<Item>(op.pagination!, fetch, args as Readonly<Record<string, unknown>>, options, `${op.method} ${op.path}`);
+  }
+
+  /** Sends an operation; answers its decoded result beside what a caller may see of the response. */
+  async exchange<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): Promise<WithResponse<Result>> {
+    const { data, response } = await this.redactedRequest(op, args, options);
+    return { data, response: this.responseInfo(response) };
+  }
+
+  private async redactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<{ data: Result; response: HttpResponse }> {
     try {
       return await this.unredactedRequest(op, args, options);
     } catch (error) {
@@ -151,7 +179,7 @@ export class ClientCore {
     }
   }
 
-  private async unredactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<Result> {
+  private async unredactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<{ data: Result; response: HttpResponse }> {
     checkCall(op, args, options, this.settings.gate);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
@@ -165,7 +193,14 @@ export class ClientCore {
     const { dispatcher, maxResponseBytes } = this.settings;
     const request = { origin: server.origin, path: server.basePath + path + query, method: op.method, headers, body, dispatcher, maxResponseBytes };
     const response = await this.send(request, path, options, { messageField: op.errorMessageField, bodyCodec: op.errorBody });
-    return this.decode(op, path, response);
+    return { data: this.decode(op, path, response), response };
+  }
+
+  /** Status, headers and request id of a response, with every credential an echoing server put there redacted. */
+  private responseInfo(response: HttpResponse): ResponseInfo {
+    const headers = flattenHeaders(response.rawHeaders);
+    if (this.#secrets.length > 0) for (const name of Object.keys(headers)) headers[name] = this.redacted(headers[name]!);
+    return { status: response.statusCode, headers, requestId: headers[this.settings.requestIdHeader ?? "x-request-id"] };
   }
 
   /** Sends until a response is final: attempts under their own timeout, retries with backoff within the budget. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Operation } from "./client-core.js";
 import { ApiError, InvalidArgumentError } from "./errors.js";
 import { CheckKeys, checkFlagKey, type CacheKey } from "./cache-key.js";
@@ -11,15 +12,28 @@ import { describe } from "./url.js";
 /** Longest part of a flag key a log line quotes. */
 const KEY_CHARS_IN_LOG = 100;
 
-export interface FlagCacheOptions {
-  /** Most results kept; 0 disables the cache. */
+export interface FlagCacheOptions<Result = unknown> {
+  /** Most results kept in memory; 0 keeps none there (with a `store`, the store alone caches). */
   maxSize?: number;
-  /** How long a result is used, in milliseconds. */
+  /** How long a result is used, in milliseconds; a `store` keeps it this long too. */
   maxAgeMs?: number;
+  /**
+   * A second level behind the in-memory cache, such as a RedisCache shared by the instances of an app: a memory miss
+   * reads it before asking the service, and the service's answers go to both.
+   */
+  store?: CacheProvider<Result>;
 }
 
-/** Cache settings of a client: sizes for the built-in cache, a store of your own, or false for none. */
-export type FlagCacheOption<Result = unknown> = FlagCacheOptions | CacheProvider<Result> | false;
+/** Cache settings of a client: sizes for the built-in cache (and a store behind it), a store alone, or false for none. */
+export type FlagCacheOption<Result = unknown> = FlagCacheOptions<Result> | CacheProvider<Result> | false;
+
+/** Optional parts of a CacheProvider shared beyond one client (RedisCache has both). */
+interface SharedStore<T> extends CacheProvider<T> {
+  /** Called once by each client: the store's view for the client's API key, `namespace` being a hash of the key. */
+  scoped?(namespace: string, logger: Logger | undefined): CacheProvider<T>;
+  /** True for a store that always answers with a promise: the sync client, which answers in its thread, refuses it. */
+  readonly asynchronous?: boolean;
+}
 
 export interface FlagCheckOptions {
   /**
@@ -61,6 +75,8 @@ export interface FlagCheckSpec<Result> {
 
 export interface FlagCheckSettings<Result> {
   cache: FlagCacheOption<Result> | undefined;
+  /** Only hashed, to name the client's entries in a shared store; never kept. */
+  apiKey?: string | undefined;
   flagDefaults: Readonly<Record<string, boolean>>;
   offline: boolean;
   logger: Logger | undefined;
@@ -99,6 +115,8 @@ interface ChosenDefault {
  */
 export abstract class FlagCheckerBase<Result extends object> {
   protected readonly cache: CacheProvider<Result> | undefined;
+  /** Whether `cache` says it always answers with a promise (see SharedStore). */
+  protected readonly asynchronousStore: boolean = false;
   /** Set when the cache is the built-in one: its hits are answered without a promise round trip. */
   protected readonly memory: LruCache<Cached<Result>> | undefined;
   protected readonly maxAgeMs: number;
@@ -113,26 +131,35 @@ export abstract class FlagCheckerBase<Result extends object> {
   /** keys.matches, read once: one property load less on every cached check (measured with bench/cache.ts). */
   private readonly matches: (parts: readonly string[]) => boolean;
 
+  protected readonly settings: Omit<FlagCheckSettings<Result>, "apiKey">;
+
   constructor(
     protected readonly spec: FlagCheckSpec<Result>,
-    protected readonly settings: FlagCheckSettings<Result>,
+    settings: FlagCheckSettings<Result>,
   ) {
+    const { apiKey, ...rest } = settings;
+    this.settings = rest;
     const option = settings.cache;
     this.valueField = spec.fields.value;
     this.keys = new CheckKeys(spec.contextFields);
     this.matches = this.keys.matches;
     this.maxAgeMs = spec.cacheDefaults.maxAgeMs;
+    let store: SharedStore<Result> | undefined;
     if (option === undefined || (typeof option === "object" && option !== null && !("get" in option))) {
       const { maxSize = spec.cacheDefaults.maxSize, maxAgeMs = spec.cacheDefaults.maxAgeMs } = option ?? {};
       checkCount("cache.maxSize", maxSize);
       this.maxAgeMs = checkPositiveMs("cache.maxAgeMs", maxAgeMs);
       if (maxSize > 0) this.memory = new LruCache<Cached<Result>>(maxSize, maxAgeMs);
+      store = option?.store;
     } else if (option !== false) {
-      const provider = option as CacheProvider<Result>;
-      if (typeof provider.get !== "function" || typeof provider.set !== "function" || typeof provider.delete !== "function") {
-        throw new InvalidArgumentError("cache must be false, { maxSize, maxAgeMs }, or a CacheProvider with get, set and delete");
+      store = option as SharedStore<Result>;
+    }
+    if (store !== undefined) {
+      if (typeof store !== "object" || store === null || typeof store.get !== "function" || typeof store.set !== "function" || typeof store.delete !== "function") {
+        throw new InvalidArgumentError("cache must be false, { maxSize, maxAgeMs, store? }, or a CacheProvider with get, set and delete");
       }
-      this.cache = provider;
+      this.cache = typeof store.scoped === "function" ? store.scoped(storeNamespace(apiKey), settings.logger) : store;
+      this.asynchronousStore = store.asynchronous === true;
     }
     this.setDefaults(settings.flagDefaults, "flagDefaults");
     const timeoutMs = checkPositiveMs("flagCheckTimeoutMs", settings.flagCheckTimeoutMs);
@@ -224,6 +251,15 @@ export abstract class FlagCheckerBase<Result extends object> {
     throw new InvalidFlagResult(`${method} ${path} answered with something that is not a flag result: expected an object with a boolean "${field}", ${got}`);
   }
 
+  /** A custom store's answer, kept in the built-in cache too when both are set (two levels). */
+  protected storeHit(key: CacheKey, result: Result): Result {
+    if (this.memory) {
+      deepFreeze(result);
+      this.memory.set(key, { result, value: this.valueOf(result) });
+    }
+    return result;
+  }
+
   /** Freezes a fresh result and keeps it in the built-in cache; returns whether a custom store should keep it. */
   protected remember(key: CacheKey, result: Result): boolean {
     // Cached results are shared by every caller: freeze them so that one caller cannot change another's answer.
@@ -287,6 +323,14 @@ function checkCheckOptions(options: FlagCheckOptions): void {
   if (timeoutMs !== undefined) checkPositiveMs("options.timeoutMs", timeoutMs);
   if (maxRetries !== undefined) checkCount("options.maxRetries", maxRetries);
   if (totalTimeoutMs !== undefined) checkPositiveMs("options.totalTimeoutMs", totalTimeoutMs);
+}
+
+/**
+ * How a client's entries are named in a shared store: 16 hex characters of the API key's SHA-256, so that clients of
+ * different keys never read each other's answers, and the key itself never leaves the client.
+ */
+function storeNamespace(apiKey: string | undefined): string {
+  return createHash("sha256").update(apiKey ?? "").digest("hex").slice(0, 16);
 }
 
 function deepFreeze(value: unknown): void {

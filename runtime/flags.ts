@@ -53,7 +53,7 @@ export class FlagChecker<Result extends object> extends FlagCheckerBase<Result> 
     const text = keyString(key.parts);
     if (this.cache) {
       const hit = await this.readStore(text, this.budgetMs(options));
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return this.storeHit(key, hit);
     }
     let pending = this.inflight.get(text);
     if (pending === undefined) {

@@ -30,7 +30,22 @@ export type { QueryArrayFormat } from "./url.js";
 export type { Download } from "./download.js";
 export { FlagChecker, type FlagCacheOption, type FlagCacheOptions, type FlagCheckOptions, type FlagCheckSettings, type FlagCheckSpec, type FlagFallback } from "./flags.js";
 export { LruCache, type CacheProvider } from "./lru-cache.js";
+export { RedisCache, type RedisCacheOptions, type RedisClientLike } from "./redis-cache.js";
 export { OfflineError, offlineGate } from "./offline.js";
+export {
+  DEFAULT_MAX_WEBHOOK_BODY_BYTES,
+  WebhookHeaderMissingError,
+  WebhookPayloadError,
+  WebhookSignatureError,
+  WebhookTimestampError,
+  parseWebhookTimestamp,
+  verifyWebhookBody,
+  verifyWebhookStream,
+  type WebhookHeaders,
+  type WebhookRequestOptions,
+  type WebhookSpec,
+  type WebhookVerifyOptions,
+} from "./webhooks.js";
 export { EventBuffer, type EventOptions, type EventSettings, type EventSpec, type EventStats, type FieldRule } from "./events.js";
 export { SyncFlagChecker, type SyncFlagFetch } from "./sync/flag-checker.js";
 export { SyncClientCore, type SyncClientModule } from "./sync/client-core.js";

@@ -318,12 +318,12 @@ function suite(kind: ClientKind) {
         undefined,
       );
       assert.deepStrictEqual(request.query.getAll("ids"), ["co_1", "co_2"]);
-      assert.deepStrictEqual(result, [decodedCompany(), decodedCompany()]);
+      assert.deepStrictEqual(result.items, [decodedCompany(), decodedCompany()]);
     });
 
     it("listCompanies without parameters sends no query string", T, async () => {
       api.handle((_, res) => sendJson(res, 200, { data: [] }));
-      assert.deepStrictEqual(await client.companies.listCompanies(), []);
+      assert.deepStrictEqual((await client.companies.listCompanies()).items, []);
       assertJsonRequest(only(api), "GET", "/companies", undefined);
     });
   });

@@ -117,8 +117,8 @@ describe("what the wire-shapes fixture's output says", () => {
     const reference = read("reference.md");
     assert.match(reference, /### legacySearch\n\n\*\*Deprecated\.\*\*\n\nThe old search\./);
     assert.match(reference, /\| `q` +\| query \| `string` +\| no +\| Deprecated\. Free text\. \|/);
-    assert.match(reference, /Returns `Promise<Download>`\. The body's bytes/);
-    assert.match(reference, /Returns `Promise<string>`\. The body as text, decoded by the charset/);
+    assert.match(reference, /Returns `ApiPromise<Download>`\. The body's bytes/);
+    assert.match(reference, /Returns `ApiPromise<string>`\. The body as text, decoded by the charset/);
     assert.match(read("index.ts"), /export type \{ Download \} from /);
   });
 });

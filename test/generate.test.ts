@@ -71,11 +71,11 @@ describe("npm run generate", () => {
 
     const fresh = await runGenerator(args);
     assert.equal(fresh.code, 0, fresh.stderr);
-    assert.match(fresh.stdout, /^generate: 11 files in .+: 11 written, 0 unchanged, 0 removed in \d+\.\d\d s\n$/);
+    assert.match(fresh.stdout, /^generate: 12 files in .+: 12 written, 0 unchanged, 0 removed in \d+\.\d\d s\n$/);
 
     const before = await snapshotDir(out);
     const again = await runGenerator(args);
-    assert.match(again.stdout, /: 0 written, 11 unchanged, 0 removed in /);
+    assert.match(again.stdout, /: 0 written, 12 unchanged, 0 removed in /);
     assert.deepStrictEqual(await snapshotDir(out), before, "unchanged files are not rewritten");
 
     const text = await readFile(manifest, "utf8");
@@ -87,11 +87,11 @@ describe("npm run generate", () => {
     assert.equal(check.code, 1);
     const listed = check.stdout.split("\n").filter((line) => line.startsWith("would "));
     assert.deepStrictEqual(listed, ["codecs.ts", "reference.md", "types.ts"].map((f) => `would write  ${path.join(out, f)}`));
-    assert.match(check.stdout, /check: 3 files out of date in .+ \(8 unchanged\) in \d+\.\d\d s; run `npm run generate`/);
+    assert.match(check.stdout, /check: 3 files out of date in .+ \(9 unchanged\) in \d+\.\d\d s; run `npm run generate`/);
     assert.deepStrictEqual(await snapshotDir(out), before, "--check writes nothing");
 
     const regenerate = await runGenerator(args);
-    assert.match(regenerate.stdout, /: 3 written, 8 unchanged, 0 removed in /);
+    assert.match(regenerate.stdout, /: 3 written, 9 unchanged, 0 removed in /);
     const types = await readFile(path.join(out, "types.ts"), "utf8");
     assert.match(types, /export interface UpsertCompanyRequestBody \{[^}]*updateExistingOnly\?: boolean \| null;/);
     assert.doesNotMatch(types, /export interface UpsertCompanyRequestBody \{[^}]*updateOnly/);

@@ -33,7 +33,9 @@ describe("the packed package", { timeout: 240_000 }, () => {
     const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", app], { cwd: repoRoot, maxBuffer: 16 << 20 });
     const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
     await writeFile(path.join(app, "package.json"), JSON.stringify({ name: "user-app", private: true, type: "module" }));
-    await run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", path.join(app, path.basename(filename))], { cwd: app });
+    // node-redis (a dev dependency here, linked from the repository) for the README's Redis example.
+    const redis = path.join(repoRoot, "node_modules", "redis");
+    await run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", path.join(app, path.basename(filename)), redis], { cwd: app });
   });
   after(async () => {
     await server.close();
@@ -100,7 +102,7 @@ export async function main(): Promise<boolean> {
   const when: Date | null | undefined = result.featureUsageResetAt;
   const companies = await client.companies.listCompanies({ ids: ["co_1"], subscriptionStatuses: ["active"], limit: 10 });
   try {
-    await client.companies.getCompany({ companyId: companies[0]!.id }, { timeoutMs: 1_000 });
+    await client.companies.getCompany({ companyId: companies.items[0]!.id }, { timeoutMs: 1_000 });
   } catch (error) {
     if (error instanceof NotFoundError) return error.statusCode === 404 && when !== undefined;
   }

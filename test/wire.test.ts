@@ -26,6 +26,7 @@ const EXPECTED_OPERATIONS: Record<string, number> = {
   "async-only": 2,
   "kitchen-sink": 5,
   minimal: 1,
+  pages: 5,
   "typed-errors": 2,
   unions: 5,
   "wire-shapes": 5,

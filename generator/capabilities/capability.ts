@@ -1,4 +1,4 @@
-import type { ClassDeclarationStructure, PropertySignatureStructure, OptionalKind, StatementStructures } from "ts-morph";
+import type { ClassDeclarationStructure, PropertySignatureStructure, OptionalKind, SourceFileStructure, StatementStructures } from "ts-morph";
 import type { BuiltinOption } from "../builtin-options.js";
 import type { ContractOwner } from "../contract.js";
 import type { Imports } from "../emit/layout.js";
@@ -74,6 +74,15 @@ export interface DocParts {
   optionRows: { name: string; type: string; default: string; description: string }[];
 }
 
+/** A generated file of standalone exports (functions that need no client), re-exported from the package's entry. */
+export interface StandaloneFile {
+  /** Path relative to the output folder. */
+  path: string;
+  structure: SourceFileStructure;
+  /** Names the package's entry re-exports from it (`type X` for a type). */
+  exports: string[];
+}
+
 /**
  * A capability: a manifest section that adds members to the clients, with everything that goes with it. The core
  * knows servers, auth, options, errors, types and resources; it asks each capability whose section a manifest has.
@@ -97,6 +106,8 @@ export interface Capability<Section, Ir> {
   check(section: Section, context: CheckContext): void;
   normalize(section: Section, context: NormalizeContext): Ir;
   readonly client: ClientEmitter<Ir>;
+  /** Files of standalone exports beside the clients, if it has any (`runtimeEntry` as in EmitSettings). */
+  standalone?(api: IrApi, ir: Ir, runtimeEntry: string): StandaloneFile[];
   /** What the sync client answers without a round trip, as phrases for its docs ("cache hits"). */
   localWork(ir: Ir): string[];
   docs(api: IrApi, ir: Ir): DocParts;

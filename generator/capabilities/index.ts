@@ -3,22 +3,30 @@ import type { IrApi } from "../ir.js";
 import type { Capability } from "./capability.js";
 import { events } from "./events/index.js";
 import { flagChecks } from "./flag-checks/index.js";
+import { pagination } from "./pagination/index.js";
+import { webhooks } from "./webhooks/index.js";
 import type { IrEvents, ManifestEvents } from "./events/types.js";
 import type { IrFlagChecks, ManifestFlagChecks } from "./flag-checks/types.js";
+import type { IrPagination, ManifestPagination } from "./pagination/types.js";
+import type { IrWebhooks, ManifestWebhooks } from "./webhooks/types.js";
 
 /** Every capability, in the order their members and docs appear. */
-export const CAPABILITIES = [flagChecks, events] as const;
+export const CAPABILITIES = [flagChecks, events, pagination, webhooks] as const;
 
 /** The manifest sections of the capabilities. */
 export interface CapabilitySections {
   flagChecks?: ManifestFlagChecks;
   events?: ManifestEvents;
+  pagination?: ManifestPagination;
+  webhooks?: ManifestWebhooks;
 }
 
 /** The IR of the capabilities a manifest uses. */
 export interface CapabilityIr {
   flagChecks?: IrFlagChecks;
   events?: IrEvents;
+  pagination?: IrPagination;
+  webhooks?: IrWebhooks;
 }
 
 /** A capability a manifest uses, with its IR (typed loosely: each capability knows its own). */
@@ -36,7 +44,11 @@ export function usedCapabilities(api: IrApi): UsedCapability[] {
 }
 
 /** Public members capabilities add to a client: resources, operations and event kinds must not take them. */
-export const CLIENT_MEMBERS: ReadonlySet<string> = new Set(CAPABILITIES.flatMap((capability) => capability.members));
+export const CLIENT_MEMBERS: ReadonlySet<string> = new Set([
+  // The core's own: the sync client's view whose calls answer each result beside its response.
+  "withResponse",
+  ...CAPABILITIES.flatMap((capability) => capability.members),
+]);
 
 /** Private members capabilities add to a client. */
 export const CLIENT_PRIVATE_MEMBERS: readonly string[] = CAPABILITIES.flatMap((capability) => capability.privateMembers);

@@ -92,6 +92,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
     const parts = capabilities.map(({ capability, ir }) => capability.client.members(api, ir, imports, flavour));
     const name = flavour.clientClassName(api);
     const capabilityExamples = capabilities.map(({ capability, ir }) => capability.client.classExample?.(ir, flavour) ?? "").join("");
+    const responses = flavour.kind === "sync" && api.resources.length > 0 ? syncResponsesView(api, imports) : undefined;
     const core =
       flavour.kind === "sync"
         ? `const core = new SyncClientCore(coreSettings(options), options, ${syncClientModule(api)});`
@@ -111,14 +112,18 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
         // Resources are built on first use: a client of a large API costs the same to build as one of a small API.
         ...(api.resources.length > 0 ? [{ name: "#core", type: flavour.core, isReadonly: true }] : []),
         ...api.resources.map((resource) => ({ name: `#${resource.name}`, type: flavour.resourceClassName(resource), hasQuestionToken: true })),
+        ...(responses ? [{ name: "#withResponse", type: responses.type, hasQuestionToken: true }] : []),
         ...parts.flatMap((part) => part.properties),
       ],
-      getAccessors: api.resources.map((resource) => ({
-        name: resource.name,
-        returnType: flavour.resourceClassName(resource),
-        docs: jsDoc(resource.description),
-        statements: `return (this.#${resource.name} ??= new ${flavour.resourceClassName(resource)}(this.#core));`,
-      })),
+      getAccessors: [
+        ...api.resources.map((resource) => ({
+          name: resource.name,
+          returnType: flavour.resourceClassName(resource),
+          docs: jsDoc(resource.description),
+          statements: `return (this.#${resource.name} ??= new ${flavour.resourceClassName(resource)}(this.#core));`,
+        })),
+        ...(responses ? [responses.getter] : []),
+      ],
       ctors: [
         {
           parameters: [{ name: "options", type: flavour.optionsTypeName(api) }],
@@ -127,7 +132,7 @@ export function emitClient(api: IrApi, runtimeEntry: string): SourceFileStructur
             `checkClientOptions(${JSON.stringify(name)}, options);`,
             core,
             ...(api.resources.length > 0 ? ["this.#core = core;"] : []),
-            ...capabilities.map(({ capability, ir }) => capability.client.init(ir, flavour)),
+            ...capabilities.map(({ capability, ir }) => capability.client.init(ir, flavour)).filter((line) => line !== ""),
           ],
         },
       ],
@@ -271,4 +276,27 @@ export function authOptions(auth: IrAuth, offline = true): { name: string; descr
         },
       ];
   }
+}
+
+/**
+ * The sync client's `withResponse` view: its resources, whose methods answer `{ data, response }`. (The async
+ * client's calls answer an ApiPromise, whose `withResponse()` does the same.)
+ */
+function syncResponsesView(api: IrApi, imports: Imports) {
+  imports.runtime("responsesView").runtimeTypes("ResponsesView");
+  const entries = api.resources.map((resource) => [resource.name, SYNC.resourceClassName(resource)] as const);
+  const type = `ResponsesView<{ ${entries.map(([name, className]) => `${name}: ${className}`).join("; ")} }>`;
+  const withPath = api.resources.flatMap((resource) => resource.operations.map((op) => ({ resource, op }))).find(({ op }) => op.pathParams.length > 0);
+  const { resource, op } = withPath ?? { resource: api.resources[0]!, op: api.resources[0]!.operations[0]! };
+  return {
+    type,
+    getter: {
+      name: "withResponse",
+      returnType: type,
+      docs: jsDoc("The same resources, whose methods answer the result beside its response: `{ data, response }`, with the response's `status`, `headers` and `requestId`.", {
+        example: `\nconst { data, response } = client.withResponse.${resource.name}.${op.name}(${op.paramsType && op.paramsRequired ? "{ ... }" : ""});\nconsole.log(response.status, response.requestId);`,
+      }),
+      statements: `return (this.#withResponse ??= responsesView(this.#core, { ${entries.map(([name, className]) => `${name}: ${className}`).join(", ")} }));`,
+    },
+  };
 }

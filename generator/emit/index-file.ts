@@ -2,7 +2,7 @@ import { StructureKind, type ExportDeclarationStructure, type SourceFileStructur
 import type { IrApi } from "../ir.js";
 import { clientCommonOptionsTypeName, clientOptionsTypeName, syncClientCommonOptionsTypeName, syncClientOptionsTypeName } from "../naming.js";
 import { usedCapabilities } from "../capabilities/index.js";
-import { contractUse, publicRuntimeTypes, runtimeErrorClasses } from "../contract.js";
+import { contractUse, publicRuntimeTypes, publicRuntimeValues, runtimeErrorClasses } from "../contract.js";
 import { FLAVOURS } from "../flavour.js";
 import { byRuntimeModule, files, moduleSpecifier } from "./layout.js";
 
@@ -28,6 +28,7 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
       ...capabilities.flatMap(({ capability }) => capability.exportedNames.map((name) => `type ${name}`)),
     ]),
     exportFrom(files.errors, [...runtimeErrorClasses(use), ...api.errors.map((e) => e.className)]),
+    ...byRuntimeModule(runtimeEntry, publicRuntimeValues(use)).map(([module, names]) => exportFrom(module, names)),
     ...byRuntimeModule(runtimeEntry, publicRuntimeTypes(use)).map(([module, names]) => exportFrom(module, names, true)),
     exportFrom(
       files.types,
@@ -40,6 +41,9 @@ export function emitIndex(api: IrApi, runtimeEntry: string): SourceFileStructure
       .filter((op) => op.pathParams.length > 0 || op.queryParams.length > 0)
       .map((op) => `type ${op.paramsType}`);
     statements.push(exportFrom(files.resource(resource.name), [...flavours.map((flavour) => flavour.resourceClassName(resource)), ...params]));
+  }
+  for (const { capability, ir } of capabilities) {
+    for (const file of capability.standalone?.(api, ir, runtimeEntry) ?? []) statements.push(exportFrom(file.path, file.exports));
   }
   return { kind: StructureKind.SourceFile, statements };
 }

@@ -1,4 +1,5 @@
 import { Project, StructureKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
+import { usedCapabilities } from "../capabilities/index.js";
 import type { IrApi } from "../ir.js";
 import { emitClient } from "./client.js";
 import { emitCodecs } from "./codecs.js";
@@ -23,6 +24,10 @@ export function emitSources(api: IrApi, settings: EmitSettings): SourceText[] {
     [files.errors, emitErrors(api, runtimeEntry)],
     ...api.resources.map((resource): [string, SourceFileStructure] => [files.resource(resource.name), emitResource(api, resource, runtimeEntry)]),
     [files.client, emitClient(api, runtimeEntry)],
+    // Standalone exports of capabilities (functions that need no client), each in a file of its own.
+    ...usedCapabilities(api).flatMap(({ capability, ir }) =>
+      (capability.standalone?.(api, ir, runtimeEntry) ?? []).map((file): [string, SourceFileStructure] => [file.path, file.structure]),
+    ),
     [files.index, emitIndex(api, runtimeEntry)],
   ];
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });

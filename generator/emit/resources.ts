@@ -10,6 +10,7 @@ import {
 import { exampleCall } from "../examples.js";
 import { FLAVOURS, type ClientFlavour } from "../flavour.js";
 import type { IrApi, IrOperation, IrParam, IrResource } from "../ir.js";
+import type { IrPaging } from "../capabilities/pagination/types.js";
 import { codecName, operationConstName } from "../naming.js";
 import { referencedNames } from "../type-expr.js";
 import { stringLiteral } from "../escape.js";
@@ -69,6 +70,7 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports): Sta
   if (op.response.content !== "json") fields.push(`content: ${JSON.stringify(op.response.content)}`);
   if (op.response.content === "binary") imports.runtimeTypes("Download");
   if (op.response.envelope) fields.push(`envelope: ${JSON.stringify(op.response.envelope)}`);
+  if (op.paging) fields.push(`pagination: ${JSON.stringify(pagingSpec(op.paging))}`);
   // Only when the error classes (and ApiError, for statuses without one) would read another field.
   const messageField = op.errorBody?.messageField;
   if (messageField !== undefined && (messageField !== DEFAULT_MESSAGE_FIELD || api.errors.some((e) => messageFieldOf(e) !== messageField))) {
@@ -86,6 +88,16 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports): Sta
     docs: jsDoc(`How \`${op.name}\` is sent; for the runtime, not part of the public API.`, { internal: "" }),
     declarations: [{ name: operationConst(op), type: `Operation<${resultType(op)}>`, initializer: `{\n${fields.join(",\n")}\n}` }],
   };
+}
+
+/** The runtime's PaginationSpec of an operation that pages (its item type is the generator's business only). */
+function pagingSpec({ item: _item, ...spec }: IrPaging): object {
+  return spec;
+}
+
+/** The declared type of a resource method, for one client flavour. */
+export function methodReturns(op: IrOperation, flavour: ClientFlavour): string {
+  return op.paging ? flavour.pageReturns(tsType(op.paging.item)) : flavour.operationReturns(resultType(op));
 }
 
 function paramsInterface(op: IrOperation): StatementStructures | undefined {
@@ -108,13 +120,13 @@ function method(api: IrApi, resource: IrResource, op: IrOperation, flavour: Clie
   return {
     name: op.name,
     parameters,
-    returnType: flavour.returns(resultType(op)),
+    returnType: methodReturns(op, flavour),
     docs: jsDoc(op.description, {
       remarks: `\`${op.method} ${op.path}\``,
       example: `\n${exampleCall(api, resource, op, undefined, "client", flavour)}`,
       deprecated: op.deprecated ? "" : undefined,
     }),
-    statements: `return ${flavour.coreCall(resource, operationConst(op), op.name, args)};`,
+    statements: `return ${flavour.coreCall(resource, operationConst(op), op.name, args, op.paging !== undefined)};`,
   };
 }
 
@@ -135,6 +147,10 @@ export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: str
   const file = files.resource(resource.name);
   const flavours = api.clients.map((kind) => FLAVOURS[kind]);
   const imports = new Imports(file, runtimeEntry).runtimeTypes(...flavours.flatMap((flavour) => [flavour.core, flavour.requestOptions]));
+  for (const flavour of flavours) {
+    if (resource.operations.some((op) => !op.paging) && flavour.operationResult) imports.runtimeTypes(flavour.operationResult);
+    if (resource.operations.some((op) => op.paging)) imports.runtimeTypes(flavour.pageResult);
+  }
   const statements: StatementStructures[] = [];
   for (const op of resource.operations) {
     const params = paramsInterface(op);
@@ -143,6 +159,7 @@ export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: str
       ...(op.body ? [op.body] : []),
       ...[...op.pathParams, ...op.queryParams].flatMap((p) => referencedNames(p.type)),
       ...(op.response.type ? referencedNames(op.response.type) : []),
+      ...(op.paging ? referencedNames(op.paging.item) : []),
     ];
     imports.add(files.types, typeNames, true);
     statements.push(operationDescriptor(api, op, imports));

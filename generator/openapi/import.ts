@@ -5,6 +5,7 @@ import { RESOURCE_PRIVATE_MEMBERS } from "../naming.js";
 import { type JsonObject, OpenApiError, type OpenApiDocument, isObject, loadOpenApi, pointerOf } from "./document.js";
 import { memberNames, typeNameOf, typeNames } from "./names.js";
 import { type ImportedOperation, OperationImporter, errorBodies } from "./operations.js";
+import { recognisePagination } from "./pagination.js";
 import { ImportReport } from "./report.js";
 import { SchemaImporter } from "./schemas.js";
 
@@ -79,6 +80,9 @@ export function importDocument(doc: OpenApiDocument, options: ImportOptions = {}
     types: Object.fromEntries([...schemas.types.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
     resources: manifestResources,
   };
+  // List operations with common paging parameters iterate every page: the manifest records how.
+  const pagination = recognisePagination(manifest);
+  if (pagination) manifest.pagination = pagination;
   return { manifest, report };
 }
 

@@ -88,7 +88,7 @@ class Merger {
       else if (Array.isArray(value)) value.forEach(collect);
       else if (isObj(value)) Object.values(value).forEach(collect);
     };
-    for (const section of ["flagChecks", "events"]) collect(file[section]);
+    for (const section of ["flagChecks", "events", "pagination", "webhooks"]) collect(file[section]);
     this.capabilityNames = names;
   }
 

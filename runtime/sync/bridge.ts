@@ -80,11 +80,11 @@ export class SyncBridge {
    * Calls a method of the client in the worker and blocks until it settles; returns its value or throws its error.
    * May be re-entered from the logger, which runs while a call waits: each call takes its own reply.
    */
-  call(method: string, args: unknown[]): unknown {
+  call(method: string, args: unknown[], withResponse = false): unknown {
     const port = this.start();
     const { signal } = this;
     const id = ++this.lastId;
-    this.send(port, { id, method, args });
+    this.send(port, withResponse ? { id, method, args, withResponse } : { id, method, args });
     const startBy = Date.now() + WORKER_START_TIMEOUT_MS;
     for (;;) {
       // Reset before reading the port: a message posted after the last read sets the word again, so the wait below

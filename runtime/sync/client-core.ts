@@ -1,7 +1,9 @@
 import { ClientCore, checkCall, checkParams, type ClientSettings, type Operation, type RequestGate } from "../client-core.js";
 import { InvalidArgumentError } from "../errors.js";
 import { checkSyncTransport, type SyncRequestOptions, type SyncRuntimeOptions } from "../options.js";
+import type { WithResponse } from "../api-promise.js";
 import { SyncBridge } from "./bridge.js";
+import { SyncPage } from "./pagination.js";
 
 /**
  * Where the worker finds the async client it runs (the generated client module and the class it exports), and which
@@ -25,6 +27,9 @@ const CALLER_OPTIONS: readonly string[] = ["logger", "proxyUrl", "dispatcherModu
 export class SyncClientCore {
   readonly bridge: SyncBridge;
   private readonly gate: RequestGate | undefined;
+  /** Whether calls answer `{ data, response }` (the core of a client's `withResponse` view). */
+  private readonly withResponse: boolean = false;
+  #responses: SyncClientCore | undefined;
 
   constructor(settings: Omit<ClientSettings, "dispatcher">, options: SyncRuntimeOptions & object, client: SyncClientModule) {
     checkSyncTransport(options);
@@ -45,8 +50,34 @@ export class SyncClientCore {
     });
   }
 
+  /** The same core, whose calls answer each result beside its response: what a client's `withResponse` view calls. */
+  responses(): SyncClientCore {
+    if (this.withResponse) return this;
+    if (this.#responses === undefined) {
+      const view: SyncClientCore = Object.create(this);
+      Object.defineProperty(view, "withResponse", { value: true });
+      this.#responses = view;
+    }
+    return this.#responses;
+  }
+
   /** Sends an operation through the worker's client method `method` ("companies.upsertCompany") and returns its result. */
   request<Result>(op: Operation<Result>, method: string, args: object = {}, options: SyncRequestOptions = {}): Result {
+    return this.send(op, method, args, options, this.withResponse) as Result;
+  }
+
+  /** Sends a list operation's first page through the worker; each next one is sent as its SyncPage is asked. */
+  page<Item>(op: Operation<unknown>, method: string, args: object = {}, options: SyncRequestOptions = {}): SyncPage<Item> {
+    const where = `${op.method} ${op.path}`;
+    const toPage = ({ items, next }: CrossedPage<Item>): SyncPage<Item> => new SyncPage(items, next, fetch, where);
+    const fetch = (params: object): SyncPage<Item> => toPage(this.send(op, method, params, options, false) as CrossedPage<Item>);
+    if (!this.withResponse) return fetch(args);
+    const { data, response } = this.send(op, method, args, options, true) as WithResponse<CrossedPage<Item>>;
+    // The view's declared type maps SyncPage<Item> to WithResponse<SyncPage<Item>>.
+    return { data: toPage(data), response } as unknown as SyncPage<Item>;
+  }
+
+  private send(op: Operation<unknown>, method: string, args: object, options: SyncRequestOptions, withResponse: boolean): unknown {
     checkCall(op, args, options, this.gate);
     // Here rather than in the worker: a function or symbol could not even cross to it, and the error names the parameter.
     checkParams(op, args);
@@ -55,6 +86,30 @@ export class SyncClientCore {
     }
     // The worker calls the async client's method, which takes the argument object only when the operation has one.
     const takesArguments = op.pathParams !== undefined || op.query !== undefined || op.body !== undefined;
-    return this.bridge.call(method, takesArguments ? [args, options] : [options]) as Result;
+    return this.bridge.call(method, takesArguments ? [args, options] : [options], withResponse);
   }
+}
+
+/** A page as the worker sends it: its items, and the arguments of the next page's request. */
+interface CrossedPage<Item> {
+  items: Item[];
+  next: Record<string, unknown> | null;
+}
+
+/** A sync resource's methods, each answering its result beside its response. */
+export type WithResponses<Resource> = {
+  [Method in keyof Resource]: Resource[Method] extends (...args: infer Args) => infer Result ? (...args: Args) => WithResponse<Result> : never;
+};
+
+/** A sync client's resources as its `withResponse` view has them. */
+export type ResponsesView<Resources> = { readonly [Name in keyof Resources]: WithResponses<Resources[Name]> };
+
+/** The `withResponse` view of a sync client: its resources, built on first use over the core's responses(). */
+export function responsesView<Resources>(core: SyncClientCore, classes: { [Name in keyof Resources]: new (core: SyncClientCore) => Resources[Name] }): ResponsesView<Resources> {
+  const view = {};
+  for (const [name, Resource] of Object.entries<new (core: SyncClientCore) => unknown>(classes)) {
+    let resource: unknown;
+    Object.defineProperty(view, name, { enumerable: true, get: () => (resource ??= new Resource(core.responses())) });
+  }
+  return Object.freeze(view) as ResponsesView<Resources>;
 }

@@ -1,5 +1,5 @@
 import { argsFromParts, keyString } from "../cache-key.js";
-import type { ApiError } from "../errors.js";
+import { InvalidArgumentError, type ApiError } from "../errors.js";
 import { FlagCheckerBase, isThenable, type Context, type FlagCheckOptions, type FlagCheckSettings, type FlagCheckSpec, type FlagRequestOptions } from "../flag-checker-base.js";
 import { fallbackCause, type FlagFallback } from "../flag-fallback.js";
 
@@ -17,6 +17,11 @@ export class SyncFlagChecker<Result extends object> extends FlagCheckerBase<Resu
     settings: FlagCheckSettings<Result>,
   ) {
     super(spec, settings);
+    if (this.asynchronousStore) {
+      throw new InvalidArgumentError(
+        "cache: this store (such as RedisCache) answers asynchronously, and the sync client answers checks in the calling thread; use it with the async client, or give the sync client { maxSize, maxAgeMs }",
+      );
+    }
   }
 
   check(flagKey: string, context?: Context, options?: FlagCheckOptions): boolean {
@@ -39,7 +44,7 @@ export class SyncFlagChecker<Result extends object> extends FlagCheckerBase<Resu
     const text = this.cache ? keyString(key.parts) : "";
     if (this.cache) {
       const hit = this.storeCall("read", () => this.cache!.get(text));
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return this.storeHit(key, hit);
     }
     const ticket = this.admit();
     if (ticket === undefined) return this.fallback(flagKey, "circuit_open", undefined, options);

@@ -8,6 +8,8 @@ export interface CallMessage {
   id?: number;
   method: string;
   args: unknown[];
+  /** Answer the result beside its response (the async method's `withResponse()`). */
+  withResponse?: true;
 }
 
 /** An error as it crosses threads; the caller rebuilds the class of the same name. */

@@ -122,13 +122,22 @@ function clientReady(): Promise<Client> {
 }
 clientReady().catch(() => undefined);
 
-async function invoke(method: string, args: unknown[]): Promise<unknown> {
+async function invoke(method: string, args: unknown[], withResponse: boolean): Promise<unknown> {
   let target: Record<string, unknown> = client ?? (await clientReady());
   const path = method.split(".");
   for (const name of path.slice(0, -1)) target = target[name] as Record<string, unknown>;
   const fn = target?.[path.at(-1)!];
   if (typeof fn !== "function") throw new Error(`the client has no method ${method}`);
-  return (fn as (...args: unknown[]) => unknown).apply(target, args);
+  const result = (fn as (...args: unknown[]) => unknown).apply(target, args);
+  if (!withResponse) return crossable(await result);
+  const { data, response } = await (result as { withResponse(): Promise<{ data: unknown; response: object }> }).withResponse();
+  return { data: crossable(data), response: { ...response } };
+}
+
+/** A page of a list as it crosses to the caller: its items and the next page's arguments (its methods stay here). */
+function crossable(value: unknown): unknown {
+  const page = value as { items?: unknown; next?: unknown; hasNextPage?: unknown } | null;
+  return typeof page?.hasNextPage === "function" ? { items: page.items, next: page.next } : value;
 }
 
 function errorData(error: unknown): ErrorData {
@@ -147,10 +156,10 @@ function errorData(error: unknown): ErrorData {
   return { name: plain.name, message: plain.message, foreign: true };
 }
 
-async function serve({ id, method, args }: CallMessage): Promise<void> {
+async function serve({ id, method, args, withResponse }: CallMessage): Promise<void> {
   if (id !== undefined) serving++;
   try {
-    const value = await invoke(method, args);
+    const value = await invoke(method, args, withResponse === true);
     if (id !== undefined) post({ id, value });
   } catch (error) {
     if (id !== undefined) post({ id, error: errorData(error) });

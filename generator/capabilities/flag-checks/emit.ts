@@ -43,6 +43,8 @@ function shared(api: IrApi, checks: IrFlagChecks, imports: Imports): StatementSt
   imports.runtime("FlagCheckSpec", "FlagCheckSettings");
   imports.add(files.resource(checks.resource.name), [operationConst(checks)]);
   const result = checks.resultType;
+  // A shared cache store names the client's entries by a hash of its key (the checker hashes it and keeps only that).
+  const secret = api.auth.option;
   return [
     {
       kind: StructureKind.VariableStatement,
@@ -68,12 +70,12 @@ function shared(api: IrApi, checks: IrFlagChecks, imports: Imports): StatementSt
       parameters: [
         {
           name: "options",
-          type: `Pick<${clientCommonOptionsTypeName(api.name)}, "cache" | "flagDefaults" | "offline" | "logger" | "totalTimeoutMs" | "flagCheckTimeoutMs" | "flagCircuitFailures" | "flagCircuitCooldownMs">`,
+          type: `Pick<${clientCommonOptionsTypeName(api.name)}, ${secret === undefined ? "" : `${JSON.stringify(secret)} | `}"cache" | "flagDefaults" | "offline" | "logger" | "totalTimeoutMs" | "flagCheckTimeoutMs" | "flagCircuitFailures" | "flagCircuitCooldownMs">`,
         },
       ],
       returnType: `FlagCheckSettings<${result}>`,
       statements: `return {
-        cache: options.cache,
+        cache: options.cache,${secret === undefined ? "" : `\n        apiKey: options.${secret},`}
         flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
         offline: options.offline ?? clientDefaults.offline,
         logger: options.logger,
@@ -158,8 +160,8 @@ function init(checks: IrFlagChecks, flavour: ClientFlavour): string {
 function optionProperties(_api: IrApi, checks: IrFlagChecks, flavour: ClientFlavour): OptionalKind<PropertySignatureStructure>[] {
   const store =
     flavour.kind === "sync"
-      ? "Cache of flag-check results, kept in the calling thread: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own whose methods answer synchronously, or false for none."
-      : "Cache of flag-check results: sizes for the built-in LRU cache (`maxSize` 0 disables it), a `CacheProvider` of your own, or false for none.";
+      ? "Cache of flag-check results, kept in the calling thread: sizes for the built-in LRU cache (`maxSize` 0 disables it), optionally with a `store` behind it, a `CacheProvider` of your own whose methods answer synchronously, or false for none. A store that answers asynchronously (RedisCache) is refused with InvalidArgumentError."
+      : "Cache of flag-check results: sizes for the built-in LRU cache (`maxSize` 0 disables it), optionally with a `store` behind it (two levels: memory, then e.g. a RedisCache shared by your app's instances, then the service), a `CacheProvider` of your own alone, or false for none.";
   return [
     {
       name: "cache",

@@ -32,13 +32,13 @@ export const flagChecks: Capability<ManifestFlagChecks, IrFlagChecks> = {
       syncQuickstart: [`const on = client.checkFlag("new-dashboard", { ${example} }); // a boolean`],
       logCauses: ["defaulted flag checks"],
       passThroughMaps: "the flag-check context",
-      syncOptions: "A `cache` store of your own must answer synchronously.",
+      syncOptions: "A `cache` store of your own must answer synchronously (a RedisCache is refused with InvalidArgumentError).",
       optionRows: [
         {
           name: "cache",
           type: "FlagCacheOption",
           default: valueLiteral(checks.cache),
-          description: "Cache of flag-check answers: sizes, a `CacheProvider`, or `false`.",
+          description: "Cache of flag-check answers: sizes (with an optional `store` behind them), a `CacheProvider`, or `false`.",
         },
       ],
     };

@@ -86,6 +86,15 @@ function responseFor(api: IrApi, op: IrOperation, context: SampleContext): { res
   }
   if (type === undefined) return { response: { status, headers: {}, body: Buffer.alloc(0) }, result: undefined };
   const sample = wireSample(context, type);
+  const paging = op.paging;
+  // A page's result is its items; a cursor page says it is the last (a sampled cursor could repeat the one asked with).
+  const wireField = (tsName: string) => {
+    const named = api.types.find((t) => type.kind === "ref" && t.name === type.name);
+    return (named?.kind === "object" ? named.properties : []).find((p) => p.tsName === tsName)!.wireName;
+  };
+  if (paging?.style === "cursor" && sample !== null) (sample as Record<string, unknown>)[wireField(paging.nextCursor)] = null;
   const wire = envelope === undefined ? sample : { [envelope]: sample, meta_not_in_manifest: { page: 1 } };
-  return { response: { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(wire)) }, result: fromWire(api, type, sample) };
+  const decoded = fromWire(api, type, sample) as Record<string, unknown> | null;
+  const result = paging === undefined ? decoded : paging.items === undefined ? decoded : (decoded?.[paging.items] ?? []);
+  return { response: { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(wire)) }, result };
 }

@@ -85,7 +85,7 @@ async function runAsync(api: IrApi, moduleUrl: string, options: Record<string, u
         try {
           const resource = client[call.resource] as Record<string, (...args: unknown[]) => Promise<unknown>>;
           const options = { headers: headersOf(call) };
-          return { value: await (call.takesArgs ? resource[call.operation]!(call.args, options) : resource[call.operation]!(options)) };
+          return { value: itemsOfPage(await (call.takesArgs ? resource[call.operation]!(call.args, options) : resource[call.operation]!(options))) };
         } catch (error) {
           return { error: `${(error as Error).name}: ${(error as Error).message}` };
         }
@@ -94,4 +94,9 @@ async function runAsync(api: IrApi, moduleUrl: string, options: Record<string, u
   } finally {
     await (client.close as (() => Promise<unknown>) | undefined)?.call(client);
   }
+}
+
+/** A page's items (the result the plan expects of a list method that answers pages); any other value as it is. */
+export function itemsOfPage(value: unknown): unknown {
+  return typeof (value as { hasNextPage?: unknown } | null)?.hasNextPage === "function" ? (value as { items: unknown }).items : value;
 }

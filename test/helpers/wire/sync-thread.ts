@@ -28,7 +28,9 @@ const { parentPort } = require("node:worker_threads");
       client = new sdk[className](options);
       const results = calls.map(({ resource, operation, args, headers }) => {
         try {
-          return { value: args === undefined ? client[resource][operation]({ headers }) : client[resource][operation](args, { headers }) };
+          const value = args === undefined ? client[resource][operation]({ headers }) : client[resource][operation](args, { headers });
+          // A page's items: the result the plan expects of a list method that answers pages.
+          return { value: value && typeof value.hasNextPage === "function" ? value.items : value };
         } catch (error) {
           return { error: String(error && error.name) + ": " + String(error && error.message) };
         }

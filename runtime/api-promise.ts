@@ -1,0 +1,64 @@
+/** What a caller may see of the HTTP response an answer came in: never the request, so never the credentials. */
+export interface ResponseInfo {
+  /** The HTTP status code. */
+  readonly status: number;
+  /** The response headers, names in lower case; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The id the server gave the request (its request-id header), to quote to the API's support; undefined when none. */
+  readonly requestId: string | undefined;
+}
+
+/** An answer beside the response it came in. */
+export interface WithResponse<T> {
+  readonly data: T;
+  readonly response: ResponseInfo;
+}
+
+/**
+ * The promise every generated method answers: awaited, it is the decoded result, as any promise; `withResponse()`
+ * answers the result beside the response's status, headers and request id. The request starts at once either way.
+ *
+ * The result settles this promise only once someone asks for it (then, catch, finally or await): a caller who only
+ * awaits `withResponse()` leaves no rejected promise behind to be reported as unhandled.
+ */
+export class ApiPromise<T> extends Promise<T> {
+  // Derived promises (then, catch, finally) are plain promises: only the call's own promise has withResponse.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  readonly #answer: Promise<WithResponse<T>>;
+  #settle: ((value: T) => void) | undefined;
+  #fail: ((error: unknown) => void) | undefined;
+
+  constructor(answer: Promise<WithResponse<T>>) {
+    let settle!: (value: T) => void;
+    let fail!: (error: unknown) => void;
+    super((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    this.#answer = answer;
+    this.#settle = settle;
+    this.#fail = fail;
+  }
+
+  /** The result beside the HTTP response it came in. */
+  withResponse(): Promise<WithResponse<T>> {
+    return this.#answer;
+  }
+
+  override then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    // `any`, as Promise's own then: callers write `(error: ApiError) => ...`.
+    onRejected?: ((reason: any) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    const settle = this.#settle;
+    if (settle !== undefined) {
+      this.#settle = undefined;
+      this.#answer.then(({ data }) => settle(data), this.#fail);
+      this.#fail = undefined;
+    }
+    return super.then(onFulfilled, onRejected);
+  }
+}

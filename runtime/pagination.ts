@@ -1,0 +1,128 @@
+import { ApiPromise, type WithResponse } from "./api-promise.js";
+import { ApiError } from "./errors.js";
+import type { RequestOptions } from "./options.js";
+import { describe } from "./url.js";
+
+/**
+ * How an operation's pages follow one another. Parameter names are the argument object's (TypeScript) names; field
+ * names are the decoded result's.
+ * - offset: the next page starts `items.length` further on (`offset`), `limit` items a page;
+ * - page: the next page is the page number plus one (`page`, counted from `firstPage`), `perPage` items a page;
+ * - cursor: the next page is asked for with the result's `nextCursor` field as the `cursor` parameter.
+ * For offset and page, a page is the last when it holds fewer items than a page holds: the `limit`/`perPage`
+ * parameter when the call gives one, else the size of the first page (the server's default), which the following
+ * requests then send as that parameter.
+ */
+export type PaginationSpec = {
+  /** Field of the result that holds the items; absent when the result is the list itself. */
+  readonly items?: string;
+} & (
+  | { readonly style: "offset"; readonly offset: string; readonly limit: string }
+  | { readonly style: "page"; readonly page: string; readonly perPage: string; readonly firstPage: number }
+  | { readonly style: "cursor"; readonly cursor: string; readonly nextCursor: string }
+);
+
+type Params = Readonly<Record<string, unknown>>;
+
+/** The items of a decoded result (none when null or left out, as servers do for an empty list); an ApiError when the server answered something else. */
+export function pageItems<Item>(spec: PaginationSpec, result: unknown, where: string): Item[] {
+  const items = spec.items === undefined ? result : (result as Record<string, unknown> | null)?.[spec.items];
+  if (items === null || items === undefined) return [];
+  if (!Array.isArray(items)) {
+    const what = spec.items === undefined ? "a list" : `a list in "${spec.items}"`;
+    throw new ApiError(`${where} answered a page without ${what} (got ${describe(items)})`);
+  }
+  return items as Item[];
+}
+
+/** The arguments of the page after the one `params` asked for and `result` answered; null when that was the last. */
+export function followPage(spec: PaginationSpec, params: Params, result: unknown, items: readonly unknown[], where: string): Params | null {
+  if (items.length === 0) return null;
+  if (spec.style === "cursor") {
+    const next = (result as Record<string, unknown> | null)?.[spec.nextCursor];
+    if (next === null || next === undefined || next === "") return null;
+    if (next === params[spec.cursor]) throw new ApiError(`${where} answered the cursor it was asked with (${describe(next)}): the pages would never end`);
+    return { ...params, [spec.cursor]: next };
+  }
+  const sizeParam = spec.style === "offset" ? spec.limit : spec.perPage;
+  const asked = params[sizeParam];
+  const pageSize = typeof asked === "number" && asked > 0 ? asked : items.length;
+  if (items.length < pageSize) return null;
+  if (spec.style === "offset") {
+    const offset = typeof params[spec.offset] === "number" ? (params[spec.offset] as number) : 0;
+    return { ...params, [sizeParam]: pageSize, [spec.offset]: offset + items.length };
+  }
+  const page = typeof params[spec.page] === "number" ? (params[spec.page] as number) : spec.firstPage;
+  return { ...params, [sizeParam]: pageSize, [spec.page]: page + 1 };
+}
+
+/** Sends one page's request: the client's retries, timeouts and request options apply to each page alike. */
+export type PageFetcher = (params: Params, options: RequestOptions) => Promise<WithResponse<unknown>>;
+
+/**
+ * One page of a list: its items, and the way to the next. Iterating a page (`for await`) yields its items and then
+ * those of every following page, each fetched only when the loop reaches it; `break` fetches no more.
+ */
+export class Page<Item> implements AsyncIterable<Item> {
+  readonly items: Item[];
+  /** The arguments of the next page's request, null after the last page; for the sync client's worker. */
+  readonly next: Params | null;
+  readonly #fetch: PageFetcher;
+  readonly #spec: PaginationSpec;
+  readonly #options: RequestOptions;
+  readonly #where: string;
+
+  constructor(spec: PaginationSpec, fetch: PageFetcher, params: Params, result: unknown, options: RequestOptions, where: string) {
+    this.items = pageItems<Item>(spec, result, where);
+    this.next = followPage(spec, params, result, this.items, where);
+    this.#fetch = fetch;
+    this.#spec = spec;
+    this.#options = options;
+    this.#where = where;
+  }
+
+  hasNextPage(): boolean {
+    return this.next !== null;
+  }
+
+  /** The page after this one; an ApiError (status 0 never sent) when this is the last: ask hasNextPage() first. */
+  getNextPage(): PagePromise<Item> {
+    const next = this.next;
+    if (next === null) return PagePromise.rejected(new ApiError(`${this.#where}: this is the last page; check hasNextPage() first`));
+    return pagePromise(this.#spec, this.#fetch, next, this.#options, this.#where);
+  }
+
+  /** This page and each one after it, fetched as the loop asks for it. */
+  async *pages(): AsyncGenerator<Page<Item>, void, undefined> {
+    let page: Page<Item> = this;
+    yield page;
+    while (page.hasNextPage()) {
+      page = await page.getNextPage();
+      yield page;
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
+    for await (const page of this.pages()) yield* page.items;
+  }
+}
+
+/** A list call's answer: awaited, its first page; iterated with `for await`, every item of every page. */
+export class PagePromise<Item> extends ApiPromise<Page<Item>> implements AsyncIterable<Item> {
+  static rejected<Item>(error: unknown): PagePromise<Item> {
+    return new PagePromise<Item>(Promise.reject(error));
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
+    yield* await this;
+  }
+}
+
+/** The first (or next) page of a list, as a PagePromise. */
+export function pagePromise<Item>(spec: PaginationSpec, fetch: PageFetcher, params: Params, options: RequestOptions, where: string): PagePromise<Item> {
+  const answer = fetch(params, options).then(({ data, response }) => ({
+    data: new Page<Item>(spec, fetch, params, data, options, where),
+    response,
+  }));
+  return new PagePromise<Item>(answer);
+}
