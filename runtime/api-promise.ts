@@ -27,11 +27,19 @@ export class ApiPromise<T> extends Promise<T> {
     return Promise;
   }
 
-  readonly #answer: Promise<WithResponse<T>>;
+  readonly #answer: Promise<WithResponse<T>> | undefined;
   #settle: ((value: T) => void) | undefined;
   #fail: ((error: unknown) => void) | undefined;
 
-  constructor(answer: Promise<WithResponse<T>>) {
+  /**
+   * `answer`: the call's result beside its response. (An executor, as in `new Promise(executor)`, is what Promise's
+   * static methods pass when called on this class, `ApiPromise.resolve(value)` say: that makes a plain promise.)
+   */
+  constructor(answer: Promise<WithResponse<T>> | ((resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void)) {
+    if (typeof answer === "function") {
+      super(answer);
+      return;
+    }
     let settle!: (value: T) => void;
     let fail!: (error: unknown) => void;
     super((resolve, reject) => {
@@ -45,7 +53,7 @@ export class ApiPromise<T> extends Promise<T> {
 
   /** The result beside the HTTP response it came in. */
   withResponse(): Promise<WithResponse<T>> {
-    return this.#answer;
+    return this.#answer ?? Promise.reject(new TypeError("withResponse() is for the promise a client method answers; this one was made by a Promise method"));
   }
 
   override then<A = T, B = never>(
@@ -56,7 +64,7 @@ export class ApiPromise<T> extends Promise<T> {
     const settle = this.#settle;
     if (settle !== undefined) {
       this.#settle = undefined;
-      this.#answer.then(({ data }) => settle(data), this.#fail);
+      this.#answer!.then(({ data }) => settle(data), this.#fail);
       this.#fail = undefined;
     }
     return super.then(onFulfilled, onRejected);

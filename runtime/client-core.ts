@@ -82,8 +82,6 @@ export interface ClientSettings extends AuthSettings {
   queryArrays: QueryArrayFormat;
   /** Field of an error body that holds the server's message, when the API declares one other than `error`. */
   errorMessageField?: string | undefined;
-  /** Response header that carries the server's id of a request (lower case); x-request-id when not set. */
-  requestIdHeader?: string | undefined;
   timeoutMs: number;
   headers: Record<string, string>;
   maxRetries: number;
@@ -196,11 +194,16 @@ export class ClientCore {
     return { data: this.decode(op, path, response), response };
   }
 
-  /** Status, headers and request id of a response, with every credential an echoing server put there redacted. */
+  /**
+   * Status, headers and request id of a response. A header that repeats a credential (an echoing server's) tells the
+   * caller nothing and is left out, as errors leave it out.
+   */
   private responseInfo(response: HttpResponse): ResponseInfo {
     const headers = flattenHeaders(response.rawHeaders);
-    if (this.#secrets.length > 0) for (const name of Object.keys(headers)) headers[name] = this.redacted(headers[name]!);
-    return { status: response.statusCode, headers, requestId: headers[this.settings.requestIdHeader ?? "x-request-id"] };
+    for (const [name, value] of Object.entries(headers)) {
+      if (this.redacted(name) !== name || this.redacted(value) !== value) delete headers[name];
+    }
+    return { status: response.statusCode, headers, requestId: headers[REQUEST_ID_HEADER] };
   }
 
   /** Sends until a response is final: attempts under their own timeout, retries with backoff within the budget. */
@@ -353,6 +356,9 @@ export function checkCall(op: Operation<unknown>, args: unknown, options: unknow
   checkOptionsObject(`${op.method} ${op.path}: options`, options);
   if (gate?.closed) throw gate.refusal(op);
 }
+
+/** The response header that carries the server's id of a request. */
+const REQUEST_ID_HEADER = "x-request-id";
 
 /** The reason an exchange is aborted with when its attempt runs out of time. */
 const TIMED_OUT = new Error("attempt timed out");

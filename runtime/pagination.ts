@@ -10,12 +10,15 @@ import { describe } from "./url.js";
  * - page: the next page is the page number plus one (`page`, counted from `firstPage`), `perPage` items a page;
  * - cursor: the next page is asked for with the result's `nextCursor` field as the `cursor` parameter.
  * For offset and page, a page is the last when it holds fewer items than a page holds: the `limit`/`perPage`
- * parameter when the call gives one, else the size of the first page (the server's default), which the following
- * requests then send as that parameter.
+ * parameter when the call gives one (at most the size the API documents as its maximum), else the size of the first
+ * page (the server's default), which the following requests then send as that parameter. A cursor list ends when a
+ * response names no next cursor; one that names a cursor of the pages before it is refused (the pages would cycle).
  */
 export type PaginationSpec = {
   /** Field of the result that holds the items; absent when the result is the list itself. */
   readonly items?: string;
+  /** The documented maximum of the page-size parameter: a server answers at most this many, whatever is asked. */
+  readonly maxPageSize?: number;
 } & (
   | { readonly style: "offset"; readonly offset: string; readonly limit: string }
   | { readonly style: "page"; readonly page: string; readonly perPage: string; readonly firstPage: number }
@@ -35,25 +38,50 @@ export function pageItems<Item>(spec: PaginationSpec, result: unknown, where: st
   return items as Item[];
 }
 
-/** The arguments of the page after the one `params` asked for and `result` answered; null when that was the last. */
-export function followPage(spec: PaginationSpec, params: Params, result: unknown, items: readonly unknown[], where: string): Params | null {
-  if (items.length === 0) return null;
-  if (spec.style === "cursor") {
-    const next = (result as Record<string, unknown> | null)?.[spec.nextCursor];
-    if (next === null || next === undefined || next === "") return null;
-    if (next === params[spec.cursor]) throw new ApiError(`${where} answered the cursor it was asked with (${describe(next)}): the pages would never end`);
-    return { ...params, [spec.cursor]: next };
+/** The cursors a chain of pages was asked with, newest first: how a cycle is seen. */
+export interface CursorTrail {
+  readonly cursor: unknown;
+  readonly before: CursorTrail | undefined;
+}
+
+/** How many cursors back a cycle is looked for: longer cycles are left to the caller's loop. */
+const CURSORS_REMEMBERED = 1_000;
+
+/** The trail of a page asked with `params`, after the pages of `trail`. */
+export function extendTrail(spec: PaginationSpec, params: Params, trail: CursorTrail | undefined): CursorTrail | undefined {
+  return spec.style === "cursor" ? { cursor: params[spec.cursor], before: trail } : undefined;
+}
+
+/** Refuses a next page whose cursor one of the pages before it was asked with: the pages would cycle for ever. */
+export function checkFreshCursor(spec: PaginationSpec, next: Params | null, trail: CursorTrail | undefined, where: string): void {
+  if (spec.style !== "cursor" || next === null) return;
+  const cursor = next[spec.cursor];
+  let link = trail;
+  for (let steps = 0; link !== undefined && steps < CURSORS_REMEMBERED; steps++, link = link.before) {
+    if (link.cursor === cursor) throw new ApiError(`${where} answered a cursor it was already asked with (${describe(cursor)}): the pages would never end`);
   }
+}
+
+/** The arguments of the page after the one `params` asked for and `result` answered; null when that was the last. */
+export function followPage(spec: PaginationSpec, params: Params, result: unknown, items: readonly unknown[]): Params | null {
+  if (spec.style === "cursor") {
+    // A filtering server may answer an empty page that still names the next: only the cursor ends the list.
+    const next = (result as Record<string, unknown> | null)?.[spec.nextCursor];
+    return next === null || next === undefined || next === "" ? null : { ...params, [spec.cursor]: next };
+  }
+  if (items.length === 0) return null;
   const sizeParam = spec.style === "offset" ? spec.limit : spec.perPage;
   const asked = params[sizeParam];
-  const pageSize = typeof asked === "number" && asked > 0 ? asked : items.length;
+  const pageSize = Math.min(typeof asked === "number" && asked > 0 ? asked : items.length, spec.maxPageSize ?? Infinity);
   if (items.length < pageSize) return null;
+  // A call without a page size asks the next pages for the size the first had: the server's default.
+  const sized = typeof asked === "number" && asked > 0 ? params : { ...params, [sizeParam]: pageSize };
   if (spec.style === "offset") {
     const offset = typeof params[spec.offset] === "number" ? (params[spec.offset] as number) : 0;
-    return { ...params, [sizeParam]: pageSize, [spec.offset]: offset + items.length };
+    return { ...sized, [spec.offset]: offset + items.length };
   }
   const page = typeof params[spec.page] === "number" ? (params[spec.page] as number) : spec.firstPage;
-  return { ...params, [sizeParam]: pageSize, [spec.page]: page + 1 };
+  return { ...sized, [spec.page]: page + 1 };
 }
 
 /** Sends one page's request: the client's retries, timeouts and request options apply to each page alike. */
@@ -67,14 +95,17 @@ export class Page<Item> implements AsyncIterable<Item> {
   readonly items: Item[];
   /** The arguments of the next page's request, null after the last page; for the sync client's worker. */
   readonly next: Params | null;
+  readonly #trail: CursorTrail | undefined;
   readonly #fetch: PageFetcher;
   readonly #spec: PaginationSpec;
   readonly #options: RequestOptions;
   readonly #where: string;
 
-  constructor(spec: PaginationSpec, fetch: PageFetcher, params: Params, result: unknown, options: RequestOptions, where: string) {
+  constructor(spec: PaginationSpec, fetch: PageFetcher, params: Params, result: unknown, options: RequestOptions, where: string, trail?: CursorTrail) {
     this.items = pageItems<Item>(spec, result, where);
-    this.next = followPage(spec, params, result, this.items, where);
+    this.#trail = extendTrail(spec, params, trail);
+    this.next = followPage(spec, params, result, this.items);
+    checkFreshCursor(spec, this.next, this.#trail, where);
     this.#fetch = fetch;
     this.#spec = spec;
     this.#options = options;
@@ -89,7 +120,7 @@ export class Page<Item> implements AsyncIterable<Item> {
   getNextPage(): PagePromise<Item> {
     const next = this.next;
     if (next === null) return PagePromise.rejected(new ApiError(`${this.#where}: this is the last page; check hasNextPage() first`));
-    return pagePromise(this.#spec, this.#fetch, next, this.#options, this.#where);
+    return pagePromise(this.#spec, this.#fetch, next, this.#options, this.#where, this.#trail);
   }
 
   /** This page and each one after it, fetched as the loop asks for it. */
@@ -119,9 +150,9 @@ export class PagePromise<Item> extends ApiPromise<Page<Item>> implements AsyncIt
 }
 
 /** The first (or next) page of a list, as a PagePromise. */
-export function pagePromise<Item>(spec: PaginationSpec, fetch: PageFetcher, params: Params, options: RequestOptions, where: string): PagePromise<Item> {
+export function pagePromise<Item>(spec: PaginationSpec, fetch: PageFetcher, params: Params, options: RequestOptions, where: string, trail?: CursorTrail): PagePromise<Item> {
   const answer = fetch(params, options).then(({ data, response }) => ({
-    data: new Page<Item>(spec, fetch, params, data, options, where),
+    data: new Page<Item>(spec, fetch, params, data, options, where, trail),
     response,
   }));
   return new PagePromise<Item>(answer);

@@ -95,7 +95,8 @@ export function verifyWebhookBody<T>(
     );
   }
   if (typeof headers !== "object" || headers === null) throw new InvalidArgumentError("headers must be the request's headers (an object or a Headers)");
-  const signature = headerValue(headers, spec.signatureHeader);
+  // A hex signature holds no comma: of a repeated signature header, the first counts. The timestamp is taken whole.
+  const signature = headerValue(headers, spec.signatureHeader, true);
   const timestamp = headerValue(headers, spec.timestampHeader);
   const body = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
   if (!signatureMatches(body, timestamp, signature, secret)) {
@@ -143,8 +144,11 @@ function checkedOptions(spec: WebhookSpec, options: WebhookVerifyOptions): { tol
   return { toleranceMs, now };
 }
 
-/** The header's value, whatever the case of its name; the first of several. Absent or empty is an error. */
-function headerValue(headers: WebhookHeaders, name: string): string {
+/**
+ * The header's value, whatever the case of its name; the first of a list. Absent or empty is an error. With `commaList`
+ * a value joined from repeats with ", " (Node's requests and Headers join them) gives its first part too.
+ */
+function headerValue(headers: WebhookHeaders, name: string, commaList = false): string {
   const lower = name.toLowerCase();
   let value: string | readonly string[] | null | undefined;
   if (typeof (headers as { get?: unknown }).get === "function") {
@@ -157,8 +161,9 @@ function headerValue(headers: WebhookHeaders, name: string): string {
       value = key === undefined ? undefined : plain[key];
     }
   }
-  const first = Array.isArray(value) ? value[0] : value;
-  if (typeof first !== "string" || first === "") throw new WebhookHeaderMissingError(name);
+  const raw: unknown = Array.isArray(value) ? value[0] : value;
+  const first = typeof raw === "string" ? (commaList ? raw.split(",")[0]!.trim() : raw) : undefined;
+  if (first === undefined || first === "") throw new WebhookHeaderMissingError(name);
   return first;
 }
 

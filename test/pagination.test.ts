@@ -195,7 +195,7 @@ describe("pages, async client", () => {
       (async () => {
         for await (const _ of client().cursors.listAfter({ limit: 501 })) count++;
       })(),
-      (error: unknown) => error instanceof ApiError && /answered the cursor it was asked with/.test(error.message),
+      (error: unknown) => error instanceof ApiError && /answered a cursor it was already asked with/.test(error.message),
     );
     assert.equal(count, 501, "the first page is yielded; the page that repeats its cursor is refused");
   });
@@ -214,7 +214,7 @@ describe("withResponse, async client", () => {
     assert.equal(response.status, 200);
     assert.equal(response.requestId, "req-1");
     assert.equal(response.headers["content-type"], "application/json");
-    assert.equal(response.headers["x-echo"], "key=[redacted]", "a header echoing the key is redacted");
+    assert.equal(response.headers["x-echo"], undefined, "a header echoing the key is left out");
     assert.ok(!JSON.stringify(response).includes(API_KEY));
   });
 
@@ -319,7 +319,7 @@ describe("pages and withResponse, sync client", () => {
     assert.deepEqual(result.data, { recordId: "r5", position: 5 });
     assert.equal(result.response.status, 200);
     assert.equal(result.response.requestId, "req-1");
-    assert.equal(result.response.headers["x-echo"], "key=[redacted]");
+    assert.equal(result.response.headers["x-echo"], undefined);
     assert.deepEqual([result.items, result.status, result.rest], [1000, 200, 1]);
     assert.deepEqual(result.plain, { recordId: "r6", position: 6 }, "the client's own resources still answer plain values");
   });

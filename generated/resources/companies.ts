@@ -51,7 +51,10 @@ export interface ListCompaniesParams {
   hasScheduledDowngrade?: boolean;
   /** Only these companies. */
   ids?: string[];
-  /** Page size. */
+  /**
+   * Page size (the service answers 100 without it, 250 at most).
+   * @maximum 250
+   */
   limit?: number;
   /** Only companies with (or without) monetized subscriptions. */
   monetizedSubscriptions?: boolean;
@@ -122,7 +125,7 @@ export const listCompaniesOperation: Operation<CompanyDetailResponseData[]> = {
   ],
   response: listCodec(companyDetailResponseDataCodec),
   envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit" },
+  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
 };
 
 /**

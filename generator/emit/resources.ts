@@ -70,7 +70,7 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports): Sta
   if (op.response.content !== "json") fields.push(`content: ${JSON.stringify(op.response.content)}`);
   if (op.response.content === "binary") imports.runtimeTypes("Download");
   if (op.response.envelope) fields.push(`envelope: ${JSON.stringify(op.response.envelope)}`);
-  if (op.paging) fields.push(`pagination: ${JSON.stringify(pagingSpec(op.paging))}`);
+  if (op.paging) fields.push(`pagination: ${JSON.stringify(pagingSpec(op, op.paging))}`);
   // Only when the error classes (and ApiError, for statuses without one) would read another field.
   const messageField = op.errorBody?.messageField;
   if (messageField !== undefined && (messageField !== DEFAULT_MESSAGE_FIELD || api.errors.some((e) => messageFieldOf(e) !== messageField))) {
@@ -90,9 +90,14 @@ function operationDescriptor(api: IrApi, op: IrOperation, imports: Imports): Sta
   };
 }
 
-/** The runtime's PaginationSpec of an operation that pages (its item type is the generator's business only). */
-function pagingSpec({ item: _item, ...spec }: IrPaging): object {
-  return spec;
+/**
+ * The runtime's PaginationSpec of an operation that pages (its item type is the generator's business only), with the
+ * documented maximum of its page-size parameter: a server answers no more, so a page that size is a full one.
+ */
+function pagingSpec(op: IrOperation, { item: _item, ...spec }: IrPaging): object {
+  const sizeParam = spec.style === "offset" ? spec.limit : spec.style === "page" ? spec.perPage : undefined;
+  const maximum = op.queryParams.find((p) => p.tsName === sizeParam)?.constraints?.maximum;
+  return maximum === undefined ? spec : { ...spec, maxPageSize: maximum };
 }
 
 /** The declared type of a resource method, for one client flavour. */

@@ -12,7 +12,8 @@ const PAGE_STYLES: ManifestPagingStyle[] = [
   { style: "page", perPage: "limit" },
 ];
 const CURSOR_PARAMS = ["cursor", "starting_after", "after", "page_token", "pageToken"];
-const NEXT_CURSOR_FIELDS = ["next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next"];
+// Not `next`: APIs use it as often for the next page's URL, which is no cursor parameter.
+const NEXT_CURSOR_FIELDS = ["next_cursor", "nextCursor", "next_page_token", "nextPageToken"];
 
 /** The cursor styles an operation could have: a common cursor parameter, and a result with one list and a next-cursor field. */
 function cursorStyles(op: Manifest["resources"][string]["operations"][string], data: Manifest): ManifestPagingStyle[] {

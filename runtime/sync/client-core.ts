@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { checkSyncTransport, type SyncRequestOptions, type SyncRuntimeOptions } from "../options.js";
 import type { WithResponse } from "../api-promise.js";
 import { SyncBridge } from "./bridge.js";
+import { checkFreshCursor, extendTrail, type CursorTrail } from "../pagination.js";
 import { SyncPage } from "./pagination.js";
 
 /**
@@ -69,12 +70,19 @@ export class SyncClientCore {
   /** Sends a list operation's first page through the worker; each next one is sent as its SyncPage is asked. */
   page<Item>(op: Operation<unknown>, method: string, args: object = {}, options: SyncRequestOptions = {}): SyncPage<Item> {
     const where = `${op.method} ${op.path}`;
-    const toPage = ({ items, next }: CrossedPage<Item>): SyncPage<Item> => new SyncPage(items, next, fetch, where);
-    const fetch = (params: object): SyncPage<Item> => toPage(this.send(op, method, params, options, false) as CrossedPage<Item>);
-    if (!this.withResponse) return fetch(args);
+    const spec = op.pagination!;
+    // The worker answers each page alone; the trail of cursors, which tells a cycle, is kept here.
+    const toPage = ({ items, next }: CrossedPage<Item>, params: object, before: CursorTrail | undefined): SyncPage<Item> => {
+      const trail = extendTrail(spec, params as Readonly<Record<string, unknown>>, before);
+      checkFreshCursor(spec, next, trail, where);
+      return new SyncPage(items, next, fetch, where, trail);
+    };
+    const fetch = (params: object, trail: CursorTrail | undefined): SyncPage<Item> =>
+      toPage(this.send(op, method, params, options, false) as CrossedPage<Item>, params, trail);
+    if (!this.withResponse) return fetch(args, undefined);
     const { data, response } = this.send(op, method, args, options, true) as WithResponse<CrossedPage<Item>>;
     // The view's declared type maps SyncPage<Item> to WithResponse<SyncPage<Item>>.
-    return { data: toPage(data), response } as unknown as SyncPage<Item>;
+    return { data: toPage(data, args, undefined), response } as unknown as SyncPage<Item>;
   }
 
   private send(op: Operation<unknown>, method: string, args: object, options: SyncRequestOptions, withResponse: boolean): unknown {

@@ -1,7 +1,8 @@
 import { ApiError } from "../errors.js";
+import type { CursorTrail } from "../pagination.js";
 
-/** Sends one page's request through the worker and answers that page. */
-export type SyncPageFetcher<Item> = (params: Readonly<Record<string, unknown>>) => SyncPage<Item>;
+/** Sends one page's request through the worker and answers that page (after the pages of `trail`). */
+export type SyncPageFetcher<Item> = (params: Readonly<Record<string, unknown>>, trail: CursorTrail | undefined) => SyncPage<Item>;
 
 /**
  * One page of a list, for the sync client: its items, and the way to the next. Iterating a page (`for ... of`) yields
@@ -10,6 +11,7 @@ export type SyncPageFetcher<Item> = (params: Readonly<Record<string, unknown>>) 
 export class SyncPage<Item> implements Iterable<Item> {
   readonly #fetch: SyncPageFetcher<Item>;
   readonly #where: string;
+  readonly #trail: CursorTrail | undefined;
 
   constructor(
     readonly items: Item[],
@@ -17,9 +19,11 @@ export class SyncPage<Item> implements Iterable<Item> {
     readonly next: Readonly<Record<string, unknown>> | null,
     fetch: SyncPageFetcher<Item>,
     where: string,
+    trail: CursorTrail | undefined,
   ) {
     this.#fetch = fetch;
     this.#where = where;
+    this.#trail = trail;
   }
 
   hasNextPage(): boolean {
@@ -29,7 +33,7 @@ export class SyncPage<Item> implements Iterable<Item> {
   /** The page after this one; throws an ApiError when this is the last: ask hasNextPage() first. */
   getNextPage(): SyncPage<Item> {
     if (this.next === null) throw new ApiError(`${this.#where}: this is the last page; check hasNextPage() first`);
-    return this.#fetch(this.next);
+    return this.#fetch(this.next, this.#trail);
   }
 
   /** This page and each one after it, fetched as the loop asks for it. */

@@ -43,8 +43,12 @@ function shared(api: IrApi, checks: IrFlagChecks, imports: Imports): StatementSt
   imports.runtime("FlagCheckSpec", "FlagCheckSettings");
   imports.add(files.resource(checks.resource.name), [operationConst(checks)]);
   const result = checks.resultType;
-  // A shared cache store names the client's entries by a hash of its key (the checker hashes it and keeps only that).
+  // A shared cache store names the client's entries by a hash of its credentials (the checker hashes them and keeps
+  // only that): with basic auth, the username too, so that accounts sharing a password never share entries.
   const secret = api.auth.option;
+  const user = api.auth.usernameOption;
+  const credentials = secret === undefined ? undefined : user === undefined ? `options.${secret}` : `[options.${user}, options.${secret}].join("\\0")`;
+  const picked = [user, secret].filter((name) => name !== undefined).map((name) => `${JSON.stringify(name)} | `).join("");
   return [
     {
       kind: StructureKind.VariableStatement,
@@ -70,12 +74,12 @@ function shared(api: IrApi, checks: IrFlagChecks, imports: Imports): StatementSt
       parameters: [
         {
           name: "options",
-          type: `Pick<${clientCommonOptionsTypeName(api.name)}, ${secret === undefined ? "" : `${JSON.stringify(secret)} | `}"cache" | "flagDefaults" | "offline" | "logger" | "totalTimeoutMs" | "flagCheckTimeoutMs" | "flagCircuitFailures" | "flagCircuitCooldownMs">`,
+          type: `Pick<${clientCommonOptionsTypeName(api.name)}, ${picked}"cache" | "flagDefaults" | "offline" | "logger" | "totalTimeoutMs" | "flagCheckTimeoutMs" | "flagCircuitFailures" | "flagCircuitCooldownMs">`,
         },
       ],
       returnType: `FlagCheckSettings<${result}>`,
       statements: `return {
-        cache: options.cache,${secret === undefined ? "" : `\n        apiKey: options.${secret},`}
+        cache: options.cache,${credentials === undefined ? "" : `\n        apiKey: ${credentials},`}
         flagDefaults: options.flagDefaults ?? clientDefaults.flagDefaults,
         offline: options.offline ?? clientDefaults.offline,
         logger: options.logger,

@@ -1,7 +1,19 @@
+import { exampleArgument } from "../../examples.js";
+import type { IrApi, IrOperation } from "../../ir.js";
 import type { Capability } from "../capability.js";
 import { checkPagination } from "./check.js";
 import { normalizePagination } from "./normalize.js";
-import type { IrPagination, ManifestPagination } from "./types.js";
+import type { IrPagination, IrPaging, ManifestPagination } from "./types.js";
+
+/** The docs' argument of a paged call: the operation's example, else its required fields and a page size of 100. */
+function pagedArgument(api: IrApi, op: IrOperation, paging: IrPaging): string {
+  if (op.example !== undefined) return exampleArgument(api, op)!;
+  const size = paging.style === "offset" ? paging.limit : paging.style === "page" ? paging.perPage : undefined;
+  const required = exampleArgument(api, op);
+  const sizeField = size === undefined ? "" : `${size}: 100`;
+  if (required === undefined) return sizeField === "" ? "" : `{ ${sizeField} }`;
+  return sizeField === "" ? required : required.replace(/ \}$/, `, ${sizeField} }`);
+}
 
 /**
  * List operations that answer in pages. It adds no client member: the resource emitter reads each operation's
@@ -29,7 +41,7 @@ export const pagination: Capability<ManifestPagination, IrPagination> = {
     return {
       template: new URL("./readme.md.hbs", import.meta.url),
       view: {
-        call: first && resource ? `client.${resource.name}.${first.operation.name}` : undefined,
+        call: first && resource ? `client.${resource.name}.${first.operation.name}(${pagedArgument(api, first.operation, first.paging)})` : undefined,
         operations: ir.operations.map(({ operation, paging }) => ({
           name: `${api.resources.find((r) => r.operations.includes(operation))!.name}.${operation.name}`,
           style: paging.style,
