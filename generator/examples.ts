@@ -15,19 +15,21 @@ export function exampleValue(api: IrApi, ref: IrTypeRef, depth = 0): string {
     case "date":
       return '"2025-01-31"';
     case "list":
-      return `[${exampleValue(api, ref.item, depth + 1)}]`;
+      // Deep down, an empty list: always a valid value, where an item might need fields of its own without end.
+      return depth >= 2 ? "[]" : `[${exampleValue(api, ref.item, depth + 1)}]`;
     case "map":
       return `{ key: ${exampleValue(api, ref.value, depth + 1)} }`;
     case "ref": {
       const type = typeNamed(api, ref.name)!;
       if (type.kind === "enum") return stringLiteral(type.values[0]!);
-      if (type.kind === "object") return depth > 2 ? "{}" : exampleObject(api, type.properties.filter((p) => p.required), depth + 1);
+      // Required fields all the way down (a list cuts the depth short), but not without end: a type can hold itself.
+      if (type.kind === "object") return depth > 5 ? "{}" : exampleObject(api, type.properties.filter((p) => p.required), depth + 1);
       // A union: its first variant, tagged as the union's discriminator says when it has one.
       const [tag, variantName] = type.discriminator?.mapping[0] ?? [undefined, type.variants[0]!];
       const variant = typeNamed(api, variantName) as IrObjectType;
       const fields = variant.properties.filter((p) => p.required || p.tsName === type.discriminator?.tsName);
       const tagged = fields.map((p) => (p.tsName === type.discriminator?.tsName && tag !== undefined ? { ...p, const: tag } : p));
-      return depth > 2 ? "{}" : exampleObject(api, tagged, depth + 1);
+      return depth > 5 ? "{}" : exampleObject(api, tagged, depth + 1);
     }
   }
 }

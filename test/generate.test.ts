@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -20,6 +20,13 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** This repository's manifest and the parts it includes (api/), copied into `dir`; answers the copy's path. */
+async function copyManifest(dir: string): Promise<string> {
+  await cp(path.join(repoRoot, "api"), path.join(dir, "api"), { recursive: true });
+  await cp(path.join(repoRoot, "manifest.yaml"), path.join(dir, "manifest.yaml"));
+  return path.join(dir, "manifest.yaml");
+}
+
 /** The same manifest with the keys of every mapping in reverse order. */
 function reversedKeys(text: string): string {
   const doc = parseDocument(text);
@@ -34,19 +41,22 @@ function reversedKeys(text: string): string {
 describe("generator output", () => {
   it("is byte-identical across runs and whatever the order of mapping keys", T, async () => {
     // Each manifest beside its own output folder: the headers name the same relative paths.
-    const manifestPath = path.join(work, "determinism", "manifest.yaml");
-    await cp(path.join(repoRoot, "manifest.yaml"), manifestPath); // creates the folder
+    const manifestPath = await copyManifest(path.join(work, "determinism"));
     const outDir = path.join(work, "determinism", "generated");
     const first = await generate({ manifestPath, outDir, runtimeDir });
     const second = await generate({ manifestPath, outDir, runtimeDir });
     assert.deepStrictEqual(second.files, first.files);
 
-    const reordered = path.join(work, "reordered", "manifest.yaml");
-    const text = await readFile(manifestPath, "utf8");
-    const reversed = reversedKeys(text);
-    assert.notEqual(reversed, text);
-    await cp(manifestPath, reordered); // creates the folder
-    await writeFile(reordered, reversed);
+    const reordered = await copyManifest(path.join(work, "reordered"));
+    const parts = [reordered, ...(await readdir(path.join(work, "reordered", "api"), { recursive: true }))
+      .filter((file) => file.endsWith(".yaml"))
+      .map((file) => path.join(work, "reordered", "api", file))];
+    for (const file of parts) {
+      const text = await readFile(file, "utf8");
+      const reversed = reversedKeys(text);
+      assert.notEqual(reversed, text);
+      await writeFile(file, reversed);
+    }
     const third = await generate({ manifestPath: reordered, outDir: path.join(work, "reordered", "generated"), runtimeDir });
     assert.deepStrictEqual(third.files, first.files);
   });
@@ -64,34 +74,34 @@ describe("generator output", () => {
 describe("npm run generate", () => {
   it("writes only what changed, reports drift exactly, and regenerates after a rename", T, async () => {
     const dir = path.join(work, "rename");
-    const manifest = path.join(dir, "manifest.yaml");
+    const manifest = await copyManifest(dir);
     const out = path.join(dir, "generated");
-    await cp(path.join(repoRoot, "manifest.yaml"), manifest);
     const args = ["--manifest", manifest, "--out", out, "--runtime", runtimeDir];
 
     const fresh = await runGenerator(args);
     assert.equal(fresh.code, 0, fresh.stderr);
-    assert.match(fresh.stdout, /^generate: 12 files in .+: 12 written, 0 unchanged, 0 removed in \d+\.\d\d s\n$/);
+    assert.match(fresh.stdout, /^generate: 31 files in .+: 31 written, 0 unchanged, 0 removed in \d+\.\d\d s\n$/);
 
     const before = await snapshotDir(out);
     const again = await runGenerator(args);
-    assert.match(again.stdout, /: 0 written, 12 unchanged, 0 removed in /);
+    assert.match(again.stdout, /: 0 written, 31 unchanged, 0 removed in /);
     assert.deepStrictEqual(await snapshotDir(out), before, "unchanged files are not rewritten");
 
-    const text = await readFile(manifest, "utf8");
+    const typesPart = path.join(dir, "api", "types.yaml");
+    const text = await readFile(typesPart, "utf8");
     const renamed = text.replace(/(UpsertCompanyRequestBody:[\s\S]*?)update_only: boolean\?/, "$1update_existing_only: boolean?");
     assert.notEqual(renamed, text);
-    await writeFile(manifest, renamed);
+    await writeFile(typesPart, renamed);
 
     const check = await runGenerator([...args, "--check", "--allow-foreign-files"]);
     assert.equal(check.code, 1);
     const listed = check.stdout.split("\n").filter((line) => line.startsWith("would "));
     assert.deepStrictEqual(listed, ["codecs.ts", "reference.md", "types.ts"].map((f) => `would write  ${path.join(out, f)}`));
-    assert.match(check.stdout, /check: 3 files out of date in .+ \(9 unchanged\) in \d+\.\d\d s; run `npm run generate`/);
+    assert.match(check.stdout, /check: 3 files out of date in .+ \(28 unchanged\) in \d+\.\d\d s; run `npm run generate`/);
     assert.deepStrictEqual(await snapshotDir(out), before, "--check writes nothing");
 
     const regenerate = await runGenerator(args);
-    assert.match(regenerate.stdout, /: 3 written, 9 unchanged, 0 removed in /);
+    assert.match(regenerate.stdout, /: 3 written, 28 unchanged, 0 removed in /);
     const types = await readFile(path.join(out, "types.ts"), "utf8");
     assert.match(types, /export interface UpsertCompanyRequestBody \{[^}]*updateExistingOnly\?: boolean \| null;/);
     assert.doesNotMatch(types, /export interface UpsertCompanyRequestBody \{[^}]*updateOnly/);

@@ -42,10 +42,10 @@ export function partHeader(partFile: string): string {
   return ` yaml-language-server: $schema=${schema}`;
 }
 
-/** Where a new resource's part goes: `resources/<name>.yaml` beside the main manifest, suffixed 2, 3, ... if taken. */
-export function resourcePartPath(name: string, taken: (include: string) => boolean): string {
-  let include = `resources/${name}.yaml`;
-  for (let suffix = 2; taken(include); suffix++) include = `resources/${name}-${suffix}.yaml`;
+/** Where a new resource's part goes: `<folder>/<name>.yaml` (`resources/` beside the main manifest), suffixed 2, 3, ... if taken. */
+export function resourcePartPath(name: string, taken: (include: string) => boolean, folder = "resources"): string {
+  let include = `${folder}/${name}.yaml`;
+  for (let suffix = 2; taken(include); suffix++) include = `${folder}/${name}-${suffix}.yaml`;
   return include;
 }
 

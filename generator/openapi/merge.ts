@@ -64,8 +64,9 @@ interface PartState {
  * Re-importing into a manifest in parts (`parts`: the main manifest first, then every part it includes). Entries are
  * matched across all files (operations by method and path, types and servers by name) and each file's text is edited
  * in place. New operations go to the file holding their resource; a new resource to a new part `resources/<name>.yaml`
- * listed in the main manifest's `include` (into the main file when it has no `include`); new types to `types.yaml`
- * beside the main manifest if it is a part, else to the main file; what --prune removes goes from the file holding it.
+ * (in the folder of the resource parts already included, `api/resources/` say) listed in the main manifest's `include`
+ * (into the main file when it has no `include`); new types to the part named `types.yaml` (the one beside the main
+ * manifest first), else to the main file; what --prune removes goes from the file holding it.
  */
 export function mergeImportFiles(parts: readonly ManifestFile[], imported: Manifest, options: MergeFilesOptions): MergeFilesResult {
   if (parts.length === 0) throw new Error("mergeImportFiles: no files given; the main manifest comes first");
@@ -98,8 +99,11 @@ export function mergeImportFiles(parts: readonly ManifestFile[], imported: Manif
   // Where each new entry goes.
   const mainDir = path.dirname(main.file);
   const samePath = (a: string, b: string) => path.resolve(a) === path.resolve(b);
-  const typesPart = states.find((state) => state !== main && samePath(state.file, path.join(mainDir, "types.yaml")));
+  const typesParts = states.filter((state) => state !== main && path.basename(state.file) === "types.yaml");
+  const typesPart = typesParts.find((state) => samePath(state.file, path.join(mainDir, "types.yaml"))) ?? typesParts[0];
   const include = Array.isArray(mainData.include) ? mainData.include : undefined;
+  const resourcesFolder =
+    include?.map((entry) => (typeof entry === "string" ? /^(.*\/)?resources\/[^/]+\.yaml$/.exec(entry)?.[1] : undefined)).find((prefix) => prefix !== undefined) ?? "";
   const newIncludes: string[] = [];
   const taken = (entry: string) => {
     const file = path.join(mainDir, ...entry.split("/"));
@@ -111,7 +115,7 @@ export function mergeImportFiles(parts: readonly ManifestFile[], imported: Manif
       let home = main;
       if (section === "types" && typesPart !== undefined) home = typesPart;
       if (section === "resources" && include !== undefined) {
-        const entry = resourcePartPath(name, taken);
+        const entry = resourcePartPath(name, taken, `${resourcesFolder}resources`);
         home = { file: path.join(mainDir, ...entry.split("/")), before: undefined, after: {} };
         states.push(home);
         newIncludes.push(entry);

@@ -70,3 +70,25 @@ export const memberNameOf = (text: string) => {
   const name = camelCase(text);
   return /^[0-9]/.test(name) ? `n${name}` : name;
 };
+
+/**
+ * A resource name from a tag. A tag written as one lower-case word ("dataexports", "planmigrations") is split into
+ * the words the document's operationIds use ("data exports" -> dataExports), the fewest words first, the last one
+ * also in its plural ("accesstokens": access, token + s); a tag the words do not cover keeps its camelCase.
+ */
+export function resourceNameOf(tag: string, vocabulary: ReadonlySet<string>): string {
+  if (!/^[a-z][a-z0-9]*$/.test(tag) || tag.length > 64) return memberNameOf(tag);
+  const known = (word: string, last: boolean) => vocabulary.has(word) || (last && word.endsWith("s") && vocabulary.has(word.slice(0, -1)));
+  // best[i]: the fewest words that spell tag.slice(0, i).
+  const best: (string[] | undefined)[] = [[]];
+  for (let end = 1; end <= tag.length; end++) {
+    for (let start = 0; start < end; start++) {
+      const before = best[start];
+      const word = tag.slice(start, end);
+      if (before === undefined || !known(word, end === tag.length)) continue;
+      if (best[end] === undefined || before.length + 1 < best[end]!.length) best[end] = [...before, word];
+    }
+  }
+  const split = best[tag.length];
+  return split === undefined || split.length < 2 ? memberNameOf(tag) : memberNameOf(split.join(" "));
+}

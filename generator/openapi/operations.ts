@@ -1,7 +1,7 @@
 import type { ManifestErrorBody, ManifestField, ManifestOperation } from "../manifest.js";
-import { camelCase, isInherited, paramsTypeName, pascalCase, resourceClassName, syncResourceClassName } from "../naming.js";
+import { camelCase, isInherited, paramsTypeName, pascalCase, resourceClassName, syncResourceClassName, words } from "../naming.js";
 import { type Json, type JsonObject, type OpenApiDocument, isObject, pointerOf, put } from "./document.js";
-import { type Names, memberNameOf, typeNameOf } from "./names.js";
+import { type Names, memberNameOf, resourceNameOf, typeNameOf } from "./names.js";
 import type { ImportReport } from "./report.js";
 import { type SchemaImporter, WIRE_NAME } from "./schemas.js";
 
@@ -52,6 +52,15 @@ export class OperationImporter {
     const paths = this.doc.root.paths as JsonObject;
     const planned = this.planned;
     const resources = new Map<string, string>();
+    // The words of the operationIds, which tell where a tag written as one word ("dataexports") splits.
+    const vocabulary = new Set<string>();
+    for (const item of Object.values(paths)) {
+      if (!isObject(item)) continue;
+      for (const method of METHODS) {
+        const id = isObject(item[method]) ? (item[method] as JsonObject).operationId : undefined;
+        if (typeof id === "string") for (const word of words(id)) vocabulary.add(word);
+      }
+    }
     for (const [path, item] of Object.entries(paths)) {
       if (!isObject(item)) continue;
       for (const method of UNSUPPORTED_METHODS) {
@@ -67,7 +76,7 @@ export class OperationImporter {
         const tag = Array.isArray(op.tags) && typeof op.tags[0] === "string" ? op.tags[0] : "api";
         let resource = resources.get(tag);
         if (resource === undefined) {
-          resource = this.resourceNames.claim(memberNameOf(tag));
+          resource = this.resourceNames.claim(resourceNameOf(tag, vocabulary));
           resources.set(tag, resource);
           this.tagOfResource.set(resource, tag);
           for (const className of [resourceClassName(resource), syncResourceClassName(resource)]) this.typeNames.reserve(className);
