@@ -50,10 +50,7 @@ export const RUNTIME_CONTRACT = {
   responsesView: { module: "sync/client-core.ts", kind: "value", owner: "core", flavour: "sync" },
   // Core: codecs between wire and TypeScript shapes.
   Codec: { module: "codec.ts", kind: "type", owner: "core" },
-  objectCodec: { module: "codec.ts", kind: "value", owner: "core" },
-  lazyCodec: { module: "codec.ts", kind: "value", owner: "core" },
-  unionCodec: { module: "codec.ts", kind: "value", owner: "core" },
-  discriminatedUnionCodec: { module: "union-codec.ts", kind: "value", owner: "core" },
+  codecTable: { module: "codec-table.ts", kind: "value", owner: "core" },
   listCodec: { module: "codec.ts", kind: "value", owner: "core" },
   mapCodec: { module: "codec.ts", kind: "value", owner: "core" },
   dateCodec: { module: "codec.ts", kind: "value", owner: "core" },

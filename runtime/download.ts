@@ -1,4 +1,3 @@
-import { TextDecoder } from "node:util";
 import { ApiError } from "./errors.js";
 import { flattenHeaders, type HttpResponse } from "./transport.js";
 
@@ -33,7 +32,7 @@ export function textOf(response: HttpResponse, where: string): string {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(flattenHeaders(response.rawHeaders)["content-type"] ?? "")?.[1];
   // A UTF-8 byte order mark is not text (a CSV's first header would carry it); TextDecoder drops it for other charsets.
   if (charset === undefined || /^utf-?8$/i.test(charset)) return response.text.replace(/^\uFEFF/, "");
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(charset);
   } catch {

@@ -1,4 +1,3 @@
-import { isMainThread } from "node:worker_threads";
 import type { ClientCore, Operation } from "./client-core.js";
 import { ApiError, InvalidArgumentError } from "./errors.js";
 import { checkEvent, checkEventSettings, type EventOptions, type FieldRule } from "./event-checks.js";
@@ -102,7 +101,8 @@ export class EventBuffer {
     this.queue = new EventQueue(settings.maxQueuedEvents);
     this.log = new LogLimiter(settings.logger);
     // Signals reach only the main thread: the sync client's worker leaves them to the thread that created the client.
-    if (settings.closeOnSignals === true && !settings.offline && isMainThread) closeOnSignals(this);
+    // node:worker_threads is loaded only here: loading it costs an import of the package milliseconds.
+    if (settings.closeOnSignals === true && !settings.offline && process.getBuiltinModule("node:worker_threads").isMainThread) closeOnSignals(this);
   }
 
   /** Validates an event and queues it. Throws InvalidArgumentError for a bad event; never for the network. */

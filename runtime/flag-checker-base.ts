@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Operation } from "./client-core.js";
 import { ApiError, InvalidArgumentError } from "./errors.js";
 import { CheckKeys, checkFlagKey, type CacheKey } from "./cache-key.js";
@@ -330,6 +329,8 @@ function checkCheckOptions(options: FlagCheckOptions): void {
  * different keys never read each other's answers, and the key itself never leaves the client.
  */
 function storeNamespace(apiKey: string | undefined): string {
+  // Loaded here, not imported: node:crypto costs milliseconds to load, and only a client with a shared store needs it.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return createHash("sha256").update(apiKey ?? "").digest("hex").slice(0, 16);
 }
 

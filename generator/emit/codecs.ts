@@ -1,61 +1,69 @@
 import { StructureKind, VariableDeclarationKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
-import type { RuntimeName } from "../contract.js";
 import { stringLiteral } from "../escape.js";
-import type { IrApi, IrDiscriminator, IrObjectType, IrUnionType } from "../ir.js";
+import type { IrApi, IrObjectType, IrTypeRef, IrUnionType } from "../ir.js";
 import { codecName } from "../naming.js";
 import { Imports, files, propertyKey } from "./layout.js";
-import { codecExpression, codecHelpers, needsCodec, typeNamed } from "./type-expr.js";
+import { needsCodec, typeNamed } from "./type-expr.js";
 
-function objectCodec(api: IrApi, type: IrObjectType): string {
-  const fields = type.properties.map((property) => {
-    const wire = JSON.stringify(property.wireName);
-    const spec = needsCodec(api, property.type) ? `[${wire}, ${codecExpression(api, property.type)}]` : wire;
-    return `${propertyKey(property.tsName)}: ${spec},`;
-  });
-  return `objectCodec<${type.name}>({\n${fields.join("\n")}\n})`;
+/** How a value converts, in the runtime codec table's notation (runtime/codec-table.ts ValueShape). */
+function valueShape(api: IrApi, ref: IrTypeRef): unknown {
+  switch (ref.kind) {
+    case "dateTime":
+      return "t";
+    case "date":
+      return "d";
+    case "ref":
+      return `#${ref.name}`;
+    case "list":
+      return ["l", valueShape(api, ref.item)];
+    case "map":
+      return ["m", valueShape(api, ref.value)];
+    default:
+      return "i";
+  }
 }
 
-/** A union without a discriminator: variants in the manifest's order, which breaks ties between equally good fits. */
-function unionCodec(api: IrApi, type: IrUnionType): string {
-  const variants = type.variants.map((name) => {
-    const required = (typeNamed(api, name) as IrObjectType).properties.filter((p) => p.required);
-    return `{ required: ${JSON.stringify(required.map((p) => p.tsName))}, requiredWire: ${JSON.stringify(required.map((p) => p.wireName))}, codec: () => ${codecName(name)} },`;
-  });
-  return `unionCodec<${type.name}>([\n${variants.join("\n")}\n])`;
+/** A model's wire shape in the codec table's notation: fields, plain union variants, or a discriminated union. */
+function modelShape(api: IrApi, type: IrObjectType | IrUnionType): unknown {
+  if (type.kind === "object") {
+    return { o: type.properties.map((p) => (needsCodec(api, p.type) ? [p.tsName, p.wireName, valueShape(api, p.type)] : [p.tsName, p.wireName])) };
+  }
+  if (type.discriminator) return { d: [type.discriminator.wireName, type.discriminator.tsName, type.discriminator.mapping] };
+  // Variants in the manifest's order, which breaks ties between equally good fits.
+  return {
+    u: type.variants.map((name) => {
+      const required = (typeNamed(api, name) as IrObjectType).properties.filter((p) => p.required);
+      return [required.map((p) => p.tsName), required.map((p) => p.wireName), name];
+    }),
+  };
 }
 
-/** A discriminated union: the variant's codec by tag value. */
-function discriminatedUnionCodec(type: IrUnionType, discriminator: IrDiscriminator): string {
-  const variants = discriminator.mapping.map(([tag, variant]) => `[${stringLiteral(tag)}, () => ${codecName(variant)}],`);
-  return `discriminatedUnionCodec<${type.name}>({
-wireTag: ${JSON.stringify(discriminator.wireName)},
-tag: ${JSON.stringify(discriminator.tsName)},
-variants: [\n${variants.join("\n")}\n],
-})`;
-}
-
-function modelCodec(api: IrApi, type: IrObjectType | IrUnionType): [initializer: string, factory: RuntimeName] {
-  if (type.kind === "object") return [objectCodec(api, type), "objectCodec"];
-  if (type.discriminator) return [discriminatedUnionCodec(type, type.discriminator), "discriminatedUnionCodec"];
-  return [unionCodec(api, type), "unionCodec"];
-}
-
-/** One codec per object and union model: internal, used by the resources to convert bodies and results. */
+/**
+ * One codec per object and union model, internal, used by the resources to convert bodies and results: a table of
+ * each model's wire shape as JSON text (read when the model is first converted), and a named codec per model.
+ */
 export function emitCodecs(api: IrApi, runtimeEntry: string): SourceFileStructure {
   const imports = new Imports(files.codecs, runtimeEntry);
-  const statements: StatementStructures[] = [];
-  for (const type of api.types) {
-    if (type.kind === "enum") continue;
-    const [initializer, factory] = modelCodec(api, type);
-    imports.add(files.types, [type.name], true);
-    imports.runtime("Codec", "lazyCodec", factory, ...codecHelpers(initializer));
-    statements.push({
+  const models = api.types.filter((type): type is IrObjectType | IrUnionType => type.kind !== "enum");
+  if (models.length === 0) return { kind: StructureKind.SourceFile, statements: [] };
+  imports.runtime("codecTable").runtimeTypes("Codec");
+  imports.add(files.types, models.map((type) => type.name), true);
+  const rows = models.map((type) => `${propertyKey(type.name)}: ${stringLiteral(JSON.stringify(modelShape(api, type)))},`);
+  const statements: StatementStructures[] = [
+    {
       kind: StructureKind.VariableStatement,
-      isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      // Built on first use: importing a package of many models builds none of them.
-      declarations: [{ name: codecName(type.name), type: `Codec<${type.name}>`, initializer: `lazyCodec(() => ${initializer})` }],
-    });
-  }
+      docs: ["Each model's wire shape (runtime/codec-table.ts), read when the model is first converted."],
+      declarations: [{ name: "models", initializer: `codecTable({\n${rows.join("\n")}\n})` }],
+    },
+    ...models.map(
+      (type): StatementStructures => ({
+        kind: StructureKind.VariableStatement,
+        isExported: true,
+        declarationKind: VariableDeclarationKind.Const,
+        declarations: [{ name: codecName(type.name), type: `Codec<${type.name}>`, initializer: `models.codec(${JSON.stringify(type.name)})` }],
+      }),
+    ),
+  ];
   return { kind: StructureKind.SourceFile, statements: [...imports.structures(), ...statements] };
 }

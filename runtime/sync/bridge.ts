@@ -1,9 +1,13 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
 import { ApiError, InvalidArgumentError, RUNTIME_ERROR_CLASSES, type ApiErrorClass } from "../errors.js";
 import type { Logger } from "../options.js";
 import { IDLE, LOADED, SIGNAL_WORDS, STOPPED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
+
+/** node:worker_threads, loaded by the first sync client to start: it costs an import of the package milliseconds. */
+let threads: typeof import("node:worker_threads") | undefined;
+const workerThreads = () => (threads ??= process.getBuiltinModule("node:worker_threads"));
 
 export interface SyncBridgeSettings {
   /** URL of the module that exports the async client the worker runs: the generated client module. */
@@ -90,6 +94,7 @@ export class SyncBridge {
       // Reset before reading the port: a message posted after the last read sets the word again, so the wait below
       // returns at once rather than missing it.
       Atomics.store(signal, 0, IDLE);
+      const { receiveMessageOnPort } = workerThreads();
       for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
         const reply = received.message as ReplyMessage;
         if ("log" in reply) this.log(reply);
@@ -136,6 +141,7 @@ export class SyncBridge {
       // Without its worker file (a bundle that left it out) the caller would wait forever: say so instead.
       throw new ApiError(`the sync client cannot start: its worker file ${fileURLToPath(workerUrl)} is missing`);
     }
+    const { MessageChannel, Worker } = workerThreads();
     const { port1, port2 } = new MessageChannel();
     const logs = new MessageChannel();
     const settings = this.#settings;
