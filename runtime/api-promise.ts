@@ -1,3 +1,5 @@
+import type { HttpResponse } from "./transport.js";
+
 /** What a caller may see of the HTTP response an answer came in: never the request, so never the credentials. */
 export interface ResponseInfo {
   /** The HTTP status code. */
@@ -14,6 +16,15 @@ export interface WithResponse<T> {
   readonly response: ResponseInfo;
 }
 
+/** A decoded result beside the raw response it came in, before anyone asks what the response was. */
+export interface Exchanged<T> {
+  readonly data: T;
+  readonly response: HttpResponse;
+}
+
+/** What a caller may see of a raw response (the client redacts its credentials). */
+export type DescribeResponse = (response: HttpResponse) => ResponseInfo;
+
 /**
  * The promise every generated method answers: awaited, it is the decoded result, as any promise; `withResponse()`
  * answers the result beside the response's status, headers and request id. The request starts at once either way.
@@ -27,15 +38,20 @@ export class ApiPromise<T> extends Promise<T> {
     return Promise;
   }
 
-  readonly #answer: Promise<WithResponse<T>> | undefined;
+  readonly #answer: Promise<Exchanged<T>> | undefined;
+  readonly #describe: DescribeResponse | undefined;
   #settle: ((value: T) => void) | undefined;
   #fail: ((error: unknown) => void) | undefined;
 
   /**
-   * `answer`: the call's result beside its response. (An executor, as in `new Promise(executor)`, is what Promise's
-   * static methods pass when called on this class, `ApiPromise.resolve(value)` say: that makes a plain promise.)
+   * `answer`: the call's result beside its raw response, which `describe` turns into what `withResponse()` shows,
+   * only when asked. (An executor, as in `new Promise(executor)`, is what Promise's static methods pass when called
+   * on this class, `ApiPromise.resolve(value)` say: that makes a plain promise.)
    */
-  constructor(answer: Promise<WithResponse<T>> | ((resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void)) {
+  constructor(
+    answer: Promise<Exchanged<T>> | ((resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void),
+    describe?: DescribeResponse,
+  ) {
     if (typeof answer === "function") {
       super(answer);
       return;
@@ -47,13 +63,18 @@ export class ApiPromise<T> extends Promise<T> {
       fail = reject;
     });
     this.#answer = answer;
+    this.#describe = describe;
     this.#settle = settle;
     this.#fail = fail;
   }
 
   /** The result beside the HTTP response it came in. */
   withResponse(): Promise<WithResponse<T>> {
-    return this.#answer ?? Promise.reject(new TypeError("withResponse() is for the promise a client method answers; this one was made by a Promise method"));
+    const describe = this.#describe;
+    if (this.#answer === undefined || describe === undefined) {
+      return Promise.reject(new TypeError("withResponse() is for the promise a client method answers; this one was made by a Promise method"));
+    }
+    return this.#answer.then(({ data, response }) => ({ data, response: describe(response) }));
   }
 
   override then<A = T, B = never>(

@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   TimeoutError,
   UserAbortError,
+  dropSecretHeaders,
   errorForResponse,
   redactCutText,
   redactError,
@@ -32,7 +33,7 @@ import { backoffDelayMs, retryAfterMs, sleep } from "./retry.js";
 import { HttpExchange, flattenHeaders, type Dispatcher, type HttpRequest, type HttpResponse } from "./transport.js";
 import { ACCEPT_BY_CONTENT, downloadOf, textOf } from "./download.js";
 import { buildPath, buildQuery, describe, type QueryArrayFormat, type QueryParam } from "./url.js";
-import { ApiPromise, type ResponseInfo, type WithResponse } from "./api-promise.js";
+import { ApiPromise, type DescribeResponse, type Exchanged } from "./api-promise.js";
 import { pagePromise, type PagePromise, type PaginationSpec } from "./pagination.js";
 
 /** What generated code says about one operation; the runtime does the rest. */
@@ -152,22 +153,17 @@ export class ClientCore {
 
   /** What a generated method answers: the result, with `withResponse()` for the response beside it. */
   call<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): ApiPromise<Result> {
-    return new ApiPromise(this.exchange(op, args, options));
+    return new ApiPromise(this.redactedRequest(op, args, options), this.describeResponse);
   }
 
   /** What a generated list method answers: its first page, and the way through the others. */
   page<Item>(op: Operation<unknown>, args: object = {}, options: RequestOptions = {}): PagePromise<Item> {
-    const fetch = (params: object, pageOptions: RequestOptions) => this.exchange(op, params, pageOptions);
-    return pagePromise<Item>(op.pagination!, fetch, args as Readonly<Record<string, unknown>>, options, `${op.method} ${op.path}`);
+    const fetch = (params: object, pageOptions: RequestOptions) => this.redactedRequest(op, params, pageOptions);
+    const source = { spec: op.pagination!, fetch, describe: this.describeResponse, options, where: `${op.method} ${op.path}` };
+    return pagePromise<Item>(source, args as Readonly<Record<string, unknown>>);
   }
 
-  /** Sends an operation; answers its decoded result beside what a caller may see of the response. */
-  async exchange<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): Promise<WithResponse<Result>> {
-    const { data, response } = await this.redactedRequest(op, args, options);
-    return { data, response: this.responseInfo(response) };
-  }
-
-  private async redactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<{ data: Result; response: HttpResponse }> {
+  private async redactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<Exchanged<Result>> {
     try {
       return await this.unredactedRequest(op, args, options);
     } catch (error) {
@@ -177,7 +173,7 @@ export class ClientCore {
     }
   }
 
-  private async unredactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<{ data: Result; response: HttpResponse }> {
+  private async unredactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<Exchanged<Result>> {
     checkCall(op, args, options, this.settings.gate);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
@@ -195,16 +191,14 @@ export class ClientCore {
   }
 
   /**
-   * Status, headers and request id of a response. A header that repeats a credential (an echoing server's) tells the
-   * caller nothing and is left out, as errors leave it out.
+   * Status, headers and request id of a response, built only when a caller asks (`withResponse()`). A header that
+   * repeats a credential (an echoing server's) tells the caller nothing and is left out, as errors leave it out.
    */
-  private responseInfo(response: HttpResponse): ResponseInfo {
+  private readonly describeResponse: DescribeResponse = (response) => {
     const headers = flattenHeaders(response.rawHeaders);
-    for (const [name, value] of Object.entries(headers)) {
-      if (this.redacted(name) !== name || this.redacted(value) !== value) delete headers[name];
-    }
+    for (const secret of this.#secrets) dropSecretHeaders(headers, secret);
     return { status: response.statusCode, headers, requestId: headers[REQUEST_ID_HEADER] };
-  }
+  };
 
   /** Sends until a response is final: attempts under their own timeout, retries with backoff within the budget. */
   private async send(request: HttpRequest, path: string, options: RequestOptions, errorBody: OperationErrorBody): Promise<HttpResponse> {

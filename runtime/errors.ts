@@ -237,13 +237,17 @@ export function redactError<E extends Error>(error: E, secret: string): E {
   return error;
 }
 
+/** Leaves out every header whose name or value repeats the secret (an echo of the auth header, say): it tells nothing. */
+export function dropSecretHeaders(headers: Record<string, string>, secret: string): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (redactText(name, secret) !== name || redactText(value, secret) !== value) delete headers[name];
+  }
+}
+
 function redactOne(error: Error, secret: string): void {
   if (error instanceof ApiError) {
     if (typeof error.body === "string") (error as { body: unknown }).body = redactText(error.body, secret);
-    // A header that repeats the key (an echo of the auth header, say) tells the caller nothing: it is left out.
-    for (const [name, value] of Object.entries(error.headers)) {
-      if (redactText(name, secret) !== name || redactText(value, secret) !== value) delete error.headers[name];
-    }
+    dropSecretHeaders(error.headers, secret);
   }
   // The stack repeats the message as it was when the error was built.
   const message = redactText(error.message, secret);

@@ -1,4 +1,4 @@
-import { ApiPromise, type WithResponse } from "./api-promise.js";
+import { ApiPromise, type DescribeResponse, type Exchanged } from "./api-promise.js";
 import { ApiError } from "./errors.js";
 import type { RequestOptions } from "./options.js";
 import { describe } from "./url.js";
@@ -47,19 +47,20 @@ export interface CursorTrail {
 /** How many cursors back a cycle is looked for: longer cycles are left to the caller's loop. */
 const CURSORS_REMEMBERED = 1_000;
 
-/** The trail of a page asked with `params`, after the pages of `trail`. */
-export function extendTrail(spec: PaginationSpec, params: Params, trail: CursorTrail | undefined): CursorTrail | undefined {
-  return spec.style === "cursor" ? { cursor: params[spec.cursor], before: trail } : undefined;
-}
-
-/** Refuses a next page whose cursor one of the pages before it was asked with: the pages would cycle for ever. */
-export function checkFreshCursor(spec: PaginationSpec, next: Params | null, trail: CursorTrail | undefined, where: string): void {
-  if (spec.style !== "cursor" || next === null) return;
+/**
+ * The trail of the page `params` asked for, after the pages of `before`; refuses the page when its `next` names a
+ * cursor one of those pages was asked with (the pages would cycle for ever).
+ */
+export function trailOf(spec: PaginationSpec, params: Params, next: Params | null, before: CursorTrail | undefined, where: string): CursorTrail | undefined {
+  if (spec.style !== "cursor") return undefined;
+  const trail = { cursor: params[spec.cursor], before };
+  if (next === null) return trail;
   const cursor = next[spec.cursor];
-  let link = trail;
+  let link: CursorTrail | undefined = trail;
   for (let steps = 0; link !== undefined && steps < CURSORS_REMEMBERED; steps++, link = link.before) {
     if (link.cursor === cursor) throw new ApiError(`${where} answered a cursor it was already asked with (${describe(cursor)}): the pages would never end`);
   }
+  return trail;
 }
 
 /** The arguments of the page after the one `params` asked for and `result` answered; null when that was the last. */
@@ -84,8 +85,19 @@ export function followPage(spec: PaginationSpec, params: Params, result: unknown
   return { ...sized, [spec.page]: page + 1 };
 }
 
-/** Sends one page's request: the client's retries, timeouts and request options apply to each page alike. */
-export type PageFetcher = (params: Params, options: RequestOptions) => Promise<WithResponse<unknown>>;
+/** What every page of one list call shares: how pages follow one another, how one is fetched and shown, the call's options. */
+export interface PageSource {
+  readonly spec: PaginationSpec;
+  /** Sends one page's request: the client's retries, timeouts and the call's options apply to each page alike. */
+  readonly fetch: (params: Params, options: RequestOptions) => Promise<Exchanged<unknown>>;
+  readonly describe: DescribeResponse;
+  readonly options: RequestOptions;
+  /** The operation, for messages ("GET /companies"). */
+  readonly where: string;
+}
+
+/** The message of a call for the page after the last. */
+export const lastPageMessage = (where: string) => `${where}: this is the last page; check hasNextPage() first`;
 
 /**
  * One page of a list: its items, and the way to the next. Iterating a page (`for await`) yields its items and then
@@ -95,21 +107,15 @@ export class Page<Item> implements AsyncIterable<Item> {
   readonly items: Item[];
   /** The arguments of the next page's request, null after the last page; for the sync client's worker. */
   readonly next: Params | null;
+  readonly #source: PageSource;
   readonly #trail: CursorTrail | undefined;
-  readonly #fetch: PageFetcher;
-  readonly #spec: PaginationSpec;
-  readonly #options: RequestOptions;
-  readonly #where: string;
 
-  constructor(spec: PaginationSpec, fetch: PageFetcher, params: Params, result: unknown, options: RequestOptions, where: string, trail?: CursorTrail) {
+  constructor(source: PageSource, params: Params, result: unknown, before?: CursorTrail) {
+    const { spec, where } = source;
     this.items = pageItems<Item>(spec, result, where);
-    this.#trail = extendTrail(spec, params, trail);
     this.next = followPage(spec, params, result, this.items);
-    checkFreshCursor(spec, this.next, this.#trail, where);
-    this.#fetch = fetch;
-    this.#spec = spec;
-    this.#options = options;
-    this.#where = where;
+    this.#trail = trailOf(spec, params, this.next, before, where);
+    this.#source = source;
   }
 
   hasNextPage(): boolean {
@@ -118,9 +124,8 @@ export class Page<Item> implements AsyncIterable<Item> {
 
   /** The page after this one; an ApiError (status 0 never sent) when this is the last: ask hasNextPage() first. */
   getNextPage(): PagePromise<Item> {
-    const next = this.next;
-    if (next === null) return PagePromise.rejected(new ApiError(`${this.#where}: this is the last page; check hasNextPage() first`));
-    return pagePromise(this.#spec, this.#fetch, next, this.#options, this.#where, this.#trail);
+    if (this.next === null) return PagePromise.rejected(new ApiError(lastPageMessage(this.#source.where)));
+    return pagePromise(this.#source, this.next, this.#trail);
   }
 
   /** This page and each one after it, fetched as the loop asks for it. */
@@ -149,11 +154,8 @@ export class PagePromise<Item> extends ApiPromise<Page<Item>> implements AsyncIt
   }
 }
 
-/** The first (or next) page of a list, as a PagePromise. */
-export function pagePromise<Item>(spec: PaginationSpec, fetch: PageFetcher, params: Params, options: RequestOptions, where: string, trail?: CursorTrail): PagePromise<Item> {
-  const answer = fetch(params, options).then(({ data, response }) => ({
-    data: new Page<Item>(spec, fetch, params, data, options, where, trail),
-    response,
-  }));
-  return new PagePromise<Item>(answer);
+/** The page of a list that `params` asks for, after the pages of `before`, as a PagePromise. */
+export function pagePromise<Item>(source: PageSource, params: Params, before?: CursorTrail): PagePromise<Item> {
+  const answer = source.fetch(params, source.options).then(({ data, response }) => ({ data: new Page<Item>(source, params, data, before), response }));
+  return new PagePromise<Item>(answer, source.describe);
 }

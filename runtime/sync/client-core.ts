@@ -3,7 +3,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { checkSyncTransport, type SyncRequestOptions, type SyncRuntimeOptions } from "../options.js";
 import type { WithResponse } from "../api-promise.js";
 import { SyncBridge } from "./bridge.js";
-import { checkFreshCursor, extendTrail, type CursorTrail } from "../pagination.js";
+import { trailOf, type CursorTrail } from "../pagination.js";
 import { SyncPage } from "./pagination.js";
 
 /**
@@ -72,11 +72,8 @@ export class SyncClientCore {
     const where = `${op.method} ${op.path}`;
     const spec = op.pagination!;
     // The worker answers each page alone; the trail of cursors, which tells a cycle, is kept here.
-    const toPage = ({ items, next }: CrossedPage<Item>, params: object, before: CursorTrail | undefined): SyncPage<Item> => {
-      const trail = extendTrail(spec, params as Readonly<Record<string, unknown>>, before);
-      checkFreshCursor(spec, next, trail, where);
-      return new SyncPage(items, next, fetch, where, trail);
-    };
+    const toPage = ({ items, next }: CrossedPage<Item>, params: object, before: CursorTrail | undefined): SyncPage<Item> =>
+      new SyncPage(items, next, fetch, where, trailOf(spec, params as Readonly<Record<string, unknown>>, next, before, where));
     const fetch = (params: object, trail: CursorTrail | undefined): SyncPage<Item> =>
       toPage(this.send(op, method, params, options, false) as CrossedPage<Item>, params, trail);
     if (!this.withResponse) return fetch(args, undefined);

@@ -1,5 +1,5 @@
 import { ApiError } from "../errors.js";
-import type { CursorTrail } from "../pagination.js";
+import { lastPageMessage, type CursorTrail } from "../pagination.js";
 
 /** Sends one page's request through the worker and answers that page (after the pages of `trail`). */
 export type SyncPageFetcher<Item> = (params: Readonly<Record<string, unknown>>, trail: CursorTrail | undefined) => SyncPage<Item>;
@@ -32,7 +32,7 @@ export class SyncPage<Item> implements Iterable<Item> {
 
   /** The page after this one; throws an ApiError when this is the last: ask hasNextPage() first. */
   getNextPage(): SyncPage<Item> {
-    if (this.next === null) throw new ApiError(`${this.#where}: this is the last page; check hasNextPage() first`);
+    if (this.next === null) throw new ApiError(lastPageMessage(this.#where));
     return this.#fetch(this.next, this.#trail);
   }
 

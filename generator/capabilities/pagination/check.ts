@@ -2,7 +2,7 @@ import { fieldOf, type Manifest, type ManifestOperation } from "../../manifest.j
 import type { IrTypeRef } from "../../ir.js";
 import { parseTypeExpr } from "../../type-expr.js";
 import type { CheckContext } from "../capability.js";
-import { pagingFit, withDefaults, type PagedOperationShape } from "./styles.js";
+import { inheritedStyle, pagingFit, withDefaults, type PagedOperationShape } from "./styles.js";
 import type { ManifestPagination } from "./types.js";
 
 /** A type expression, or undefined when it does not parse (the core's checks report that). */
@@ -54,22 +54,18 @@ export function checkPagination(section: ManifestPagination, context: CheckConte
     const fit = pagingFit(manifestShape(op, data), withDefaults(style));
     if ("problem" in fit) context.report(path, `${reference} cannot page in the ${style.style} style: ${fit.problem}`, "key");
   }
-  const used = new Map<string, boolean>();
+  // Keyed by the entry's path (joined): whether any operation fits the style it gives.
+  const used = new Map<string, { path: string[]; fitsAny: boolean }>();
   for (const [resourceName, resource] of Object.entries(data.resources)) {
-    for (const [opName, op] of Object.entries(resource.operations)) {
-      // The style the operation would inherit, whatever its own entry says: a default whose names are right fits
-      // the operations it was meant for, even those an entry turns off.
-      const ofResource = section.resources && Object.hasOwn(section.resources, resourceName) ? section.resources[resourceName] : undefined;
-      const style = ofResource ?? section.default;
-      if (style === undefined || style === false) continue;
-      const owner = ofResource !== undefined ? `resources.${resourceName}` : "default";
-      const fits = !("problem" in pagingFit(manifestShape(op, data), withDefaults(style)));
-      used.set(owner, (used.get(owner) ?? false) || fits);
-    }
+    // The style the operations inherit, whatever their own entries say: a default whose names are right fits the
+    // operations it was meant for, even those an entry turns off.
+    const { style, path } = inheritedStyle(section, resourceName);
+    if (style === undefined || style === false) continue;
+    const entry = used.get(path.join(".")) ?? { path, fitsAny: false };
+    for (const op of Object.values(resource.operations)) entry.fitsAny ||= !("problem" in pagingFit(manifestShape(op, data), withDefaults(style)));
+    used.set(path.join("."), entry);
   }
-  for (const [owner, fitsAny] of used) {
-    if (!fitsAny) {
-      context.report(["pagination", ...owner.split(".")], `no operation fits this style: none has its query parameters and a list result`);
-    }
+  for (const { path, fitsAny } of used.values()) {
+    if (!fitsAny) context.report(path, "no operation fits this style: none has its query parameters and a list result");
   }
 }

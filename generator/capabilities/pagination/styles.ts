@@ -34,8 +34,13 @@ export function withDefaults(style: ManifestPagingStyle): PagingWireNames {
 export function entryFor(section: ManifestPagination, resource: string, operation: string): { style: ManifestPagingStyle | false | undefined; explicit: boolean } {
   const own = section.operations?.[`${resource}.${operation}`];
   if (own !== undefined && Object.hasOwn(section.operations!, `${resource}.${operation}`)) return { style: own, explicit: true };
-  const ofResource = section.resources && Object.hasOwn(section.resources, resource) ? section.resources[resource] : undefined;
-  return { style: ofResource ?? section.default, explicit: false };
+  return { style: inheritedStyle(section, resource).style, explicit: false };
+}
+
+/** The style a resource's operations inherit (its own entry, else the default), and the path of the entry that says so. */
+export function inheritedStyle(section: ManifestPagination, resource: string): { style: ManifestPagingStyle | false | undefined; path: string[] } {
+  if (section.resources && Object.hasOwn(section.resources, resource)) return { style: section.resources[resource], path: ["pagination", "resources", resource] };
+  return { style: section.default, path: ["pagination", "default"] };
 }
 
 const isInteger = (type: IrTypeRef | undefined) => type?.kind === "primitive" && (type.name === "integer" || type.name === "number");
