@@ -513,7 +513,7 @@ export class SchematicClient {
 }
 
 /**
- * The same client as {@link SchematicClient}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (`Atomics.wait`, no busy-waiting); argument checks, flag-check cache hits and defaults, offline answers and queuing events (`identify`/`track` hand the event to the worker without waiting) need no round trip. The worker starts on the first request and never keeps the process alive.
+ * The same client as {@link SchematicClient}, for scripts and synchronous code paths: every method returns its value instead of a promise. Requests run on the same runtime in a worker thread while the calling thread waits (`Atomics.wait`, no busy-waiting); calls whose arguments or options are not objects, flag-check cache hits and defaults, offline answers and queuing events (`identify`/`track` hand the event to the worker without waiting) need no round trip. The worker starts on the first request and never keeps the process alive.
  * @example
  * const client = new SchematicSyncClient({ apiKey: process.env.API_KEY! });
  * const on = client.checkFlag("new-dashboard", { company: { id: "co_123" } }); // a boolean, no await
@@ -581,7 +581,12 @@ export class SchematicSyncClient {
     });
     this.#core = core;
     this.flags = new SyncFlagChecker(
-      (args, callOptions) => core.request(checkFlagOperation, "features.checkFlag", args, callOptions),
+      (args, callOptions) =>
+        core.request(
+          { method: "features.checkFlag", route: "POST /flags/{key}/check", takesParams: true },
+          args,
+          callOptions,
+        ),
       flagCheckSpec,
       flagCheckSettings(options),
     );

@@ -2,7 +2,7 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import { ApiError, type ApiErrorClass } from "../runtime/errors.js";
-import { apiErrorModelCodec } from "./codecs.js";
+import { apiErrorModelCodec } from "./client-codecs.js";
 import type { ApiErrorModel } from "./types.js";
 export { ApiError, ConnectionError, InvalidArgumentError, TimeoutError, UserAbortError } from "../runtime/errors.js";
 export { OfflineError } from "../runtime/offline.js";

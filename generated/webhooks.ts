@@ -10,7 +10,7 @@ import {
   verifyWebhookBody,
   verifyWebhookStream,
 } from "../runtime/webhooks.js";
-import { webhookEventCodec } from "./codecs.js";
+import { webhookEventCodec } from "./client-codecs.js";
 import type { WebhookEvent } from "./types.js";
 
 /** How the service signs the webhook requests it sends. */

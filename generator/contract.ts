@@ -29,6 +29,7 @@ export const RUNTIME_CONTRACT = {
   ClientSettings: { module: "client-core.ts", kind: "type", owner: "core" },
   Operation: { module: "client-core.ts", kind: "type", owner: "core" },
   SyncClientCore: { module: "sync/client-core.ts", kind: "value", owner: "core", flavour: "sync" },
+  loadOnFirstUse: { module: "lazy-module.ts", kind: "value", owner: "core", flavour: "async" },
   checkClientOptions: { module: "options.ts", kind: "value", owner: "core" },
   Logger: { module: "options.ts", kind: "type", owner: "core", public: true },
   RuntimeOptions: { module: "options.ts", kind: "type", owner: "core", flavour: "async", public: true },

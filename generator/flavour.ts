@@ -15,10 +15,10 @@ export interface ClientFlavour {
   /** The doc remark of a resource class. */
   resourceRemarks(api: IrApi, resource: IrResource): string;
   /**
-   * How a resource method calls its core (`operation`: the descriptor constant; `args`: the argument expression);
-   * `paged` for an operation that answers in pages.
+   * How a resource method calls its core (`target`: what the core takes for the operation, see resources.ts
+   * coreTarget; `args`: the argument expression); `paged` for an operation that answers in pages.
    */
-  coreCall(resource: IrResource, operation: string, op: string, args: string, paged: boolean): string;
+  coreCall(target: string, args: string, paged: boolean): string;
   /** The client's core: ClientCore, or SyncClientCore, which reaches a ClientCore in its worker. */
   readonly core: RuntimeName;
   readonly requestOptions: RuntimeName;
@@ -45,7 +45,7 @@ export const ASYNC: ClientFlavour = {
   optionsTypeName: (api) => clientOptionsTypeName(api.name),
   resourceClassName: (resource) => resource.className,
   resourceRemarks: (_api, resource) => `Reached as \`client.${resource.name}\`.`,
-  coreCall: (_resource, operation, _op, args, paged) => `this.core.${paged ? "page" : "call"}(${operation}, ${args}, options)`,
+  coreCall: (target, args, paged) => `this.core.${paged ? "page" : "call"}(${target}, ${args}, options)`,
   core: "ClientCore",
   requestOptions: "RequestOptions",
   runtimeOptions: "RuntimeOptions",
@@ -66,9 +66,7 @@ export const SYNC: ClientFlavour = {
   resourceClassName: (resource) => resource.syncClassName,
   resourceRemarks: (api, resource) =>
     `Reached as \`client.${resource.name}\` of {@link ${api.syncClientClassName}}: the methods of {@link ${resource.className}}, returning values instead of promises.`,
-  // The sync core names the method in what it reports from its worker thread.
-  coreCall: (resource, operation, op, args, paged) =>
-    `this.core.${paged ? "page" : "request"}(${operation}, ${JSON.stringify(`${resource.name}.${op}`)}, ${args}, options)`,
+  coreCall: (target, args, paged) => `this.core.${paged ? "page" : "request"}(${target}, ${args}, options)`,
   core: "SyncClientCore",
   requestOptions: "SyncRequestOptions",
   runtimeOptions: "SyncRuntimeOptions",

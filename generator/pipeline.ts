@@ -1,14 +1,14 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { emitSources } from "./emit/index.js";
-import { type FormatCache, formatFiles } from "./format.js";
+import { type FormatCache, FormatPool, Formatter } from "./format.js";
 import type { IrApi } from "./ir.js";
 import { loadManifest } from "./load.js";
 import { normalizeManifest } from "./normalize.js";
 import { RUNTIME_COPY_DIR, SOURCE_DIR, packageFiles } from "./package-files.js";
 import { type Regeneration, renderDocs, renderHeader } from "./render.js";
 import { validateManifest } from "./validate.js";
-import { type OutputFile, readRecordQuietly, readRecorded } from "./write.js";
+import { type OutputFile, type WriteRecord, readRecordQuietly, readRecorded } from "./write.js";
 
 export interface GenerateInput {
   manifestPath: string;
@@ -30,10 +30,25 @@ export interface GenerateOutput {
 }
 
 /**
- * load → validate → normalize → emit → render → format. Pure of side effects: writing is the caller's stage. It reads
+ * load → validate → normalize → render → emit → format. Pure of side effects: writing is the caller's stage. It reads
  * the output folder's record and the files it lists, for the format cache (see recordedFormatCache).
+ *
+ * Formatting runs beside the other stages: each file is handed to the formatter as soon as it is rendered or printed
+ * (the docs first: reference.md is the biggest file of a large API), and without a record, where every file will be
+ * formatted, the formatting thread starts before the manifest is even loaded. "format" times only the wait after emit
+ * (and the package stage, which runs during that wait).
  */
 export async function generate(input: GenerateInput): Promise<GenerateOutput> {
+  const record = await readRecordQuietly(input.outDir);
+  const formatter = new Formatter(recordedFormatCache(input.outDir, record), record === undefined ? new FormatPool() : undefined);
+  try {
+    return await generateWith(input, formatter);
+  } finally {
+    formatter.close();
+  }
+}
+
+async function generateWith(input: GenerateInput, formatter: Formatter): Promise<GenerateOutput> {
   const timings: Record<string, number> = {};
   const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -55,13 +70,23 @@ export async function generate(input: GenerateInput): Promise<GenerateOutput> {
     runtimeDir === undefined
       ? path.posix.relative(SOURCE_DIR, `${RUNTIME_COPY_DIR}/index.ts`)
       : path.relative(input.outDir, path.join(runtimeDir, "index.ts")).split(path.sep).join("/");
-  const sources = await timed("emit", () => emitSources(api, { runtimeEntry }));
   const docs = await timed("render", () => renderDocs(api, regeneration));
+  for (const doc of docs) formatter.add(doc);
   const header = renderHeader(api, "line", regeneration);
-  const unformatted = [...sources.map((source) => ({ path: sourcePrefix + source.path, text: `${header}\n\n${source.text}` })), ...docs];
-  const formatted = await timed("format", async () => formatFiles(unformatted, await recordedFormatCache(input.outDir)));
-  const files: OutputFile[] = formatted.files;
-  if (runtimeDir === undefined) files.push(...(await timed("package", () => packageFiles(api, files))));
+  const sources: OutputFile[] = [];
+  await timed("emit", () =>
+    emitSources(api, { runtimeEntry }, (emitted) => {
+      const file = { path: sourcePrefix + emitted.path, text: `${header}\n\n${emitted.text}` };
+      sources.push(file);
+      formatter.add(file);
+    }),
+  );
+  // The runtime copy depends only on the import specifiers of the sources, which formatting keeps: it is read while
+  // the formatting thread works.
+  const packaged = runtimeDir === undefined ? timed("package", () => packageFiles(api, sources)) : Promise.resolve([]);
+  packaged.catch(() => undefined); // awaited below; not unhandled if formatting fails first
+  const formatted = await timed("format", () => formatter.finish());
+  const files: OutputFile[] = [...formatted.files, ...(await packaged)];
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { api, files, timings, formatCached: formatted.cached };
 }
@@ -73,8 +98,7 @@ export async function generate(input: GenerateInput): Promise<GenerateOutput> {
  * keys, a file edited or removed since, another prettier version or options) is formatted again. No second store to
  * keep in step or to clean, and a folder copied or checked out elsewhere keeps its cache.
  */
-async function recordedFormatCache(outDir: string): Promise<FormatCache | undefined> {
-  const record = await readRecordQuietly(outDir);
+function recordedFormatCache(outDir: string, record: WriteRecord | undefined): FormatCache | undefined {
   if (record === undefined) return undefined;
   return async (file, key) => {
     const stamp = record.get(file);

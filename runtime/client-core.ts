@@ -34,7 +34,7 @@ import { HttpExchange, flattenHeaders, type Dispatcher, type HttpRequest, type H
 import { ACCEPT_BY_CONTENT, downloadOf, textOf } from "./download.js";
 import { buildPath, buildQuery, describe, type QueryArrayFormat, type QueryParam } from "./url.js";
 import { ApiPromise, type DescribeResponse, type Exchanged } from "./api-promise.js";
-import { pagePromise, type PagePromise, type PaginationSpec } from "./pagination.js";
+import { fetchPage, PagePromise, type PaginationSpec } from "./pagination.js";
 
 /** What generated code says about one operation; the runtime does the rest. */
 export interface Operation<Result> {
@@ -61,6 +61,12 @@ export interface Operation<Result> {
   readonly pagination?: PaginationSpec;
 }
 
+/**
+ * An operation as a generated method hands it to the core: its descriptor, or the promise of it that the resource's
+ * operations module gives when it is loaded on the resource's first call.
+ */
+export type OperationRef<Result> = Operation<Result> | Promise<Operation<Result>>;
+
 /** How an operation's error responses are read, where it differs from its error classes. */
 type OperationErrorBody = { messageField: string | undefined; bodyCodec: Codec<unknown> | undefined };
 
@@ -71,8 +77,8 @@ type OperationErrorBody = { messageField: string | undefined; bodyCodec: Codec<u
  */
 export interface RequestGate {
   readonly closed: boolean;
-  /** The error a stopped call throws. */
-  refusal(op: Operation<unknown>): ApiError;
+  /** The error a stopped call throws; `route` names the operation ("GET /companies/{id}"). */
+  refusal(route: string): ApiError;
   /** How a client can start without credentials, for the message that asks for them. */
   readonly waiver: string;
 }
@@ -152,20 +158,23 @@ export class ClientCore {
   }
 
   /** What a generated method answers: the result, with `withResponse()` for the response beside it. */
-  call<Result>(op: Operation<Result>, args: object = {}, options: RequestOptions = {}): ApiPromise<Result> {
+  call<Result>(op: OperationRef<Result>, args: object = {}, options: RequestOptions = {}): ApiPromise<Result> {
     return new ApiPromise(this.redactedRequest(op, args, options), this.describeResponse);
   }
 
   /** What a generated list method answers: its first page, and the way through the others. */
-  page<Item>(op: Operation<unknown>, args: object = {}, options: RequestOptions = {}): PagePromise<Item> {
-    const fetch = (params: object, pageOptions: RequestOptions) => this.redactedRequest(op, params, pageOptions);
-    const source = { spec: op.pagination!, fetch, describe: this.describeResponse, options, where: `${op.method} ${op.path}` };
-    return pagePromise<Item>(source, args as Readonly<Record<string, unknown>>);
+  page<Item>(op: OperationRef<unknown>, args: object = {}, options: RequestOptions = {}): PagePromise<Item> {
+    const answer = Promise.resolve(op).then((loaded) => {
+      const fetch = (params: object, pageOptions: RequestOptions) => this.redactedRequest(loaded, params, pageOptions);
+      const source = { spec: loaded.pagination!, fetch, describe: this.describeResponse, options, where: `${loaded.method} ${loaded.path}` };
+      return fetchPage<Item>(source, args as Readonly<Record<string, unknown>>);
+    });
+    return new PagePromise<Item>(answer, this.describeResponse);
   }
 
-  private async redactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<Exchanged<Result>> {
+  private async redactedRequest<Result>(op: OperationRef<Result>, args: object, options: RequestOptions): Promise<Exchanged<Result>> {
     try {
-      return await this.unredactedRequest(op, args, options);
+      return await this.unredactedRequest(op instanceof Promise ? await op : op, args, options);
     } catch (error) {
       // A server may echo the request (the credentials included) into an error body, its headers or a message.
       for (const secret of this.#secrets) redactError(error as Error, secret);
@@ -174,7 +183,7 @@ export class ClientCore {
   }
 
   private async unredactedRequest<Result>(op: Operation<Result>, args: object, options: RequestOptions): Promise<Exchanged<Result>> {
-    checkCall(op, args, options, this.settings.gate);
+    checkCall(`${op.method} ${op.path}`, args, options, this.settings.gate);
     const params = args as Readonly<Record<string, unknown>>;
     const path = op.pathParams ? buildPath(op.path, op.pathParams, params) : op.path;
     const query = this.withAuthQuery(op.query ? buildQuery(op.query, params, this.settings.queryArrays, this.authQueryName) : "");
@@ -332,23 +341,16 @@ export class ClientCore {
   }
 }
 
-/** Refuses path and query parameters the call could not send, as building its URL would; for the sync client's thread. */
-export function checkParams(op: Operation<unknown>, args: object): void {
-  const params = args as Readonly<Record<string, unknown>>;
-  if (op.pathParams) buildPath(op.path, op.pathParams, params);
-  if (op.query) buildQuery(op.query, params, "repeat");
-}
-
 /**
  * What every call is refused for before anything is sent, by either client: arguments or options that are not an
  * object, or a closed gate.
  */
-export function checkCall(op: Operation<unknown>, args: unknown, options: unknown, gate: RequestGate | undefined): void {
+export function checkCall(route: string, args: unknown, options: unknown, gate: RequestGate | undefined): void {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    throw new InvalidArgumentError(`${op.method} ${op.path}: parameters must be an object, got ${describe(args)}`);
+    throw new InvalidArgumentError(`${route}: parameters must be an object, got ${describe(args)}`);
   }
-  checkOptionsObject(`${op.method} ${op.path}: options`, options);
-  if (gate?.closed) throw gate.refusal(op);
+  checkOptionsObject(`${route}: options`, options);
+  if (gate?.closed) throw gate.refusal(route);
 }
 
 /** The response header that carries the server's id of a request. */

@@ -1,4 +1,5 @@
-export { ClientCore, type ClientSettings, type Operation, type RequestGate } from "./client-core.js";
+export { ClientCore, type ClientSettings, type Operation, type OperationRef, type RequestGate } from "./client-core.js";
+export { loadOnFirstUse } from "./lazy-module.js";
 export {
   dateCodec,
   dateTimeCodec,
@@ -48,6 +49,6 @@ export {
 } from "./webhooks.js";
 export { EventBuffer, type EventOptions, type EventSettings, type EventSpec, type EventStats, type FieldRule } from "./events.js";
 export { SyncFlagChecker, type SyncFlagFetch } from "./sync/flag-checker.js";
-export { SyncClientCore, type SyncClientModule } from "./sync/client-core.js";
+export { SyncClientCore, type SyncCall, type SyncClientModule } from "./sync/client-core.js";
 export { SyncEvents, type SyncEventSettings } from "./sync/events.js";
 export type { SyncRequestOptions, SyncRuntimeOptions } from "./options.js";

@@ -1,4 +1,4 @@
-import type { Operation, RequestGate } from "./client-core.js";
+import type { RequestGate } from "./client-core.js";
 import { ApiError, InvalidArgumentError } from "./errors.js";
 import { describe } from "./url.js";
 
@@ -16,7 +16,7 @@ export function offlineGate(offline: unknown): RequestGate {
   return {
     closed: offline,
     waiver: "set offline: true",
-    refusal: (op: Operation<unknown>) =>
-      new OfflineError(`${op.method} ${op.path} was not sent: the client is offline (offline: true) and makes no requests`),
+    refusal: (route: string) =>
+      new OfflineError(`${route} was not sent: the client is offline (offline: true) and makes no requests`),
   };
 }

@@ -154,8 +154,12 @@ export class PagePromise<Item> extends ApiPromise<Page<Item>> implements AsyncIt
   }
 }
 
-/** The page of a list that `params` asks for, after the pages of `before`, as a PagePromise. */
+/** The page of a list that `params` asks for, after the pages of `before`, beside its response. */
+export function fetchPage<Item>(source: PageSource, params: Params, before?: CursorTrail): Promise<Exchanged<Page<Item>>> {
+  return source.fetch(params, source.options).then(({ data, response }) => ({ data: new Page<Item>(source, params, data, before), response }));
+}
+
+/** That page as a PagePromise. */
 export function pagePromise<Item>(source: PageSource, params: Params, before?: CursorTrail): PagePromise<Item> {
-  const answer = source.fetch(params, source.options).then(({ data, response }) => ({ data: new Page<Item>(source, params, data, before), response }));
-  return new PagePromise<Item>(answer, source.describe);
+  return new PagePromise<Item>(fetchPage<Item>(source, params, before), source.describe);
 }

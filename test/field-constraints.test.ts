@@ -116,7 +116,7 @@ describe("what the wire-shapes fixture's output says", () => {
   it("says Deprecated. in reference.md, and gives the Download and string return types", () => {
     const reference = read("reference.md");
     assert.match(reference, /### legacySearch\n\n\*\*Deprecated\.\*\*\n\nThe old search\./);
-    assert.match(reference, /\| `q` +\| query \| `string` +\| no +\| Deprecated\. Free text\. \|/);
+    assert.match(reference, /^- `q` \(query, `string`, optional\): Deprecated\. Free text\.$/m);
     assert.match(reference, /Returns `ApiPromise<Download>`\. The body's bytes/);
     assert.match(reference, /Returns `ApiPromise<string>`\. The body as text, decoded by the charset/);
     assert.match(read("index.ts"), /export type \{ Download \} from /);

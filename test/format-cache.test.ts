@@ -95,9 +95,10 @@ describe("format cache", () => {
     assert.equal(next.formatCached, first.files.length);
   });
 
-  it("keys on the path as well as the text (the path picks the parser)", () => {
+  it("keys on the path as well as the text (the path picks the parser), and on what of it is formatted", () => {
     assert.notEqual(formatKey("a.ts", "x"), formatKey("a.md", "x"));
     assert.equal(formatKey("a.ts", "x"), formatKey("a.ts", "x"));
     assert.notEqual(formatKey("a.ts", "x"), formatKey("a.ts", "x "));
+    assert.notEqual(formatKey("a.md", "x"), formatKey("a.md", "x", true), "only its code blocks: another formatting");
   });
 });

@@ -135,12 +135,15 @@ function tableCells(row: string): string[] {
   return [...cells, cell];
 }
 
-/** The shape of a generated Markdown file: its header comment, headings, fences and table rows. */
+/** The shape of a generated Markdown file: its header comment, headings, fences, table rows and list items. */
 function markdownShape(text: string): string[] {
+  let inFence = false;
   return text.split("\n").flatMap((line) => {
-    if (FENCE.test(line)) return [`fence ${line.trim().slice(0, 3)}`];
+    if (FENCE.test(line)) return ((inFence = !inFence), [`fence ${line.trim().slice(0, 3)}`]);
     if (/^#+ /.test(line)) return [`heading ${line.split(" ")[0]}`];
     if (line.startsWith("|")) return [`row of ${tableCells(line).length} cells`];
+    const item = /^( *)([-*+]|\d+[.)]) /.exec(line);
+    if (item && !inFence) return [`list item at ${item[1]!.length}`];
     if (line === "<!--" || line === "-->") return [`comment ${line}`];
     return [];
   });

@@ -50,8 +50,9 @@ describe("--out removes only what the generator wrote", () => {
     assert.equal((await runGenerator(args)).code, 73, "the lookalike is a file the generator did not write");
     const result = await runGenerator([...args, "--allow-foreign-files"]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, / 1 removed in /);
+    assert.match(result.stdout, / 2 removed in /);
     assert.equal(await exists(path.join(out, "resources/shelters.ts")), false);
+    assert.equal(await exists(path.join(out, "operations/shelters.ts")), false, "its operations module goes with it");
     assert.equal(await readFile(path.join(out, "resources/kept.ts"), "utf8"), lookalike);
     assert.match(result.stderr, /resources\/kept\.ts was not written by the generator; left alone/);
     const after = JSON.parse(await readFile(path.join(out, RECORD_FILE), "utf8"));
@@ -89,10 +90,11 @@ describe("--out removes only what the generator wrote", () => {
 
     await writeFile(manifest, minimalLines.join("\n"));
     const check = await runGenerator([...args, "--check"]);
-    assert.ok(!check.stdout.includes("would remove"), "a hand-changed file would not be removed");
+    const removals = check.stdout.split("\n").filter((line) => line.startsWith("would remove"));
+    assert.deepStrictEqual(removals, [`would remove ${path.join(out, "operations/shelters.ts")}`], "a hand-changed file would not be removed; the untouched one would");
     const result = await runGenerator(args);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, / 0 removed in /);
+    assert.match(result.stdout, / 1 removed in /);
     assert.equal(await readFile(shelters, "utf8"), edited);
     assert.match(result.stderr, /resources\/shelters\.ts was changed by hand since the generator wrote it; no longer generated, so left alone/);
   });
@@ -176,9 +178,10 @@ describe("--out removes only what the generator wrote", () => {
     assert.deepStrictEqual(drift.stdout.split("\n").filter((line) => line.startsWith("would ")), [`would write  ${types}`], "the record is rewritten with the files");
     const adopted = await runGenerator(args);
     assert.equal(adopted.code, 0, adopted.stderr);
-    assert.match(adopted.stdout, /: 1 written, 7 unchanged, 0 removed in /);
+    assert.match(adopted.stdout, /: 1 written, 8 unchanged, 0 removed in /);
     const record = JSON.parse(await readFile(path.join(out, RECORD_FILE), "utf8"));
-    assert.deepStrictEqual(Object.keys(record.files).sort(), ["README.md", "client.ts", "codecs.ts", "errors.ts", "index.ts", "reference.md", "resources/pets.ts", "types.ts"]);
+    const files = ["README.md", "client.ts", "codecs.ts", "errors.ts", "index.ts", "operations/pets.ts", "reference.md", "resources/pets.ts", "types.ts"];
+    assert.deepStrictEqual(Object.keys(record.files).sort(), files);
   });
 });
 

@@ -153,6 +153,6 @@ describe("the calling thread", () => {
       invalidArgument: true,
     });
     assert.equal((result.notCloneable as { name: string }).name, "InvalidArgumentError");
-    assert.match((result.notCloneable as { message: string }).message, /^companies\.upsertCompany: arguments must be plain data .*could not be cloned/);
+    assert.match((result.notCloneable as { message: string }).message, /^companies\.upsertCompany: arguments must be plain data .*parameter "traits.compute" is a function, which cannot cross to the worker thread/);
   });
 });

@@ -2,24 +2,17 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
-import { issueTemporaryAccessTokenRequestBodyCodec, issueTemporaryAccessTokenResponseDataCodec } from "../codecs.js";
 import type { IssueTemporaryAccessTokenRequestBody, IssueTemporaryAccessTokenResponseData } from "../types.js";
 
-/**
- * How `issueTemporaryAccessToken` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const issueTemporaryAccessTokenOperation: Operation<IssueTemporaryAccessTokenResponseData> = {
-  method: "POST",
-  path: "/temporary-access-tokens",
-  server: "api",
-  body: issueTemporaryAccessTokenRequestBodyCodec,
-  response: issueTemporaryAccessTokenResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.accessTokens`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse(
+  "the operations of client.accessTokens",
+  () => import("../operations/access-tokens.js"),
+);
 
 /** @remarks Reached as `client.accessTokens`. */
 export class AccessTokensResource {
@@ -35,7 +28,11 @@ export class AccessTokensResource {
     params: IssueTemporaryAccessTokenRequestBody,
     options?: RequestOptions,
   ): ApiPromise<IssueTemporaryAccessTokenResponseData> {
-    return this.core.call(issueTemporaryAccessTokenOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.issueTemporaryAccessTokenOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -54,8 +51,7 @@ export class AccessTokensSyncResource {
     options?: SyncRequestOptions,
   ): IssueTemporaryAccessTokenResponseData {
     return this.core.request(
-      issueTemporaryAccessTokenOperation,
-      "accessTokens.issueTemporaryAccessToken",
+      { method: "accessTokens.issueTemporaryAccessToken", route: "POST /temporary-access-tokens", takesParams: true },
       params,
       options,
     );

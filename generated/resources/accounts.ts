@@ -2,31 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  accountMemberResponseDataCodec,
-  apiKeyCreateResponseDataCodec,
-  apiKeyResponseDataCodec,
-  auditLogListResponseDataCodec,
-  auditLogResponseDataCodec,
-  countResponseCodec,
-  createApiKeyRequestBodyCodec,
-  createEnvironmentRequestBodyCodec,
-  deleteResponseCodec,
-  environmentDetailResponseDataCodec,
-  environmentResponseDataCodec,
-  getOnboardingStateRespCodec,
-  quickstartRespCodec,
-  updateApiKeyRequestBodyCodec,
-  updateEnvironmentRequestBodyCodec,
-  updateOnboardingStateRequestBodyCodec,
-  whoAmIResponseDataCodec,
-} from "../codecs.js";
 import type {
   AccountMemberResponseData,
   AccountMemberRole,
@@ -70,25 +51,6 @@ export interface CountAccountMembersParams {
   role?: AccountMemberRole;
 }
 
-/**
- * How `countAccountMembers` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countAccountMembersOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/account-members/count",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["role", "role", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countApiKeys`. */
 export interface CountApiKeysParams {
   environmentId?: string;
@@ -102,24 +64,6 @@ export interface CountApiKeysParams {
   offset?: number;
   requireEnvironment: boolean;
 }
-
-/**
- * How `countApiKeys` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countApiKeysOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/api-keys/count",
-  server: "api",
-  query: [
-    ["environmentId", "environment_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["requireEnvironment", "require_environment", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countAuditLogs`. */
 export interface CountAuditLogsParams {
@@ -139,71 +83,11 @@ export interface CountAuditLogsParams {
   startTime?: Date;
 }
 
-/**
- * How `countAuditLogs` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countAuditLogsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/audit-log/count",
-  server: "api",
-  query: [
-    ["actorType", "actor_type", "scalar"],
-    ["endTime", "end_time", "scalar"],
-    ["environmentId", "environment_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createApiKey` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createApiKeyOperation: Operation<ApiKeyCreateResponseData> = {
-  method: "POST",
-  path: "/api-keys",
-  server: "api",
-  body: createApiKeyRequestBodyCodec,
-  response: apiKeyCreateResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createEnvironment` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createEnvironmentOperation: Operation<EnvironmentDetailResponseData> = {
-  method: "POST",
-  path: "/environments",
-  server: "api",
-  body: createEnvironmentRequestBodyCodec,
-  response: environmentDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteApiKey`. */
 export interface DeleteApiKeyParams {
   /** api_key_id */
   apiKeyId: string;
 }
-
-/**
- * How `deleteApiKey` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteApiKeyOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/api-keys/{api_key_id}",
-  server: "api",
-  pathParams: [["apiKeyId", "api_key_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `deleteEnvironment`. */
 export interface DeleteEnvironmentParams {
@@ -211,37 +95,11 @@ export interface DeleteEnvironmentParams {
   environmentId: string;
 }
 
-/**
- * How `deleteEnvironment` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteEnvironmentOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/environments/{environment_id}",
-  server: "api",
-  pathParams: [["environmentId", "environment_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getAccountMember`. */
 export interface GetAccountMemberParams {
   /** account_member_id */
   accountMemberId: string;
 }
-
-/**
- * How `getAccountMember` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getAccountMemberOperation: Operation<AccountMemberResponseData> = {
-  method: "GET",
-  path: "/account-members/{account_member_id}",
-  server: "api",
-  pathParams: [["accountMemberId", "account_member_id"]],
-  response: accountMemberResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getApiKey`. */
 export interface GetApiKeyParams {
@@ -249,80 +107,17 @@ export interface GetApiKeyParams {
   apiKeyId: string;
 }
 
-/**
- * How `getApiKey` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getApiKeyOperation: Operation<ApiKeyResponseData> = {
-  method: "GET",
-  path: "/api-keys/{api_key_id}",
-  server: "api",
-  pathParams: [["apiKeyId", "api_key_id"]],
-  response: apiKeyResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getAuditLog`. */
 export interface GetAuditLogParams {
   /** audit_log_id */
   auditLogId: string;
 }
 
-/**
- * How `getAuditLog` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getAuditLogOperation: Operation<AuditLogResponseData> = {
-  method: "GET",
-  path: "/audit-log/{audit_log_id}",
-  server: "api",
-  pathParams: [["auditLogId", "audit_log_id"]],
-  response: auditLogResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getEnvironment`. */
 export interface GetEnvironmentParams {
   /** environment_id */
   environmentId: string;
 }
-
-/**
- * How `getEnvironment` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getEnvironmentOperation: Operation<EnvironmentResponseData> = {
-  method: "GET",
-  path: "/environments/{environment_id}",
-  server: "api",
-  pathParams: [["environmentId", "environment_id"]],
-  response: environmentResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `getOnboardingState` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getOnboardingStateOperation: Operation<GetOnboardingStateResp> = {
-  method: "GET",
-  path: "/onboarding-state",
-  server: "api",
-  response: getOnboardingStateRespCodec,
-  envelope: "data",
-};
-
-/**
- * How `getWhoAmI` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getWhoAmIOperation: Operation<WhoAmIResponseData> = {
-  method: "GET",
-  path: "/whoami",
-  server: "api",
-  response: whoAmIResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listAccountMembers`. */
 export interface ListAccountMembersParams {
@@ -345,26 +140,6 @@ export interface ListAccountMembersParams {
   role?: AccountMemberRole;
 }
 
-/**
- * How `listAccountMembers` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listAccountMembersOperation: Operation<AccountMemberResponseData[]> = {
-  method: "GET",
-  path: "/account-members",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["role", "role", "scalar"],
-  ],
-  response: listCodec(accountMemberResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listApiKeys`. */
 export interface ListApiKeysParams {
   environmentId?: string;
@@ -378,25 +153,6 @@ export interface ListApiKeysParams {
   offset?: number;
   requireEnvironment: boolean;
 }
-
-/**
- * How `listApiKeys` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listApiKeysOperation: Operation<ApiKeyResponseData[]> = {
-  method: "GET",
-  path: "/api-keys",
-  server: "api",
-  query: [
-    ["environmentId", "environment_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["requireEnvironment", "require_environment", "scalar"],
-  ],
-  response: listCodec(apiKeyResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listAuditLogs`. */
 export interface ListAuditLogsParams {
@@ -416,28 +172,6 @@ export interface ListAuditLogsParams {
   startTime?: Date;
 }
 
-/**
- * How `listAuditLogs` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listAuditLogsOperation: Operation<AuditLogListResponseData[]> = {
-  method: "GET",
-  path: "/audit-log",
-  server: "api",
-  query: [
-    ["actorType", "actor_type", "scalar"],
-    ["endTime", "end_time", "scalar"],
-    ["environmentId", "environment_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: listCodec(auditLogListResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listEnvironments`. */
 export interface ListEnvironmentsParams {
   /** @maxItems 100 */
@@ -452,55 +186,11 @@ export interface ListEnvironmentsParams {
   offset?: number;
 }
 
-/**
- * How `listEnvironments` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listEnvironmentsOperation: Operation<EnvironmentResponseData[]> = {
-  method: "GET",
-  path: "/environments",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: listCodec(environmentResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
-/**
- * How `quickstart` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const quickstartOperation: Operation<QuickstartResp> = {
-  method: "POST",
-  path: "/quickstart",
-  server: "api",
-  response: quickstartRespCodec,
-  envelope: "data",
-};
-
 /** Parameters of `updateApiKey`: its path and query parameters beside the fields of UpdateApiKeyRequestBody. */
 export interface UpdateApiKeyParams extends UpdateApiKeyRequestBody {
   /** api_key_id */
   apiKeyId: string;
 }
-
-/**
- * How `updateApiKey` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateApiKeyOperation: Operation<ApiKeyResponseData> = {
-  method: "PUT",
-  path: "/api-keys/{api_key_id}",
-  server: "api",
-  pathParams: [["apiKeyId", "api_key_id"]],
-  body: updateApiKeyRequestBodyCodec,
-  response: apiKeyResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updateEnvironment`: its path and query parameters beside the fields of UpdateEnvironmentRequestBody. */
 export interface UpdateEnvironmentParams extends UpdateEnvironmentRequestBody {
@@ -508,32 +198,8 @@ export interface UpdateEnvironmentParams extends UpdateEnvironmentRequestBody {
   environmentId: string;
 }
 
-/**
- * How `updateEnvironment` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateEnvironmentOperation: Operation<EnvironmentResponseData> = {
-  method: "PUT",
-  path: "/environments/{environment_id}",
-  server: "api",
-  pathParams: [["environmentId", "environment_id"]],
-  body: updateEnvironmentRequestBodyCodec,
-  response: environmentResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `updateOnboardingState` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateOnboardingStateOperation: Operation<GetOnboardingStateResp> = {
-  method: "POST",
-  path: "/onboarding-state",
-  server: "api",
-  body: updateOnboardingStateRequestBodyCodec,
-  response: getOnboardingStateRespCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.accounts`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.accounts", () => import("../operations/accounts.js"));
 
 /** @remarks Reached as `client.accounts`. */
 export class AccountsResource {
@@ -546,7 +212,11 @@ export class AccountsResource {
    * const result = await client.accounts.countAccountMembers();
    */
   countAccountMembers(params?: CountAccountMembersParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countAccountMembersOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countAccountMembersOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -556,7 +226,11 @@ export class AccountsResource {
    * const result = await client.accounts.countApiKeys({ requireEnvironment: true });
    */
   countApiKeys(params: CountApiKeysParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countApiKeysOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countApiKeysOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -566,7 +240,11 @@ export class AccountsResource {
    * const result = await client.accounts.countAuditLogs();
    */
   countAuditLogs(params?: CountAuditLogsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countAuditLogsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countAuditLogsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -576,7 +254,11 @@ export class AccountsResource {
    * const apiKey = await client.accounts.createApiKey({ name: "example" });
    */
   createApiKey(params: CreateApiKeyRequestBody, options?: RequestOptions): ApiPromise<ApiKeyCreateResponseData> {
-    return this.core.call(createApiKeyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createApiKeyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -589,7 +271,11 @@ export class AccountsResource {
     params: CreateEnvironmentRequestBody,
     options?: RequestOptions,
   ): ApiPromise<EnvironmentDetailResponseData> {
-    return this.core.call(createEnvironmentOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createEnvironmentOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -599,7 +285,11 @@ export class AccountsResource {
    * const apiKey = await client.accounts.deleteApiKey({ apiKeyId: "example" });
    */
   deleteApiKey(params: DeleteApiKeyParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteApiKeyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteApiKeyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -609,7 +299,11 @@ export class AccountsResource {
    * const environment = await client.accounts.deleteEnvironment({ environmentId: "example" });
    */
   deleteEnvironment(params: DeleteEnvironmentParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteEnvironmentOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteEnvironmentOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -619,7 +313,11 @@ export class AccountsResource {
    * const accountMember = await client.accounts.getAccountMember({ accountMemberId: "example" });
    */
   getAccountMember(params: GetAccountMemberParams, options?: RequestOptions): ApiPromise<AccountMemberResponseData> {
-    return this.core.call(getAccountMemberOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getAccountMemberOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -629,7 +327,11 @@ export class AccountsResource {
    * const apiKey = await client.accounts.getApiKey({ apiKeyId: "example" });
    */
   getApiKey(params: GetApiKeyParams, options?: RequestOptions): ApiPromise<ApiKeyResponseData> {
-    return this.core.call(getApiKeyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getApiKeyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -639,7 +341,11 @@ export class AccountsResource {
    * const auditLog = await client.accounts.getAuditLog({ auditLogId: "example" });
    */
   getAuditLog(params: GetAuditLogParams, options?: RequestOptions): ApiPromise<AuditLogResponseData> {
-    return this.core.call(getAuditLogOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getAuditLogOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -649,7 +355,11 @@ export class AccountsResource {
    * const environment = await client.accounts.getEnvironment({ environmentId: "example" });
    */
   getEnvironment(params: GetEnvironmentParams, options?: RequestOptions): ApiPromise<EnvironmentResponseData> {
-    return this.core.call(getEnvironmentOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getEnvironmentOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -659,7 +369,11 @@ export class AccountsResource {
    * const onboardingState = await client.accounts.getOnboardingState();
    */
   getOnboardingState(options?: RequestOptions): ApiPromise<GetOnboardingStateResp> {
-    return this.core.call(getOnboardingStateOperation, {}, options);
+    return this.core.call(
+      operations().then((m) => m.getOnboardingStateOperation),
+      {},
+      options,
+    );
   }
 
   /**
@@ -669,7 +383,11 @@ export class AccountsResource {
    * const whoAmI = await client.accounts.getWhoAmI();
    */
   getWhoAmI(options?: RequestOptions): ApiPromise<WhoAmIResponseData> {
-    return this.core.call(getWhoAmIOperation, {}, options);
+    return this.core.call(
+      operations().then((m) => m.getWhoAmIOperation),
+      {},
+      options,
+    );
   }
 
   /**
@@ -682,7 +400,11 @@ export class AccountsResource {
     params?: ListAccountMembersParams,
     options?: RequestOptions,
   ): PagePromise<AccountMemberResponseData> {
-    return this.core.page(listAccountMembersOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listAccountMembersOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -692,7 +414,11 @@ export class AccountsResource {
    * for await (const item of client.accounts.listApiKeys({ requireEnvironment: true })) console.log(item);
    */
   listApiKeys(params: ListApiKeysParams, options?: RequestOptions): PagePromise<ApiKeyResponseData> {
-    return this.core.page(listApiKeysOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listApiKeysOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -702,7 +428,11 @@ export class AccountsResource {
    * for await (const item of client.accounts.listAuditLogs()) console.log(item);
    */
   listAuditLogs(params?: ListAuditLogsParams, options?: RequestOptions): PagePromise<AuditLogListResponseData> {
-    return this.core.page(listAuditLogsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listAuditLogsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -712,7 +442,11 @@ export class AccountsResource {
    * for await (const item of client.accounts.listEnvironments()) console.log(item);
    */
   listEnvironments(params?: ListEnvironmentsParams, options?: RequestOptions): PagePromise<EnvironmentResponseData> {
-    return this.core.page(listEnvironmentsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listEnvironmentsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -722,7 +456,11 @@ export class AccountsResource {
    * const result = await client.accounts.quickstart();
    */
   quickstart(options?: RequestOptions): ApiPromise<QuickstartResp> {
-    return this.core.call(quickstartOperation, {}, options);
+    return this.core.call(
+      operations().then((m) => m.quickstartOperation),
+      {},
+      options,
+    );
   }
 
   /**
@@ -732,7 +470,11 @@ export class AccountsResource {
    * const apiKey = await client.accounts.updateApiKey({ apiKeyId: "example" });
    */
   updateApiKey(params: UpdateApiKeyParams, options?: RequestOptions): ApiPromise<ApiKeyResponseData> {
-    return this.core.call(updateApiKeyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateApiKeyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -742,7 +484,11 @@ export class AccountsResource {
    * const environment = await client.accounts.updateEnvironment({ environmentId: "example" });
    */
   updateEnvironment(params: UpdateEnvironmentParams, options?: RequestOptions): ApiPromise<EnvironmentResponseData> {
-    return this.core.call(updateEnvironmentOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateEnvironmentOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -755,7 +501,11 @@ export class AccountsResource {
     params?: UpdateOnboardingStateRequestBody,
     options?: RequestOptions,
   ): ApiPromise<GetOnboardingStateResp> {
-    return this.core.call(updateOnboardingStateOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateOnboardingStateOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -770,7 +520,11 @@ export class AccountsSyncResource {
    * const result = client.accounts.countAccountMembers();
    */
   countAccountMembers(params?: CountAccountMembersParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countAccountMembersOperation, "accounts.countAccountMembers", params, options);
+    return this.core.request(
+      { method: "accounts.countAccountMembers", route: "GET /account-members/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -780,7 +534,11 @@ export class AccountsSyncResource {
    * const result = client.accounts.countApiKeys({ requireEnvironment: true });
    */
   countApiKeys(params: CountApiKeysParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countApiKeysOperation, "accounts.countApiKeys", params, options);
+    return this.core.request(
+      { method: "accounts.countApiKeys", route: "GET /api-keys/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -790,7 +548,11 @@ export class AccountsSyncResource {
    * const result = client.accounts.countAuditLogs();
    */
   countAuditLogs(params?: CountAuditLogsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countAuditLogsOperation, "accounts.countAuditLogs", params, options);
+    return this.core.request(
+      { method: "accounts.countAuditLogs", route: "GET /audit-log/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -800,7 +562,11 @@ export class AccountsSyncResource {
    * const apiKey = client.accounts.createApiKey({ name: "example" });
    */
   createApiKey(params: CreateApiKeyRequestBody, options?: SyncRequestOptions): ApiKeyCreateResponseData {
-    return this.core.request(createApiKeyOperation, "accounts.createApiKey", params, options);
+    return this.core.request(
+      { method: "accounts.createApiKey", route: "POST /api-keys", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -810,7 +576,11 @@ export class AccountsSyncResource {
    * const environment = client.accounts.createEnvironment({ environmentType: "development", name: "example" });
    */
   createEnvironment(params: CreateEnvironmentRequestBody, options?: SyncRequestOptions): EnvironmentDetailResponseData {
-    return this.core.request(createEnvironmentOperation, "accounts.createEnvironment", params, options);
+    return this.core.request(
+      { method: "accounts.createEnvironment", route: "POST /environments", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -820,7 +590,11 @@ export class AccountsSyncResource {
    * const apiKey = client.accounts.deleteApiKey({ apiKeyId: "example" });
    */
   deleteApiKey(params: DeleteApiKeyParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteApiKeyOperation, "accounts.deleteApiKey", params, options);
+    return this.core.request(
+      { method: "accounts.deleteApiKey", route: "DELETE /api-keys/{api_key_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -830,7 +604,11 @@ export class AccountsSyncResource {
    * const environment = client.accounts.deleteEnvironment({ environmentId: "example" });
    */
   deleteEnvironment(params: DeleteEnvironmentParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteEnvironmentOperation, "accounts.deleteEnvironment", params, options);
+    return this.core.request(
+      { method: "accounts.deleteEnvironment", route: "DELETE /environments/{environment_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -840,7 +618,11 @@ export class AccountsSyncResource {
    * const accountMember = client.accounts.getAccountMember({ accountMemberId: "example" });
    */
   getAccountMember(params: GetAccountMemberParams, options?: SyncRequestOptions): AccountMemberResponseData {
-    return this.core.request(getAccountMemberOperation, "accounts.getAccountMember", params, options);
+    return this.core.request(
+      { method: "accounts.getAccountMember", route: "GET /account-members/{account_member_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -850,7 +632,11 @@ export class AccountsSyncResource {
    * const apiKey = client.accounts.getApiKey({ apiKeyId: "example" });
    */
   getApiKey(params: GetApiKeyParams, options?: SyncRequestOptions): ApiKeyResponseData {
-    return this.core.request(getApiKeyOperation, "accounts.getApiKey", params, options);
+    return this.core.request(
+      { method: "accounts.getApiKey", route: "GET /api-keys/{api_key_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -860,7 +646,11 @@ export class AccountsSyncResource {
    * const auditLog = client.accounts.getAuditLog({ auditLogId: "example" });
    */
   getAuditLog(params: GetAuditLogParams, options?: SyncRequestOptions): AuditLogResponseData {
-    return this.core.request(getAuditLogOperation, "accounts.getAuditLog", params, options);
+    return this.core.request(
+      { method: "accounts.getAuditLog", route: "GET /audit-log/{audit_log_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -870,7 +660,11 @@ export class AccountsSyncResource {
    * const environment = client.accounts.getEnvironment({ environmentId: "example" });
    */
   getEnvironment(params: GetEnvironmentParams, options?: SyncRequestOptions): EnvironmentResponseData {
-    return this.core.request(getEnvironmentOperation, "accounts.getEnvironment", params, options);
+    return this.core.request(
+      { method: "accounts.getEnvironment", route: "GET /environments/{environment_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -880,7 +674,11 @@ export class AccountsSyncResource {
    * const onboardingState = client.accounts.getOnboardingState();
    */
   getOnboardingState(options?: SyncRequestOptions): GetOnboardingStateResp {
-    return this.core.request(getOnboardingStateOperation, "accounts.getOnboardingState", {}, options);
+    return this.core.request(
+      { method: "accounts.getOnboardingState", route: "GET /onboarding-state", takesParams: false },
+      {},
+      options,
+    );
   }
 
   /**
@@ -890,7 +688,7 @@ export class AccountsSyncResource {
    * const whoAmI = client.accounts.getWhoAmI();
    */
   getWhoAmI(options?: SyncRequestOptions): WhoAmIResponseData {
-    return this.core.request(getWhoAmIOperation, "accounts.getWhoAmI", {}, options);
+    return this.core.request({ method: "accounts.getWhoAmI", route: "GET /whoami", takesParams: false }, {}, options);
   }
 
   /**
@@ -903,7 +701,16 @@ export class AccountsSyncResource {
     params?: ListAccountMembersParams,
     options?: SyncRequestOptions,
   ): SyncPage<AccountMemberResponseData> {
-    return this.core.page(listAccountMembersOperation, "accounts.listAccountMembers", params, options);
+    return this.core.page(
+      {
+        method: "accounts.listAccountMembers",
+        route: "GET /account-members",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -913,7 +720,16 @@ export class AccountsSyncResource {
    * for (const item of client.accounts.listApiKeys({ requireEnvironment: true })) console.log(item);
    */
   listApiKeys(params: ListApiKeysParams, options?: SyncRequestOptions): SyncPage<ApiKeyResponseData> {
-    return this.core.page(listApiKeysOperation, "accounts.listApiKeys", params, options);
+    return this.core.page(
+      {
+        method: "accounts.listApiKeys",
+        route: "GET /api-keys",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -923,7 +739,16 @@ export class AccountsSyncResource {
    * for (const item of client.accounts.listAuditLogs()) console.log(item);
    */
   listAuditLogs(params?: ListAuditLogsParams, options?: SyncRequestOptions): SyncPage<AuditLogListResponseData> {
-    return this.core.page(listAuditLogsOperation, "accounts.listAuditLogs", params, options);
+    return this.core.page(
+      {
+        method: "accounts.listAuditLogs",
+        route: "GET /audit-log",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -933,7 +758,16 @@ export class AccountsSyncResource {
    * for (const item of client.accounts.listEnvironments()) console.log(item);
    */
   listEnvironments(params?: ListEnvironmentsParams, options?: SyncRequestOptions): SyncPage<EnvironmentResponseData> {
-    return this.core.page(listEnvironmentsOperation, "accounts.listEnvironments", params, options);
+    return this.core.page(
+      {
+        method: "accounts.listEnvironments",
+        route: "GET /environments",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -943,7 +777,11 @@ export class AccountsSyncResource {
    * const result = client.accounts.quickstart();
    */
   quickstart(options?: SyncRequestOptions): QuickstartResp {
-    return this.core.request(quickstartOperation, "accounts.quickstart", {}, options);
+    return this.core.request(
+      { method: "accounts.quickstart", route: "POST /quickstart", takesParams: false },
+      {},
+      options,
+    );
   }
 
   /**
@@ -953,7 +791,11 @@ export class AccountsSyncResource {
    * const apiKey = client.accounts.updateApiKey({ apiKeyId: "example" });
    */
   updateApiKey(params: UpdateApiKeyParams, options?: SyncRequestOptions): ApiKeyResponseData {
-    return this.core.request(updateApiKeyOperation, "accounts.updateApiKey", params, options);
+    return this.core.request(
+      { method: "accounts.updateApiKey", route: "PUT /api-keys/{api_key_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -963,7 +805,11 @@ export class AccountsSyncResource {
    * const environment = client.accounts.updateEnvironment({ environmentId: "example" });
    */
   updateEnvironment(params: UpdateEnvironmentParams, options?: SyncRequestOptions): EnvironmentResponseData {
-    return this.core.request(updateEnvironmentOperation, "accounts.updateEnvironment", params, options);
+    return this.core.request(
+      { method: "accounts.updateEnvironment", route: "PUT /environments/{environment_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -976,6 +822,10 @@ export class AccountsSyncResource {
     params?: UpdateOnboardingStateRequestBody,
     options?: SyncRequestOptions,
   ): GetOnboardingStateResp {
-    return this.core.request(updateOnboardingStateOperation, "accounts.updateOnboardingState", params, options);
+    return this.core.request(
+      { method: "accounts.updateOnboardingState", route: "POST /onboarding-state", takesParams: true },
+      params,
+      options,
+    );
   }
 }

@@ -2,35 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  billingCouponResponseDataCodec,
-  billingCustomerResponseDataCodec,
-  billingCustomerWithSubscriptionsResponseDataCodec,
-  billingMeterResponseDataCodec,
-  billingPriceResponseDataCodec,
-  billingPriceViewCodec,
-  billingProductDetailResponseDataCodec,
-  billingProductResponseDataCodec,
-  billingSubscriptionResponseDataCodec,
-  countResponseCodec,
-  createBillingCustomerRequestBodyCodec,
-  createBillingPriceRequestBodyCodec,
-  createBillingProductRequestBodyCodec,
-  createBillingSubscriptionRequestBodyCodec,
-  createCouponRequestBodyCodec,
-  createInvoiceRequestBodyCodec,
-  createMeterRequestBodyCodec,
-  createPaymentMethodRequestBodyCodec,
-  deleteResponseCodec,
-  invoiceResponseDataCodec,
-  paymentMethodResponseDataCodec,
-} from "../codecs.js";
 import type {
   BillingCouponResponseData,
   BillingCustomerResponseData,
@@ -90,33 +67,6 @@ export interface CountBillingProductsParams {
   withoutLinkedToPlan?: boolean;
 }
 
-/**
- * How `countBillingProducts` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countBillingProductsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/billing/products/count",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["isActive", "is_active", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["name", "name", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["priceUsageType", "price_usage_type", "scalar"],
-    ["providerType", "provider_type", "scalar"],
-    ["q", "q", "scalar"],
-    ["recurringChargesOnly", "recurring_charges_only", "scalar"],
-    ["withOneTimeCharges", "with_one_time_charges", "scalar"],
-    ["withPricesOnly", "with_prices_only", "scalar"],
-    ["withZeroPrice", "with_zero_price", "scalar"],
-    ["withoutLinkedToPlan", "without_linked_to_plan", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countCustomers`. */
 export interface CountCustomersParams {
   /** @maxItems 100 */
@@ -136,44 +86,11 @@ export interface CountCustomersParams {
   q?: string;
 }
 
-/**
- * How `countCustomers` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countCustomersOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/billing/customers/count",
-  server: "api",
-  query: [
-    ["companyIds", "company_ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["name", "name", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["providerType", "provider_type", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteBillingCoupon`. */
 export interface DeleteBillingCouponParams {
   /** billing_id */
   billingId: string;
 }
-
-/**
- * How `deleteBillingCoupon` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteBillingCouponOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/coupons/{billing_id}",
-  server: "api",
-  pathParams: [["billingId", "billing_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `deleteBillingCustomer`. */
 export interface DeleteBillingCustomerParams {
@@ -181,37 +98,11 @@ export interface DeleteBillingCustomerParams {
   billingId: string;
 }
 
-/**
- * How `deleteBillingCustomer` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteBillingCustomerOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/customer/{billing_id}",
-  server: "api",
-  pathParams: [["billingId", "billing_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteBillingInvoice`. */
 export interface DeleteBillingInvoiceParams {
   /** billing_id */
   billingId: string;
 }
-
-/**
- * How `deleteBillingInvoice` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteBillingInvoiceOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/invoices/{billing_id}",
-  server: "api",
-  pathParams: [["billingId", "billing_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `deleteBillingProduct`. */
 export interface DeleteBillingProductParams {
@@ -219,56 +110,17 @@ export interface DeleteBillingProductParams {
   billingId: string;
 }
 
-/**
- * How `deleteBillingProduct` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteBillingProductOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/product/{billing_id}",
-  server: "api",
-  pathParams: [["billingId", "billing_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deletePaymentMethodByExternalId`. */
 export interface DeletePaymentMethodByExternalIdParams {
   /** billing_id */
   billingId: string;
 }
 
-/**
- * How `deletePaymentMethodByExternalId` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deletePaymentMethodByExternalIdOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/payment-methods/{billing_id}",
-  server: "api",
-  pathParams: [["billingId", "billing_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteProductPrice`. */
 export interface DeleteProductPriceParams {
   /** billing_id */
   billingId: string;
 }
-
-/**
- * How `deleteProductPrice` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteProductPriceOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/product/prices/{billing_id}",
-  server: "api",
-  pathParams: [["billingId", "billing_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listBillingPrices`. */
 export interface ListBillingPricesParams {
@@ -315,39 +167,6 @@ export interface ListBillingPricesParams {
   withMeter?: boolean;
 }
 
-/**
- * How `listBillingPrices` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listBillingPricesOperation: Operation<BillingPriceView[]> = {
-  method: "GET",
-  path: "/billing/price",
-  server: "api",
-  query: [
-    ["currency", "currency", "scalar"],
-    ["forInitialPlan", "for_initial_plan", "scalar"],
-    ["forTrialExpiryPlan", "for_trial_expiry_plan", "scalar"],
-    ["ids", "ids", "list"],
-    ["interval", "interval", "scalar"],
-    ["intervalCount", "interval_count", "scalar"],
-    ["isActive", "is_active", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["price", "price", "scalar"],
-    ["productId", "product_id", "scalar"],
-    ["productIds", "product_ids", "list"],
-    ["providerType", "provider_type", "scalar"],
-    ["q", "q", "scalar"],
-    ["tiersMode", "tiers_mode", "scalar"],
-    ["usageType", "usage_type", "scalar"],
-    ["withMeter", "with_meter", "scalar"],
-  ],
-  response: listCodec(billingPriceViewCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listBillingProductPrices`. */
 export interface ListBillingProductPricesParams {
   /**
@@ -393,39 +212,6 @@ export interface ListBillingProductPricesParams {
   withMeter?: boolean;
 }
 
-/**
- * How `listBillingProductPrices` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listBillingProductPricesOperation: Operation<BillingPriceView[]> = {
-  method: "GET",
-  path: "/billing/product/prices",
-  server: "api",
-  query: [
-    ["currency", "currency", "scalar"],
-    ["forInitialPlan", "for_initial_plan", "scalar"],
-    ["forTrialExpiryPlan", "for_trial_expiry_plan", "scalar"],
-    ["ids", "ids", "list"],
-    ["interval", "interval", "scalar"],
-    ["intervalCount", "interval_count", "scalar"],
-    ["isActive", "is_active", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["price", "price", "scalar"],
-    ["productId", "product_id", "scalar"],
-    ["productIds", "product_ids", "list"],
-    ["providerType", "provider_type", "scalar"],
-    ["q", "q", "scalar"],
-    ["tiersMode", "tiers_mode", "scalar"],
-    ["usageType", "usage_type", "scalar"],
-    ["withMeter", "with_meter", "scalar"],
-  ],
-  response: listCodec(billingPriceViewCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listBillingProducts`. */
 export interface ListBillingProductsParams {
   /** @maxItems 100 */
@@ -458,34 +244,6 @@ export interface ListBillingProductsParams {
   withoutLinkedToPlan?: boolean;
 }
 
-/**
- * How `listBillingProducts` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listBillingProductsOperation: Operation<BillingProductDetailResponseData[]> = {
-  method: "GET",
-  path: "/billing/products",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["isActive", "is_active", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["name", "name", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["priceUsageType", "price_usage_type", "scalar"],
-    ["providerType", "provider_type", "scalar"],
-    ["q", "q", "scalar"],
-    ["recurringChargesOnly", "recurring_charges_only", "scalar"],
-    ["withOneTimeCharges", "with_one_time_charges", "scalar"],
-    ["withPricesOnly", "with_prices_only", "scalar"],
-    ["withZeroPrice", "with_zero_price", "scalar"],
-    ["withoutLinkedToPlan", "without_linked_to_plan", "scalar"],
-  ],
-  response: listCodec(billingProductDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listCoupons`. */
 export interface ListCouponsParams {
   isActive?: boolean;
@@ -499,25 +257,6 @@ export interface ListCouponsParams {
   offset?: number;
   q?: string;
 }
-
-/**
- * How `listCoupons` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCouponsOperation: Operation<BillingCouponResponseData[]> = {
-  method: "GET",
-  path: "/billing/coupons",
-  server: "api",
-  query: [
-    ["isActive", "is_active", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(billingCouponResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listCustomersWithSubscriptions`. */
 export interface ListCustomersWithSubscriptionsParams {
@@ -538,27 +277,6 @@ export interface ListCustomersWithSubscriptionsParams {
   q?: string;
 }
 
-/**
- * How `listCustomersWithSubscriptions` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCustomersWithSubscriptionsOperation: Operation<BillingCustomerWithSubscriptionsResponseData[]> = {
-  method: "GET",
-  path: "/billing/customers",
-  server: "api",
-  query: [
-    ["companyIds", "company_ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["name", "name", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["providerType", "provider_type", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(billingCustomerWithSubscriptionsResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listInvoices`. */
 export interface ListInvoicesParams {
   companyId?: string;
@@ -576,26 +294,6 @@ export interface ListInvoicesParams {
   subscriptionExternalId: string;
 }
 
-/**
- * How `listInvoices` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listInvoicesOperation: Operation<InvoiceResponseData[]> = {
-  method: "GET",
-  path: "/billing/invoices",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["customerExternalId", "customer_external_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["subscriptionExternalId", "subscription_external_id", "scalar"],
-  ],
-  response: listCodec(invoiceResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listMeters`. */
 export interface ListMetersParams {
   /** @maxLength 255 */
@@ -609,24 +307,6 @@ export interface ListMetersParams {
   /** Page offset (default 0) An int64: may lose precision beyond Number.MAX_SAFE_INTEGER. */
   offset?: number;
 }
-
-/**
- * How `listMeters` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listMetersOperation: Operation<BillingMeterResponseData[]> = {
-  method: "GET",
-  path: "/billing/meter",
-  server: "api",
-  query: [
-    ["displayName", "display_name", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: listCodec(billingMeterResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listPaymentMethods`. */
 export interface ListPaymentMethodsParams {
@@ -643,128 +323,8 @@ export interface ListPaymentMethodsParams {
   offset?: number;
 }
 
-/**
- * How `listPaymentMethods` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listPaymentMethodsOperation: Operation<PaymentMethodResponseData[]> = {
-  method: "GET",
-  path: "/billing/payment-methods",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["customerExternalId", "customer_external_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: listCodec(paymentMethodResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
-/**
- * How `upsertBillingCoupon` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertBillingCouponOperation: Operation<BillingCouponResponseData> = {
-  method: "POST",
-  path: "/billing/coupons",
-  server: "api",
-  body: createCouponRequestBodyCodec,
-  response: billingCouponResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertBillingCustomer` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertBillingCustomerOperation: Operation<BillingCustomerResponseData> = {
-  method: "POST",
-  path: "/billing/customer/upsert",
-  server: "api",
-  body: createBillingCustomerRequestBodyCodec,
-  response: billingCustomerResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertBillingMeter` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertBillingMeterOperation: Operation<BillingMeterResponseData> = {
-  method: "POST",
-  path: "/billing/meter/upsert",
-  server: "api",
-  body: createMeterRequestBodyCodec,
-  response: billingMeterResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertBillingPrice` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertBillingPriceOperation: Operation<BillingPriceResponseData> = {
-  method: "POST",
-  path: "/billing/price/upsert",
-  server: "api",
-  body: createBillingPriceRequestBodyCodec,
-  response: billingPriceResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertBillingProduct` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertBillingProductOperation: Operation<BillingProductResponseData> = {
-  method: "POST",
-  path: "/billing/product/upsert",
-  server: "api",
-  body: createBillingProductRequestBodyCodec,
-  response: billingProductResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertBillingSubscription` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertBillingSubscriptionOperation: Operation<BillingSubscriptionResponseData> = {
-  method: "POST",
-  path: "/billing/subscription/upsert",
-  server: "api",
-  body: createBillingSubscriptionRequestBodyCodec,
-  response: billingSubscriptionResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertInvoice` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertInvoiceOperation: Operation<InvoiceResponseData> = {
-  method: "POST",
-  path: "/billing/invoices",
-  server: "api",
-  body: createInvoiceRequestBodyCodec,
-  response: invoiceResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertPaymentMethod` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertPaymentMethodOperation: Operation<PaymentMethodResponseData> = {
-  method: "POST",
-  path: "/billing/payment-methods",
-  server: "api",
-  body: createPaymentMethodRequestBodyCodec,
-  response: paymentMethodResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.billing`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.billing", () => import("../operations/billing.js"));
 
 /** @remarks Reached as `client.billing`. */
 export class BillingResource {
@@ -777,7 +337,11 @@ export class BillingResource {
    * const result = await client.billing.countBillingProducts();
    */
   countBillingProducts(params?: CountBillingProductsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countBillingProductsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countBillingProductsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -787,7 +351,11 @@ export class BillingResource {
    * const result = await client.billing.countCustomers();
    */
   countCustomers(params?: CountCustomersParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countCustomersOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countCustomersOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -797,7 +365,11 @@ export class BillingResource {
    * const billingCoupon = await client.billing.deleteBillingCoupon({ billingId: "example" });
    */
   deleteBillingCoupon(params: DeleteBillingCouponParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteBillingCouponOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteBillingCouponOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -807,7 +379,11 @@ export class BillingResource {
    * const billingCustomer = await client.billing.deleteBillingCustomer({ billingId: "example" });
    */
   deleteBillingCustomer(params: DeleteBillingCustomerParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteBillingCustomerOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteBillingCustomerOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -817,7 +393,11 @@ export class BillingResource {
    * const billingInvoice = await client.billing.deleteBillingInvoice({ billingId: "example" });
    */
   deleteBillingInvoice(params: DeleteBillingInvoiceParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteBillingInvoiceOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteBillingInvoiceOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -827,7 +407,11 @@ export class BillingResource {
    * const billingProduct = await client.billing.deleteBillingProduct({ billingId: "example" });
    */
   deleteBillingProduct(params: DeleteBillingProductParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteBillingProductOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteBillingProductOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -840,7 +424,11 @@ export class BillingResource {
     params: DeletePaymentMethodByExternalIdParams,
     options?: RequestOptions,
   ): ApiPromise<DeleteResponse> {
-    return this.core.call(deletePaymentMethodByExternalIdOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deletePaymentMethodByExternalIdOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -850,7 +438,11 @@ export class BillingResource {
    * const productPrice = await client.billing.deleteProductPrice({ billingId: "example" });
    */
   deleteProductPrice(params: DeleteProductPriceParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteProductPriceOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteProductPriceOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -860,7 +452,11 @@ export class BillingResource {
    * for await (const item of client.billing.listBillingPrices()) console.log(item);
    */
   listBillingPrices(params?: ListBillingPricesParams, options?: RequestOptions): PagePromise<BillingPriceView> {
-    return this.core.page(listBillingPricesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listBillingPricesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -873,7 +469,11 @@ export class BillingResource {
     params?: ListBillingProductPricesParams,
     options?: RequestOptions,
   ): PagePromise<BillingPriceView> {
-    return this.core.page(listBillingProductPricesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listBillingProductPricesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -886,7 +486,11 @@ export class BillingResource {
     params?: ListBillingProductsParams,
     options?: RequestOptions,
   ): PagePromise<BillingProductDetailResponseData> {
-    return this.core.page(listBillingProductsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listBillingProductsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -896,7 +500,11 @@ export class BillingResource {
    * for await (const item of client.billing.listCoupons()) console.log(item);
    */
   listCoupons(params?: ListCouponsParams, options?: RequestOptions): PagePromise<BillingCouponResponseData> {
-    return this.core.page(listCouponsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCouponsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -909,7 +517,11 @@ export class BillingResource {
     params?: ListCustomersWithSubscriptionsParams,
     options?: RequestOptions,
   ): PagePromise<BillingCustomerWithSubscriptionsResponseData> {
-    return this.core.page(listCustomersWithSubscriptionsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCustomersWithSubscriptionsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -919,7 +531,11 @@ export class BillingResource {
    * for await (const item of client.billing.listInvoices({ customerExternalId: "example", subscriptionExternalId: "example" })) console.log(item);
    */
   listInvoices(params: ListInvoicesParams, options?: RequestOptions): PagePromise<InvoiceResponseData> {
-    return this.core.page(listInvoicesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listInvoicesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -929,7 +545,11 @@ export class BillingResource {
    * for await (const item of client.billing.listMeters()) console.log(item);
    */
   listMeters(params?: ListMetersParams, options?: RequestOptions): PagePromise<BillingMeterResponseData> {
-    return this.core.page(listMetersOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listMetersOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -942,7 +562,11 @@ export class BillingResource {
     params: ListPaymentMethodsParams,
     options?: RequestOptions,
   ): PagePromise<PaymentMethodResponseData> {
-    return this.core.page(listPaymentMethodsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listPaymentMethodsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -955,7 +579,11 @@ export class BillingResource {
     params: CreateCouponRequestBody,
     options?: RequestOptions,
   ): ApiPromise<BillingCouponResponseData> {
-    return this.core.call(upsertBillingCouponOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertBillingCouponOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -968,7 +596,11 @@ export class BillingResource {
     params: CreateBillingCustomerRequestBody,
     options?: RequestOptions,
   ): ApiPromise<BillingCustomerResponseData> {
-    return this.core.call(upsertBillingCustomerOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertBillingCustomerOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -978,7 +610,11 @@ export class BillingResource {
    * const billingMeter = await client.billing.upsertBillingMeter({ displayName: "example", eventName: "example", eventPayloadKey: "example", externalId: "example" });
    */
   upsertBillingMeter(params: CreateMeterRequestBody, options?: RequestOptions): ApiPromise<BillingMeterResponseData> {
-    return this.core.call(upsertBillingMeterOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertBillingMeterOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -991,7 +627,11 @@ export class BillingResource {
     params: CreateBillingPriceRequestBody,
     options?: RequestOptions,
   ): ApiPromise<BillingPriceResponseData> {
-    return this.core.call(upsertBillingPriceOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertBillingPriceOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1004,7 +644,11 @@ export class BillingResource {
     params: CreateBillingProductRequestBody,
     options?: RequestOptions,
   ): ApiPromise<BillingProductResponseData> {
-    return this.core.call(upsertBillingProductOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertBillingProductOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1017,7 +661,11 @@ export class BillingResource {
     params: CreateBillingSubscriptionRequestBody,
     options?: RequestOptions,
   ): ApiPromise<BillingSubscriptionResponseData> {
-    return this.core.call(upsertBillingSubscriptionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertBillingSubscriptionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1027,7 +675,11 @@ export class BillingResource {
    * const invoice = await client.billing.upsertInvoice({ amountDue: 1, amountPaid: 1, amountRemaining: 1, collectionMethod: "example", currency: "example", customerExternalId: "example", subtotal: 1 });
    */
   upsertInvoice(params: CreateInvoiceRequestBody, options?: RequestOptions): ApiPromise<InvoiceResponseData> {
-    return this.core.call(upsertInvoiceOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertInvoiceOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1040,7 +692,11 @@ export class BillingResource {
     params: CreatePaymentMethodRequestBody,
     options?: RequestOptions,
   ): ApiPromise<PaymentMethodResponseData> {
-    return this.core.call(upsertPaymentMethodOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertPaymentMethodOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -1055,7 +711,11 @@ export class BillingSyncResource {
    * const result = client.billing.countBillingProducts();
    */
   countBillingProducts(params?: CountBillingProductsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countBillingProductsOperation, "billing.countBillingProducts", params, options);
+    return this.core.request(
+      { method: "billing.countBillingProducts", route: "GET /billing/products/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1065,7 +725,11 @@ export class BillingSyncResource {
    * const result = client.billing.countCustomers();
    */
   countCustomers(params?: CountCustomersParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countCustomersOperation, "billing.countCustomers", params, options);
+    return this.core.request(
+      { method: "billing.countCustomers", route: "GET /billing/customers/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1075,7 +739,11 @@ export class BillingSyncResource {
    * const billingCoupon = client.billing.deleteBillingCoupon({ billingId: "example" });
    */
   deleteBillingCoupon(params: DeleteBillingCouponParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteBillingCouponOperation, "billing.deleteBillingCoupon", params, options);
+    return this.core.request(
+      { method: "billing.deleteBillingCoupon", route: "DELETE /billing/coupons/{billing_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1085,7 +753,11 @@ export class BillingSyncResource {
    * const billingCustomer = client.billing.deleteBillingCustomer({ billingId: "example" });
    */
   deleteBillingCustomer(params: DeleteBillingCustomerParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteBillingCustomerOperation, "billing.deleteBillingCustomer", params, options);
+    return this.core.request(
+      { method: "billing.deleteBillingCustomer", route: "DELETE /billing/customer/{billing_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1095,7 +767,11 @@ export class BillingSyncResource {
    * const billingInvoice = client.billing.deleteBillingInvoice({ billingId: "example" });
    */
   deleteBillingInvoice(params: DeleteBillingInvoiceParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteBillingInvoiceOperation, "billing.deleteBillingInvoice", params, options);
+    return this.core.request(
+      { method: "billing.deleteBillingInvoice", route: "DELETE /billing/invoices/{billing_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1105,7 +781,11 @@ export class BillingSyncResource {
    * const billingProduct = client.billing.deleteBillingProduct({ billingId: "example" });
    */
   deleteBillingProduct(params: DeleteBillingProductParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteBillingProductOperation, "billing.deleteBillingProduct", params, options);
+    return this.core.request(
+      { method: "billing.deleteBillingProduct", route: "DELETE /billing/product/{billing_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1119,8 +799,11 @@ export class BillingSyncResource {
     options?: SyncRequestOptions,
   ): DeleteResponse {
     return this.core.request(
-      deletePaymentMethodByExternalIdOperation,
-      "billing.deletePaymentMethodByExternalId",
+      {
+        method: "billing.deletePaymentMethodByExternalId",
+        route: "DELETE /billing/payment-methods/{billing_id}",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1133,7 +816,11 @@ export class BillingSyncResource {
    * const productPrice = client.billing.deleteProductPrice({ billingId: "example" });
    */
   deleteProductPrice(params: DeleteProductPriceParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteProductPriceOperation, "billing.deleteProductPrice", params, options);
+    return this.core.request(
+      { method: "billing.deleteProductPrice", route: "DELETE /billing/product/prices/{billing_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1143,7 +830,16 @@ export class BillingSyncResource {
    * for (const item of client.billing.listBillingPrices()) console.log(item);
    */
   listBillingPrices(params?: ListBillingPricesParams, options?: SyncRequestOptions): SyncPage<BillingPriceView> {
-    return this.core.page(listBillingPricesOperation, "billing.listBillingPrices", params, options);
+    return this.core.page(
+      {
+        method: "billing.listBillingPrices",
+        route: "GET /billing/price",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1156,7 +852,16 @@ export class BillingSyncResource {
     params?: ListBillingProductPricesParams,
     options?: SyncRequestOptions,
   ): SyncPage<BillingPriceView> {
-    return this.core.page(listBillingProductPricesOperation, "billing.listBillingProductPrices", params, options);
+    return this.core.page(
+      {
+        method: "billing.listBillingProductPrices",
+        route: "GET /billing/product/prices",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1169,7 +874,16 @@ export class BillingSyncResource {
     params?: ListBillingProductsParams,
     options?: SyncRequestOptions,
   ): SyncPage<BillingProductDetailResponseData> {
-    return this.core.page(listBillingProductsOperation, "billing.listBillingProducts", params, options);
+    return this.core.page(
+      {
+        method: "billing.listBillingProducts",
+        route: "GET /billing/products",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1179,7 +893,16 @@ export class BillingSyncResource {
    * for (const item of client.billing.listCoupons()) console.log(item);
    */
   listCoupons(params?: ListCouponsParams, options?: SyncRequestOptions): SyncPage<BillingCouponResponseData> {
-    return this.core.page(listCouponsOperation, "billing.listCoupons", params, options);
+    return this.core.page(
+      {
+        method: "billing.listCoupons",
+        route: "GET /billing/coupons",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1193,8 +916,12 @@ export class BillingSyncResource {
     options?: SyncRequestOptions,
   ): SyncPage<BillingCustomerWithSubscriptionsResponseData> {
     return this.core.page(
-      listCustomersWithSubscriptionsOperation,
-      "billing.listCustomersWithSubscriptions",
+      {
+        method: "billing.listCustomersWithSubscriptions",
+        route: "GET /billing/customers",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
       params,
       options,
     );
@@ -1207,7 +934,16 @@ export class BillingSyncResource {
    * for (const item of client.billing.listInvoices({ customerExternalId: "example", subscriptionExternalId: "example" })) console.log(item);
    */
   listInvoices(params: ListInvoicesParams, options?: SyncRequestOptions): SyncPage<InvoiceResponseData> {
-    return this.core.page(listInvoicesOperation, "billing.listInvoices", params, options);
+    return this.core.page(
+      {
+        method: "billing.listInvoices",
+        route: "GET /billing/invoices",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1217,7 +953,16 @@ export class BillingSyncResource {
    * for (const item of client.billing.listMeters()) console.log(item);
    */
   listMeters(params?: ListMetersParams, options?: SyncRequestOptions): SyncPage<BillingMeterResponseData> {
-    return this.core.page(listMetersOperation, "billing.listMeters", params, options);
+    return this.core.page(
+      {
+        method: "billing.listMeters",
+        route: "GET /billing/meter",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1230,7 +975,16 @@ export class BillingSyncResource {
     params: ListPaymentMethodsParams,
     options?: SyncRequestOptions,
   ): SyncPage<PaymentMethodResponseData> {
-    return this.core.page(listPaymentMethodsOperation, "billing.listPaymentMethods", params, options);
+    return this.core.page(
+      {
+        method: "billing.listPaymentMethods",
+        route: "GET /billing/payment-methods",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1240,7 +994,11 @@ export class BillingSyncResource {
    * const billingCoupon = client.billing.upsertBillingCoupon({ amountOff: 1, duration: "example", durationInMonths: 1, externalId: "example", maxRedemptions: 1, name: "example", percentOff: 1.5, timesRedeemed: 1 });
    */
   upsertBillingCoupon(params: CreateCouponRequestBody, options?: SyncRequestOptions): BillingCouponResponseData {
-    return this.core.request(upsertBillingCouponOperation, "billing.upsertBillingCoupon", params, options);
+    return this.core.request(
+      { method: "billing.upsertBillingCoupon", route: "POST /billing/coupons", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1253,7 +1011,11 @@ export class BillingSyncResource {
     params: CreateBillingCustomerRequestBody,
     options?: SyncRequestOptions,
   ): BillingCustomerResponseData {
-    return this.core.request(upsertBillingCustomerOperation, "billing.upsertBillingCustomer", params, options);
+    return this.core.request(
+      { method: "billing.upsertBillingCustomer", route: "POST /billing/customer/upsert", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1263,7 +1025,11 @@ export class BillingSyncResource {
    * const billingMeter = client.billing.upsertBillingMeter({ displayName: "example", eventName: "example", eventPayloadKey: "example", externalId: "example" });
    */
   upsertBillingMeter(params: CreateMeterRequestBody, options?: SyncRequestOptions): BillingMeterResponseData {
-    return this.core.request(upsertBillingMeterOperation, "billing.upsertBillingMeter", params, options);
+    return this.core.request(
+      { method: "billing.upsertBillingMeter", route: "POST /billing/meter/upsert", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1273,7 +1039,11 @@ export class BillingSyncResource {
    * const billingPrice = client.billing.upsertBillingPrice({ billingScheme: "per_unit", currency: "example", externalAccountId: "example", interval: "example", isActive: true, price: 1, priceExternalId: "example", priceTiers: [{ priceExternalId: "example" }], productExternalId: "example", usageType: "licensed" });
    */
   upsertBillingPrice(params: CreateBillingPriceRequestBody, options?: SyncRequestOptions): BillingPriceResponseData {
-    return this.core.request(upsertBillingPriceOperation, "billing.upsertBillingPrice", params, options);
+    return this.core.request(
+      { method: "billing.upsertBillingPrice", route: "POST /billing/price/upsert", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1286,7 +1056,11 @@ export class BillingSyncResource {
     params: CreateBillingProductRequestBody,
     options?: SyncRequestOptions,
   ): BillingProductResponseData {
-    return this.core.request(upsertBillingProductOperation, "billing.upsertBillingProduct", params, options);
+    return this.core.request(
+      { method: "billing.upsertBillingProduct", route: "POST /billing/product/upsert", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1299,7 +1073,11 @@ export class BillingSyncResource {
     params: CreateBillingSubscriptionRequestBody,
     options?: SyncRequestOptions,
   ): BillingSubscriptionResponseData {
-    return this.core.request(upsertBillingSubscriptionOperation, "billing.upsertBillingSubscription", params, options);
+    return this.core.request(
+      { method: "billing.upsertBillingSubscription", route: "POST /billing/subscription/upsert", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1309,7 +1087,11 @@ export class BillingSyncResource {
    * const invoice = client.billing.upsertInvoice({ amountDue: 1, amountPaid: 1, amountRemaining: 1, collectionMethod: "example", currency: "example", customerExternalId: "example", subtotal: 1 });
    */
   upsertInvoice(params: CreateInvoiceRequestBody, options?: SyncRequestOptions): InvoiceResponseData {
-    return this.core.request(upsertInvoiceOperation, "billing.upsertInvoice", params, options);
+    return this.core.request(
+      { method: "billing.upsertInvoice", route: "POST /billing/invoices", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1319,6 +1101,10 @@ export class BillingSyncResource {
    * const paymentMethod = client.billing.upsertPaymentMethod({ customerExternalId: "example", externalId: "example", paymentMethodType: "example" });
    */
   upsertPaymentMethod(params: CreatePaymentMethodRequestBody, options?: SyncRequestOptions): PaymentMethodResponseData {
-    return this.core.request(upsertPaymentMethodOperation, "billing.upsertPaymentMethod", params, options);
+    return this.core.request(
+      { method: "billing.upsertPaymentMethod", route: "POST /billing/payment-methods", takesParams: true },
+      params,
+      options,
+    );
   }
 }

@@ -5,7 +5,7 @@ import type { ApiPromise } from "../../runtime/api-promise.js";
 import type { ClientCore, Operation } from "../../runtime/client-core.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
-import { captureBatchRequestBodyCodec } from "../codecs.js";
+import { captureBatchRequestBodyCodec } from "../client-codecs.js";
 import type { CaptureBatchRequestBody } from "../types.js";
 
 /**
@@ -52,6 +52,6 @@ export class CaptureSyncResource {
    * client.capture.sendBatch({ events: [{ apiKey: "example", body: { event: "example" }, type: "flag_check" }] });
    */
   sendBatch(params: CaptureBatchRequestBody, options?: SyncRequestOptions): void {
-    return this.core.request(sendBatchOperation, "capture.sendBatch", params, options);
+    return this.core.request({ method: "capture.sendBatch", route: "POST /batch", takesParams: true }, params, options);
   }
 }

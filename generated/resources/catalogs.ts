@@ -2,23 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  catalogConfigurationResponseDataCodec,
-  catalogCreditBundleIDsResponseDataCodec,
-  catalogDerivedFeaturesResponseDataCodec,
-  catalogPlanIDsResponseDataCodec,
-  catalogResponseDataCodec,
-  createCatalogRequestBodyCodec,
-  deleteResponseCodec,
-  updateCatalogConfigurationRequestBodyCodec,
-  updateCatalogRequestBodyCodec,
-} from "../codecs.js";
 import type {
   CatalogConfigurationResponseData,
   CatalogCreditBundleIDsResponseData,
@@ -39,21 +28,6 @@ export interface AddCreditBundleParams {
   creditBundleId: string;
 }
 
-/**
- * How `addCreditBundle` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const addCreditBundleOperation: Operation<void> = {
-  method: "POST",
-  path: "/catalogs/{catalog_id}/credit-bundles/{credit_bundle_id}",
-  server: "api",
-  pathParams: [
-    ["catalogId", "catalog_id"],
-    ["creditBundleId", "credit_bundle_id"],
-  ],
-  response: null,
-};
-
 /** Parameters of `addPlan`. */
 export interface AddPlanParams {
   /** catalog_id */
@@ -62,52 +36,11 @@ export interface AddPlanParams {
   planId: string;
 }
 
-/**
- * How `addPlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const addPlanOperation: Operation<void> = {
-  method: "POST",
-  path: "/catalogs/{catalog_id}/plans/{plan_id}",
-  server: "api",
-  pathParams: [
-    ["catalogId", "catalog_id"],
-    ["planId", "plan_id"],
-  ],
-  response: null,
-};
-
-/**
- * How `createCatalog` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createCatalogOperation: Operation<CatalogResponseData> = {
-  method: "POST",
-  path: "/catalogs",
-  server: "api",
-  body: createCatalogRequestBodyCodec,
-  response: catalogResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteCatalog`. */
 export interface DeleteCatalogParams {
   /** catalog_id */
   catalogId: string;
 }
-
-/**
- * How `deleteCatalog` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteCatalogOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/catalogs/{catalog_id}",
-  server: "api",
-  pathParams: [["catalogId", "catalog_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getCatalog`. */
 export interface GetCatalogParams {
@@ -115,37 +48,11 @@ export interface GetCatalogParams {
   catalogId: string;
 }
 
-/**
- * How `getCatalog` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getCatalogOperation: Operation<CatalogResponseData> = {
-  method: "GET",
-  path: "/catalogs/{catalog_id}",
-  server: "api",
-  pathParams: [["catalogId", "catalog_id"]],
-  response: catalogResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getConfiguration`. */
 export interface GetConfigurationParams {
   /** catalog_id */
   catalogId: string;
 }
-
-/**
- * How `getConfiguration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getConfigurationOperation: Operation<CatalogConfigurationResponseData> = {
-  method: "GET",
-  path: "/catalogs/{catalog_id}/configuration",
-  server: "api",
-  pathParams: [["catalogId", "catalog_id"]],
-  response: catalogConfigurationResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getCreditBundlesInCatalog`. */
 export interface GetCreditBundlesInCatalogParams {
@@ -153,56 +60,17 @@ export interface GetCreditBundlesInCatalogParams {
   catalogId: string;
 }
 
-/**
- * How `getCreditBundlesInCatalog` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getCreditBundlesInCatalogOperation: Operation<CatalogCreditBundleIDsResponseData> = {
-  method: "GET",
-  path: "/catalogs/{catalog_id}/credit-bundles",
-  server: "api",
-  pathParams: [["catalogId", "catalog_id"]],
-  response: catalogCreditBundleIDsResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getDerivedFeatures`. */
 export interface GetDerivedFeaturesParams {
   /** catalog_id */
   catalogId: string;
 }
 
-/**
- * How `getDerivedFeatures` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getDerivedFeaturesOperation: Operation<CatalogDerivedFeaturesResponseData> = {
-  method: "GET",
-  path: "/catalogs/{catalog_id}/features",
-  server: "api",
-  pathParams: [["catalogId", "catalog_id"]],
-  response: catalogDerivedFeaturesResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getPlansInCatalog`. */
 export interface GetPlansInCatalogParams {
   /** catalog_id */
   catalogId: string;
 }
-
-/**
- * How `getPlansInCatalog` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getPlansInCatalogOperation: Operation<CatalogPlanIDsResponseData> = {
-  method: "GET",
-  path: "/catalogs/{catalog_id}/plans",
-  server: "api",
-  pathParams: [["catalogId", "catalog_id"]],
-  response: catalogPlanIDsResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listCatalogs`. */
 export interface ListCatalogsParams {
@@ -222,25 +90,6 @@ export interface ListCatalogsParams {
   q?: string;
 }
 
-/**
- * How `listCatalogs` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCatalogsOperation: Operation<CatalogResponseData[]> = {
-  method: "GET",
-  path: "/catalogs",
-  server: "api",
-  query: [
-    ["isDefault", "is_default", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(catalogResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `removeCreditBundle`. */
 export interface RemoveCreditBundleParams {
   /** catalog_id */
@@ -248,21 +97,6 @@ export interface RemoveCreditBundleParams {
   /** credit_bundle_id */
   creditBundleId: string;
 }
-
-/**
- * How `removeCreditBundle` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const removeCreditBundleOperation: Operation<void> = {
-  method: "DELETE",
-  path: "/catalogs/{catalog_id}/credit-bundles/{credit_bundle_id}",
-  server: "api",
-  pathParams: [
-    ["catalogId", "catalog_id"],
-    ["creditBundleId", "credit_bundle_id"],
-  ],
-  response: null,
-};
 
 /** Parameters of `removePlan`. */
 export interface RemovePlanParams {
@@ -272,40 +106,11 @@ export interface RemovePlanParams {
   planId: string;
 }
 
-/**
- * How `removePlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const removePlanOperation: Operation<void> = {
-  method: "DELETE",
-  path: "/catalogs/{catalog_id}/plans/{plan_id}",
-  server: "api",
-  pathParams: [
-    ["catalogId", "catalog_id"],
-    ["planId", "plan_id"],
-  ],
-  response: null,
-};
-
 /** Parameters of `updateCatalog`: its path and query parameters beside the fields of UpdateCatalogRequestBody. */
 export interface UpdateCatalogParams extends UpdateCatalogRequestBody {
   /** catalog_id */
   catalogId: string;
 }
-
-/**
- * How `updateCatalog` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateCatalogOperation: Operation<CatalogResponseData> = {
-  method: "PUT",
-  path: "/catalogs/{catalog_id}",
-  server: "api",
-  pathParams: [["catalogId", "catalog_id"]],
-  body: updateCatalogRequestBodyCodec,
-  response: catalogResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updateConfiguration`: its path and query parameters beside the fields of UpdateCatalogConfigurationRequestBody. */
 export interface UpdateConfigurationParams extends UpdateCatalogConfigurationRequestBody {
@@ -313,19 +118,8 @@ export interface UpdateConfigurationParams extends UpdateCatalogConfigurationReq
   catalogId: string;
 }
 
-/**
- * How `updateConfiguration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateConfigurationOperation: Operation<CatalogResponseData> = {
-  method: "PUT",
-  path: "/catalogs/{catalog_id}/configuration",
-  server: "api",
-  pathParams: [["catalogId", "catalog_id"]],
-  body: updateCatalogConfigurationRequestBodyCodec,
-  response: catalogResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.catalogs`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.catalogs", () => import("../operations/catalogs.js"));
 
 /** @remarks Reached as `client.catalogs`. */
 export class CatalogsResource {
@@ -338,7 +132,11 @@ export class CatalogsResource {
    * await client.catalogs.addCreditBundle({ catalogId: "example", creditBundleId: "example" });
    */
   addCreditBundle(params: AddCreditBundleParams, options?: RequestOptions): ApiPromise<void> {
-    return this.core.call(addCreditBundleOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.addCreditBundleOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -348,7 +146,11 @@ export class CatalogsResource {
    * await client.catalogs.addPlan({ catalogId: "example", planId: "example" });
    */
   addPlan(params: AddPlanParams, options?: RequestOptions): ApiPromise<void> {
-    return this.core.call(addPlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.addPlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -358,7 +160,11 @@ export class CatalogsResource {
    * const catalog = await client.catalogs.createCatalog({ name: "example" });
    */
   createCatalog(params: CreateCatalogRequestBody, options?: RequestOptions): ApiPromise<CatalogResponseData> {
-    return this.core.call(createCatalogOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createCatalogOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -368,7 +174,11 @@ export class CatalogsResource {
    * const catalog = await client.catalogs.deleteCatalog({ catalogId: "example" });
    */
   deleteCatalog(params: DeleteCatalogParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteCatalogOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteCatalogOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -378,7 +188,11 @@ export class CatalogsResource {
    * const catalog = await client.catalogs.getCatalog({ catalogId: "example" });
    */
   getCatalog(params: GetCatalogParams, options?: RequestOptions): ApiPromise<CatalogResponseData> {
-    return this.core.call(getCatalogOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getCatalogOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -391,7 +205,11 @@ export class CatalogsResource {
     params: GetConfigurationParams,
     options?: RequestOptions,
   ): ApiPromise<CatalogConfigurationResponseData> {
-    return this.core.call(getConfigurationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getConfigurationOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -404,7 +222,11 @@ export class CatalogsResource {
     params: GetCreditBundlesInCatalogParams,
     options?: RequestOptions,
   ): ApiPromise<CatalogCreditBundleIDsResponseData> {
-    return this.core.call(getCreditBundlesInCatalogOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getCreditBundlesInCatalogOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -417,7 +239,11 @@ export class CatalogsResource {
     params: GetDerivedFeaturesParams,
     options?: RequestOptions,
   ): ApiPromise<CatalogDerivedFeaturesResponseData> {
-    return this.core.call(getDerivedFeaturesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getDerivedFeaturesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -427,7 +253,11 @@ export class CatalogsResource {
    * const plansInCatalog = await client.catalogs.getPlansInCatalog({ catalogId: "example" });
    */
   getPlansInCatalog(params: GetPlansInCatalogParams, options?: RequestOptions): ApiPromise<CatalogPlanIDsResponseData> {
-    return this.core.call(getPlansInCatalogOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getPlansInCatalogOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -437,7 +267,11 @@ export class CatalogsResource {
    * for await (const item of client.catalogs.listCatalogs()) console.log(item);
    */
   listCatalogs(params?: ListCatalogsParams, options?: RequestOptions): PagePromise<CatalogResponseData> {
-    return this.core.page(listCatalogsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCatalogsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -447,7 +281,11 @@ export class CatalogsResource {
    * await client.catalogs.removeCreditBundle({ catalogId: "example", creditBundleId: "example" });
    */
   removeCreditBundle(params: RemoveCreditBundleParams, options?: RequestOptions): ApiPromise<void> {
-    return this.core.call(removeCreditBundleOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.removeCreditBundleOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -457,7 +295,11 @@ export class CatalogsResource {
    * await client.catalogs.removePlan({ catalogId: "example", planId: "example" });
    */
   removePlan(params: RemovePlanParams, options?: RequestOptions): ApiPromise<void> {
-    return this.core.call(removePlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.removePlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -467,7 +309,11 @@ export class CatalogsResource {
    * const catalog = await client.catalogs.updateCatalog({ catalogId: "example" });
    */
   updateCatalog(params: UpdateCatalogParams, options?: RequestOptions): ApiPromise<CatalogResponseData> {
-    return this.core.call(updateCatalogOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateCatalogOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -477,7 +323,11 @@ export class CatalogsResource {
    * const configuration = await client.catalogs.updateConfiguration({ catalogId: "example" });
    */
   updateConfiguration(params: UpdateConfigurationParams, options?: RequestOptions): ApiPromise<CatalogResponseData> {
-    return this.core.call(updateConfigurationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateConfigurationOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -492,7 +342,15 @@ export class CatalogsSyncResource {
    * client.catalogs.addCreditBundle({ catalogId: "example", creditBundleId: "example" });
    */
   addCreditBundle(params: AddCreditBundleParams, options?: SyncRequestOptions): void {
-    return this.core.request(addCreditBundleOperation, "catalogs.addCreditBundle", params, options);
+    return this.core.request(
+      {
+        method: "catalogs.addCreditBundle",
+        route: "POST /catalogs/{catalog_id}/credit-bundles/{credit_bundle_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -502,7 +360,11 @@ export class CatalogsSyncResource {
    * client.catalogs.addPlan({ catalogId: "example", planId: "example" });
    */
   addPlan(params: AddPlanParams, options?: SyncRequestOptions): void {
-    return this.core.request(addPlanOperation, "catalogs.addPlan", params, options);
+    return this.core.request(
+      { method: "catalogs.addPlan", route: "POST /catalogs/{catalog_id}/plans/{plan_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -512,7 +374,11 @@ export class CatalogsSyncResource {
    * const catalog = client.catalogs.createCatalog({ name: "example" });
    */
   createCatalog(params: CreateCatalogRequestBody, options?: SyncRequestOptions): CatalogResponseData {
-    return this.core.request(createCatalogOperation, "catalogs.createCatalog", params, options);
+    return this.core.request(
+      { method: "catalogs.createCatalog", route: "POST /catalogs", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -522,7 +388,11 @@ export class CatalogsSyncResource {
    * const catalog = client.catalogs.deleteCatalog({ catalogId: "example" });
    */
   deleteCatalog(params: DeleteCatalogParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteCatalogOperation, "catalogs.deleteCatalog", params, options);
+    return this.core.request(
+      { method: "catalogs.deleteCatalog", route: "DELETE /catalogs/{catalog_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -532,7 +402,11 @@ export class CatalogsSyncResource {
    * const catalog = client.catalogs.getCatalog({ catalogId: "example" });
    */
   getCatalog(params: GetCatalogParams, options?: SyncRequestOptions): CatalogResponseData {
-    return this.core.request(getCatalogOperation, "catalogs.getCatalog", params, options);
+    return this.core.request(
+      { method: "catalogs.getCatalog", route: "GET /catalogs/{catalog_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -542,7 +416,11 @@ export class CatalogsSyncResource {
    * const configuration = client.catalogs.getConfiguration({ catalogId: "example" });
    */
   getConfiguration(params: GetConfigurationParams, options?: SyncRequestOptions): CatalogConfigurationResponseData {
-    return this.core.request(getConfigurationOperation, "catalogs.getConfiguration", params, options);
+    return this.core.request(
+      { method: "catalogs.getConfiguration", route: "GET /catalogs/{catalog_id}/configuration", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -555,7 +433,15 @@ export class CatalogsSyncResource {
     params: GetCreditBundlesInCatalogParams,
     options?: SyncRequestOptions,
   ): CatalogCreditBundleIDsResponseData {
-    return this.core.request(getCreditBundlesInCatalogOperation, "catalogs.getCreditBundlesInCatalog", params, options);
+    return this.core.request(
+      {
+        method: "catalogs.getCreditBundlesInCatalog",
+        route: "GET /catalogs/{catalog_id}/credit-bundles",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -568,7 +454,11 @@ export class CatalogsSyncResource {
     params: GetDerivedFeaturesParams,
     options?: SyncRequestOptions,
   ): CatalogDerivedFeaturesResponseData {
-    return this.core.request(getDerivedFeaturesOperation, "catalogs.getDerivedFeatures", params, options);
+    return this.core.request(
+      { method: "catalogs.getDerivedFeatures", route: "GET /catalogs/{catalog_id}/features", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -578,7 +468,11 @@ export class CatalogsSyncResource {
    * const plansInCatalog = client.catalogs.getPlansInCatalog({ catalogId: "example" });
    */
   getPlansInCatalog(params: GetPlansInCatalogParams, options?: SyncRequestOptions): CatalogPlanIDsResponseData {
-    return this.core.request(getPlansInCatalogOperation, "catalogs.getPlansInCatalog", params, options);
+    return this.core.request(
+      { method: "catalogs.getPlansInCatalog", route: "GET /catalogs/{catalog_id}/plans", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -588,7 +482,16 @@ export class CatalogsSyncResource {
    * for (const item of client.catalogs.listCatalogs()) console.log(item);
    */
   listCatalogs(params?: ListCatalogsParams, options?: SyncRequestOptions): SyncPage<CatalogResponseData> {
-    return this.core.page(listCatalogsOperation, "catalogs.listCatalogs", params, options);
+    return this.core.page(
+      {
+        method: "catalogs.listCatalogs",
+        route: "GET /catalogs",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -598,7 +501,15 @@ export class CatalogsSyncResource {
    * client.catalogs.removeCreditBundle({ catalogId: "example", creditBundleId: "example" });
    */
   removeCreditBundle(params: RemoveCreditBundleParams, options?: SyncRequestOptions): void {
-    return this.core.request(removeCreditBundleOperation, "catalogs.removeCreditBundle", params, options);
+    return this.core.request(
+      {
+        method: "catalogs.removeCreditBundle",
+        route: "DELETE /catalogs/{catalog_id}/credit-bundles/{credit_bundle_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -608,7 +519,11 @@ export class CatalogsSyncResource {
    * client.catalogs.removePlan({ catalogId: "example", planId: "example" });
    */
   removePlan(params: RemovePlanParams, options?: SyncRequestOptions): void {
-    return this.core.request(removePlanOperation, "catalogs.removePlan", params, options);
+    return this.core.request(
+      { method: "catalogs.removePlan", route: "DELETE /catalogs/{catalog_id}/plans/{plan_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -618,7 +533,11 @@ export class CatalogsSyncResource {
    * const catalog = client.catalogs.updateCatalog({ catalogId: "example" });
    */
   updateCatalog(params: UpdateCatalogParams, options?: SyncRequestOptions): CatalogResponseData {
-    return this.core.request(updateCatalogOperation, "catalogs.updateCatalog", params, options);
+    return this.core.request(
+      { method: "catalogs.updateCatalog", route: "PUT /catalogs/{catalog_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -628,6 +547,10 @@ export class CatalogsSyncResource {
    * const configuration = client.catalogs.updateConfiguration({ catalogId: "example" });
    */
   updateConfiguration(params: UpdateConfigurationParams, options?: SyncRequestOptions): CatalogResponseData {
-    return this.core.request(updateConfigurationOperation, "catalogs.updateConfiguration", params, options);
+    return this.core.request(
+      { method: "catalogs.updateConfiguration", route: "PUT /catalogs/{catalog_id}/configuration", takesParams: true },
+      params,
+      options,
+    );
   }
 }

@@ -2,24 +2,10 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
-import {
-  billingSubscriptionViewCodec,
-  cancelSubscriptionRequestCodec,
-  changeSubscriptionInternalRequestBodyCodec,
-  checkoutDataRequestBodyCodec,
-  checkoutDataResponseDataCodec,
-  checkoutSubscriptionCodec,
-  companyBillingDetailsResponseDataCodec,
-  managePlanPreviewResponseResponseDataCodec,
-  managePlanRequestCodec,
-  managePlanResponseResponseDataCodec,
-  previewSubscriptionChangeResponseDataCodec,
-  updateCompanyBillingDetailsRequestBodyCodec,
-  updateTrialEndRequestBodyCodec,
-} from "../codecs.js";
 import type {
   BillingSubscriptionView,
   CancelSubscriptionRequest,
@@ -36,102 +22,11 @@ import type {
   UpdateTrialEndRequestBody,
 } from "../types.js";
 
-/**
- * How `cancelSubscription` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const cancelSubscriptionOperation: Operation<ManagePlanResponseResponseData> = {
-  method: "POST",
-  path: "/manage-plan/subscription/cancel",
-  server: "api",
-  body: cancelSubscriptionRequestCodec,
-  response: managePlanResponseResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `checkoutInternal` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const checkoutInternalOperation: Operation<CheckoutSubscription> = {
-  method: "POST",
-  path: "/checkout-internal",
-  server: "api",
-  body: changeSubscriptionInternalRequestBodyCodec,
-  response: checkoutSubscriptionCodec,
-  envelope: "data",
-};
-
-/**
- * How `getCheckoutData` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getCheckoutDataOperation: Operation<CheckoutDataResponseData> = {
-  method: "POST",
-  path: "/checkout-internal/data",
-  server: "api",
-  body: checkoutDataRequestBodyCodec,
-  response: checkoutDataResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getCompanyBillingDetails`. */
 export interface GetCompanyBillingDetailsParams {
   /** company_id */
   companyId: string;
 }
-
-/**
- * How `getCompanyBillingDetails` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getCompanyBillingDetailsOperation: Operation<CompanyBillingDetailsResponseData> = {
-  method: "GET",
-  path: "/companies/{company_id}/billing-details",
-  server: "api",
-  pathParams: [["companyId", "company_id"]],
-  response: companyBillingDetailsResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `managePlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const managePlanOperation: Operation<ManagePlanResponseResponseData> = {
-  method: "POST",
-  path: "/manage-plan",
-  server: "api",
-  body: managePlanRequestCodec,
-  response: managePlanResponseResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `previewCheckoutInternal` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const previewCheckoutInternalOperation: Operation<PreviewSubscriptionChangeResponseData> = {
-  method: "POST",
-  path: "/checkout-internal/preview",
-  server: "api",
-  body: changeSubscriptionInternalRequestBodyCodec,
-  response: previewSubscriptionChangeResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `previewManagePlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const previewManagePlanOperation: Operation<ManagePlanPreviewResponseResponseData> = {
-  method: "POST",
-  path: "/manage-plan/preview",
-  server: "api",
-  body: managePlanRequestCodec,
-  response: managePlanPreviewResponseResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updateCompanyBillingDetails`: its path and query parameters beside the fields of UpdateCompanyBillingDetailsRequestBody. */
 export interface UpdateCompanyBillingDetailsParams extends UpdateCompanyBillingDetailsRequestBody {
@@ -139,39 +34,14 @@ export interface UpdateCompanyBillingDetailsParams extends UpdateCompanyBillingD
   companyId: string;
 }
 
-/**
- * How `updateCompanyBillingDetails` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateCompanyBillingDetailsOperation: Operation<CompanyBillingDetailsResponseData> = {
-  method: "PUT",
-  path: "/companies/{company_id}/billing-details",
-  server: "api",
-  pathParams: [["companyId", "company_id"]],
-  body: updateCompanyBillingDetailsRequestBodyCodec,
-  response: companyBillingDetailsResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `updateCustomerSubscriptionTrialEnd`: its path and query parameters beside the fields of UpdateTrialEndRequestBody. */
 export interface UpdateCustomerSubscriptionTrialEndParams extends UpdateTrialEndRequestBody {
   /** subscription_id */
   subscriptionId: string;
 }
 
-/**
- * How `updateCustomerSubscriptionTrialEnd` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateCustomerSubscriptionTrialEndOperation: Operation<BillingSubscriptionView> = {
-  method: "PUT",
-  path: "/subscription/{subscription_id}/edit-trial-end",
-  server: "api",
-  pathParams: [["subscriptionId", "subscription_id"]],
-  body: updateTrialEndRequestBodyCodec,
-  response: billingSubscriptionViewCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.checkout`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.checkout", () => import("../operations/checkout.js"));
 
 /** @remarks Reached as `client.checkout`. */
 export class CheckoutResource {
@@ -187,7 +57,11 @@ export class CheckoutResource {
     params: CancelSubscriptionRequest,
     options?: RequestOptions,
   ): ApiPromise<ManagePlanResponseResponseData> {
-    return this.core.call(cancelSubscriptionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.cancelSubscriptionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -200,7 +74,11 @@ export class CheckoutResource {
     params: ChangeSubscriptionInternalRequestBody,
     options?: RequestOptions,
   ): ApiPromise<CheckoutSubscription> {
-    return this.core.call(checkoutInternalOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.checkoutInternalOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -210,7 +88,11 @@ export class CheckoutResource {
    * const checkoutData = await client.checkout.getCheckoutData({ companyId: "example" });
    */
   getCheckoutData(params: CheckoutDataRequestBody, options?: RequestOptions): ApiPromise<CheckoutDataResponseData> {
-    return this.core.call(getCheckoutDataOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getCheckoutDataOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -223,7 +105,11 @@ export class CheckoutResource {
     params: GetCompanyBillingDetailsParams,
     options?: RequestOptions,
   ): ApiPromise<CompanyBillingDetailsResponseData> {
-    return this.core.call(getCompanyBillingDetailsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getCompanyBillingDetailsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -233,7 +119,11 @@ export class CheckoutResource {
    * const result = await client.checkout.managePlan({ addOnSelections: [{ planId: "example" }], companyId: "example", creditBundles: [{ bundleId: "example", quantity: 1 }], customFieldValues: [{ id: "example", value: "example" }], payInAdvanceEntitlements: [{ priceId: "example", quantity: 1 }] });
    */
   managePlan(params: ManagePlanRequest, options?: RequestOptions): ApiPromise<ManagePlanResponseResponseData> {
-    return this.core.call(managePlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.managePlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -246,7 +136,11 @@ export class CheckoutResource {
     params: ChangeSubscriptionInternalRequestBody,
     options?: RequestOptions,
   ): ApiPromise<PreviewSubscriptionChangeResponseData> {
-    return this.core.call(previewCheckoutInternalOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.previewCheckoutInternalOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -259,7 +153,11 @@ export class CheckoutResource {
     params: ManagePlanRequest,
     options?: RequestOptions,
   ): ApiPromise<ManagePlanPreviewResponseResponseData> {
-    return this.core.call(previewManagePlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.previewManagePlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -272,7 +170,11 @@ export class CheckoutResource {
     params: UpdateCompanyBillingDetailsParams,
     options?: RequestOptions,
   ): ApiPromise<CompanyBillingDetailsResponseData> {
-    return this.core.call(updateCompanyBillingDetailsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateCompanyBillingDetailsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -285,7 +187,11 @@ export class CheckoutResource {
     params: UpdateCustomerSubscriptionTrialEndParams,
     options?: RequestOptions,
   ): ApiPromise<BillingSubscriptionView> {
-    return this.core.call(updateCustomerSubscriptionTrialEndOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateCustomerSubscriptionTrialEndOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -300,7 +206,11 @@ export class CheckoutSyncResource {
    * const result = client.checkout.cancelSubscription({ companyId: "example" });
    */
   cancelSubscription(params: CancelSubscriptionRequest, options?: SyncRequestOptions): ManagePlanResponseResponseData {
-    return this.core.request(cancelSubscriptionOperation, "checkout.cancelSubscription", params, options);
+    return this.core.request(
+      { method: "checkout.cancelSubscription", route: "POST /manage-plan/subscription/cancel", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -310,7 +220,11 @@ export class CheckoutSyncResource {
    * const result = client.checkout.checkoutInternal({ addOnIds: [{ addOnId: "example", priceId: "example" }], autoTopupOverrides: [{ planCreditGrantId: "example" }], companyId: "example", creditBundles: [{ bundleId: "example", quantity: 1 }], customFieldValues: [{ id: "example", value: "example" }], newPlanId: "example", newPriceId: "example", payInAdvance: [{ priceId: "example", quantity: 1 }], skipTrial: true });
    */
   checkoutInternal(params: ChangeSubscriptionInternalRequestBody, options?: SyncRequestOptions): CheckoutSubscription {
-    return this.core.request(checkoutInternalOperation, "checkout.checkoutInternal", params, options);
+    return this.core.request(
+      { method: "checkout.checkoutInternal", route: "POST /checkout-internal", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -320,7 +234,11 @@ export class CheckoutSyncResource {
    * const checkoutData = client.checkout.getCheckoutData({ companyId: "example" });
    */
   getCheckoutData(params: CheckoutDataRequestBody, options?: SyncRequestOptions): CheckoutDataResponseData {
-    return this.core.request(getCheckoutDataOperation, "checkout.getCheckoutData", params, options);
+    return this.core.request(
+      { method: "checkout.getCheckoutData", route: "POST /checkout-internal/data", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -333,7 +251,15 @@ export class CheckoutSyncResource {
     params: GetCompanyBillingDetailsParams,
     options?: SyncRequestOptions,
   ): CompanyBillingDetailsResponseData {
-    return this.core.request(getCompanyBillingDetailsOperation, "checkout.getCompanyBillingDetails", params, options);
+    return this.core.request(
+      {
+        method: "checkout.getCompanyBillingDetails",
+        route: "GET /companies/{company_id}/billing-details",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -343,7 +269,11 @@ export class CheckoutSyncResource {
    * const result = client.checkout.managePlan({ addOnSelections: [{ planId: "example" }], companyId: "example", creditBundles: [{ bundleId: "example", quantity: 1 }], customFieldValues: [{ id: "example", value: "example" }], payInAdvanceEntitlements: [{ priceId: "example", quantity: 1 }] });
    */
   managePlan(params: ManagePlanRequest, options?: SyncRequestOptions): ManagePlanResponseResponseData {
-    return this.core.request(managePlanOperation, "checkout.managePlan", params, options);
+    return this.core.request(
+      { method: "checkout.managePlan", route: "POST /manage-plan", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -356,7 +286,11 @@ export class CheckoutSyncResource {
     params: ChangeSubscriptionInternalRequestBody,
     options?: SyncRequestOptions,
   ): PreviewSubscriptionChangeResponseData {
-    return this.core.request(previewCheckoutInternalOperation, "checkout.previewCheckoutInternal", params, options);
+    return this.core.request(
+      { method: "checkout.previewCheckoutInternal", route: "POST /checkout-internal/preview", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -366,7 +300,11 @@ export class CheckoutSyncResource {
    * const result = client.checkout.previewManagePlan({ addOnSelections: [{ planId: "example" }], companyId: "example", creditBundles: [{ bundleId: "example", quantity: 1 }], customFieldValues: [{ id: "example", value: "example" }], payInAdvanceEntitlements: [{ priceId: "example", quantity: 1 }] });
    */
   previewManagePlan(params: ManagePlanRequest, options?: SyncRequestOptions): ManagePlanPreviewResponseResponseData {
-    return this.core.request(previewManagePlanOperation, "checkout.previewManagePlan", params, options);
+    return this.core.request(
+      { method: "checkout.previewManagePlan", route: "POST /manage-plan/preview", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -380,8 +318,11 @@ export class CheckoutSyncResource {
     options?: SyncRequestOptions,
   ): CompanyBillingDetailsResponseData {
     return this.core.request(
-      updateCompanyBillingDetailsOperation,
-      "checkout.updateCompanyBillingDetails",
+      {
+        method: "checkout.updateCompanyBillingDetails",
+        route: "PUT /companies/{company_id}/billing-details",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -398,8 +339,11 @@ export class CheckoutSyncResource {
     options?: SyncRequestOptions,
   ): BillingSubscriptionView {
     return this.core.request(
-      updateCustomerSubscriptionTrialEndOperation,
-      "checkout.updateCustomerSubscriptionTrialEnd",
+      {
+        method: "checkout.updateCustomerSubscriptionTrialEnd",
+        route: "PUT /subscription/{subscription_id}/edit-trial-end",
+        takesParams: true,
+      },
       params,
       options,
     );

@@ -2,38 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  companyBillingEntityResponseDataCodec,
-  companyBillingEntitySubscriptionResponseDataCodec,
-  companyDetailResponseDataCodec,
-  companyMembershipDetailResponseDataCodec,
-  companyResponseDataCodec,
-  companySubscriptionResponseDataCodec,
-  countResponseCodec,
-  createEntityTraitDefinitionRequestBodyCodec,
-  deleteResponseCodec,
-  entityKeyDefinitionResponseDataCodec,
-  entityTraitDefinitionResponseDataCodec,
-  entityTraitDefinitionUsageCodec,
-  entityTraitValueCodec,
-  getOrCreateCompanyMembershipRequestBodyCodec,
-  keysRequestBodyCodec,
-  planChangeResponseDataCodec,
-  planTraitResponseDataCodec,
-  updateEntityTraitDefinitionRequestBodyCodec,
-  updatePlanTraitBulkRequestBodyCodec,
-  upsertCompanyRequestBodyCodec,
-  upsertTraitRequestBodyCodec,
-  upsertUserRequestBodyCodec,
-  userDetailResponseDataCodec,
-  userResponseDataCodec,
-} from "../codecs.js";
 import type {
   CompanyBillingEntityResponseData,
   CompanyBillingEntitySubscriptionResponseData,
@@ -142,41 +116,6 @@ export interface CountCompaniesParams {
   withoutSubscription?: boolean;
 }
 
-/**
- * How `countCompanies` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countCompaniesOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/companies/count",
-  server: "api",
-  query: [
-    ["creditTypeIds", "credit_type_ids", "list"],
-    ["hasScheduledDowngrade", "has_scheduled_downgrade", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["monetizedSubscriptions", "monetized_subscriptions", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["planIds", "plan_ids", "list"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["planVersionIds", "plan_version_ids", "list"],
-    ["planVersionUnpublished", "plan_version_unpublished", "scalar"],
-    ["q", "q", "scalar"],
-    ["sortOrderColumn", "sort_order_column", "scalar"],
-    ["sortOrderDirection", "sort_order_direction", "scalar"],
-    ["subscriptionStatuses", "subscription_statuses", "list"],
-    ["subscriptionTypes", "subscription_types", "list"],
-    ["withEntitlementFor", "with_entitlement_for", "scalar"],
-    ["withSubscription", "with_subscription", "scalar"],
-    ["withoutFeatureOverrideFor", "without_feature_override_for", "scalar"],
-    ["withoutPlan", "without_plan", "scalar"],
-    ["withoutSubscription", "without_subscription", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countEntityKeyDefinitions`. */
 export interface CountEntityKeyDefinitionsParams {
   entityType?: EntityType;
@@ -193,25 +132,6 @@ export interface CountEntityKeyDefinitionsParams {
   q?: string;
 }
 
-/**
- * How `countEntityKeyDefinitions` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countEntityKeyDefinitionsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/entity-key-definitions/count",
-  server: "api",
-  query: [
-    ["entityType", "entity_type", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countEntityKeys`. */
 export interface CountEntityKeysParams {
   definitionId?: string;
@@ -225,24 +145,6 @@ export interface CountEntityKeysParams {
   /** Page offset (default 0) An int64: may lose precision beyond Number.MAX_SAFE_INTEGER. */
   offset?: number;
 }
-
-/**
- * How `countEntityKeys` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countEntityKeysOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/entity-keys/count",
-  server: "api",
-  query: [
-    ["definitionId", "definition_id", "scalar"],
-    ["entityType", "entity_type", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countEntityTraitDefinitions`. */
 export interface CountEntityTraitDefinitionsParams {
@@ -263,27 +165,6 @@ export interface CountEntityTraitDefinitionsParams {
   traitTypes?: TraitType[];
 }
 
-/**
- * How `countEntityTraitDefinitions` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countEntityTraitDefinitionsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/entity-trait-definitions/count",
-  server: "api",
-  query: [
-    ["entityType", "entity_type", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["traitType", "trait_type", "scalar"],
-    ["traitTypes", "trait_types", "list"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countEntityTraits`. */
 export interface CountEntityTraitsParams {
   definitionId?: string;
@@ -297,24 +178,6 @@ export interface CountEntityTraitsParams {
   /** Page offset (default 0) An int64: may lose precision beyond Number.MAX_SAFE_INTEGER. */
   offset?: number;
 }
-
-/**
- * How `countEntityTraits` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countEntityTraitsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/entity-traits/count",
-  server: "api",
-  query: [
-    ["definitionId", "definition_id", "scalar"],
-    ["entityType", "entity_type", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countPlanTraits`. */
 export interface CountPlanTraitsParams {
@@ -333,26 +196,6 @@ export interface CountPlanTraitsParams {
   /** @maxItems 100 */
   traitIds?: string[];
 }
-
-/**
- * How `countPlanTraits` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countPlanTraitsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/plan-traits/count",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["traitId", "trait_id", "scalar"],
-    ["traitIds", "trait_ids", "list"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countUsers`. */
 export interface CountUsersParams {
@@ -380,52 +223,6 @@ export interface CountUsersParams {
   q?: string;
 }
 
-/**
- * How `countUsers` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countUsersOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/users/count",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createCompany` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createCompanyOperation: Operation<CompanyDetailResponseData> = {
-  method: "POST",
-  path: "/companies/create",
-  server: "api",
-  body: upsertCompanyRequestBodyCodec,
-  response: companyDetailResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createUser` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createUserOperation: Operation<UserDetailResponseData> = {
-  method: "POST",
-  path: "/users/create",
-  server: "api",
-  body: upsertUserRequestBodyCodec,
-  response: userDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteCompany`. */
 export interface DeleteCompanyParams {
   /** company_id */
@@ -434,54 +231,11 @@ export interface DeleteCompanyParams {
   prorate?: boolean;
 }
 
-/**
- * How `deleteCompany` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteCompanyOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/companies/{company_id}",
-  server: "api",
-  pathParams: [["companyId", "company_id"]],
-  query: [
-    ["cancelSubscription", "cancel_subscription", "scalar"],
-    ["prorate", "prorate", "scalar"],
-  ],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `deleteCompanyByKeys` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteCompanyByKeysOperation: Operation<CompanyResponseData> = {
-  method: "POST",
-  path: "/companies/delete",
-  server: "api",
-  body: keysRequestBodyCodec,
-  response: companyResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteCompanyMembership`. */
 export interface DeleteCompanyMembershipParams {
   /** company_membership_id */
   companyMembershipId: string;
 }
-
-/**
- * How `deleteCompanyMembership` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteCompanyMembershipOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/company-memberships/{company_membership_id}",
-  server: "api",
-  pathParams: [["companyMembershipId", "company_membership_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `deleteEntityKeyDefinition`. */
 export interface DeleteEntityKeyDefinitionParams {
@@ -489,69 +243,17 @@ export interface DeleteEntityKeyDefinitionParams {
   entityKeyDefinitionId: string;
 }
 
-/**
- * How `deleteEntityKeyDefinition` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteEntityKeyDefinitionOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/entity-key-definitions/{entity_key_definition_id}",
-  server: "api",
-  pathParams: [["entityKeyDefinitionId", "entity_key_definition_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteEntityTraitDefinition`. */
 export interface DeleteEntityTraitDefinitionParams {
   /** entity_trait_definition_id */
   entityTraitDefinitionId: string;
 }
 
-/**
- * How `deleteEntityTraitDefinition` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteEntityTraitDefinitionOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/entity-trait-definitions/{entity_trait_definition_id}",
-  server: "api",
-  pathParams: [["entityTraitDefinitionId", "entity_trait_definition_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteUser`. */
 export interface DeleteUserParams {
   /** user_id */
   userId: string;
 }
-
-/**
- * How `deleteUser` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteUserOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/users/{user_id}",
-  server: "api",
-  pathParams: [["userId", "user_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `deleteUserByKeys` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteUserByKeysOperation: Operation<UserResponseData> = {
-  method: "POST",
-  path: "/users/delete",
-  server: "api",
-  body: keysRequestBodyCodec,
-  response: userResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getActiveCompanySubscription`. */
 export interface GetActiveCompanySubscriptionParams {
@@ -568,42 +270,10 @@ export interface GetActiveCompanySubscriptionParams {
   offset?: number;
 }
 
-/**
- * How `getActiveCompanySubscription` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getActiveCompanySubscriptionOperation: Operation<CompanySubscriptionResponseData[]> = {
-  method: "GET",
-  path: "/company-subscriptions",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["companyIds", "company_ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: listCodec(companySubscriptionResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `getBillingEntityChildSubscriptions`. */
 export interface GetBillingEntityChildSubscriptionsParams {
   companyId: string;
 }
-
-/**
- * How `getBillingEntityChildSubscriptions` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getBillingEntityChildSubscriptionsOperation: Operation<CompanyBillingEntitySubscriptionResponseData[]> = {
-  method: "GET",
-  path: "/company-billing-entity-subscriptions",
-  server: "api",
-  query: [["companyId", "company_id", "scalar"]],
-  response: listCodec(companyBillingEntitySubscriptionResponseDataCodec),
-  envelope: "data",
-};
 
 /** Parameters of `getCompany`. */
 export interface GetCompanyParams {
@@ -611,36 +281,10 @@ export interface GetCompanyParams {
   companyId: string;
 }
 
-/**
- * How `getCompany` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getCompanyOperation: Operation<CompanyDetailResponseData> = {
-  method: "GET",
-  path: "/companies/{company_id}",
-  server: "api",
-  pathParams: [["companyId", "company_id"]],
-  response: companyDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getCompanyBillingEntity`. */
 export interface GetCompanyBillingEntityParams {
   companyId: string;
 }
-
-/**
- * How `getCompanyBillingEntity` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getCompanyBillingEntityOperation: Operation<CompanyBillingEntityResponseData[]> = {
-  method: "GET",
-  path: "/company-billing-entity",
-  server: "api",
-  query: [["companyId", "company_id", "scalar"]],
-  response: listCodec(companyBillingEntityResponseDataCodec),
-  envelope: "data",
-};
 
 /** Parameters of `getEntityTraitDefinition`. */
 export interface GetEntityTraitDefinitionParams {
@@ -648,37 +292,11 @@ export interface GetEntityTraitDefinitionParams {
   entityTraitDefinitionId: string;
 }
 
-/**
- * How `getEntityTraitDefinition` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getEntityTraitDefinitionOperation: Operation<EntityTraitDefinitionResponseData> = {
-  method: "GET",
-  path: "/entity-trait-definitions/{entity_trait_definition_id}",
-  server: "api",
-  pathParams: [["entityTraitDefinitionId", "entity_trait_definition_id"]],
-  response: entityTraitDefinitionResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getEntityTraitDefinitionUsage`. */
 export interface GetEntityTraitDefinitionUsageParams {
   /** entity_trait_definition_id */
   entityTraitDefinitionId: string;
 }
-
-/**
- * How `getEntityTraitDefinitionUsage` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getEntityTraitDefinitionUsageOperation: Operation<EntityTraitDefinitionUsage> = {
-  method: "GET",
-  path: "/entity-trait-definitions/{entity_trait_definition_id}/usage",
-  server: "api",
-  pathParams: [["entityTraitDefinitionId", "entity_trait_definition_id"]],
-  response: entityTraitDefinitionUsageCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getEntityTraitValues`. */
 export interface GetEntityTraitValuesParams {
@@ -694,69 +312,11 @@ export interface GetEntityTraitValuesParams {
   q?: string;
 }
 
-/**
- * How `getEntityTraitValues` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getEntityTraitValuesOperation: Operation<EntityTraitValue[]> = {
-  method: "GET",
-  path: "/entity-trait-values",
-  server: "api",
-  query: [
-    ["definitionId", "definition_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(entityTraitValueCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
-/**
- * How `getOrCreateCompanyMembership` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getOrCreateCompanyMembershipOperation: Operation<CompanyMembershipDetailResponseData> = {
-  method: "POST",
-  path: "/company-memberships",
-  server: "api",
-  body: getOrCreateCompanyMembershipRequestBodyCodec,
-  response: companyMembershipDetailResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `getOrCreateEntityTraitDefinition` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getOrCreateEntityTraitDefinitionOperation: Operation<EntityTraitDefinitionResponseData> = {
-  method: "POST",
-  path: "/entity-trait-definitions",
-  server: "api",
-  body: createEntityTraitDefinitionRequestBodyCodec,
-  response: entityTraitDefinitionResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getPlanChange`. */
 export interface GetPlanChangeParams {
   /** plan_change_id */
   planChangeId: string;
 }
-
-/**
- * How `getPlanChange` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getPlanChangeOperation: Operation<PlanChangeResponseData> = {
-  method: "GET",
-  path: "/plan-changes/{plan_change_id}",
-  server: "api",
-  pathParams: [["planChangeId", "plan_change_id"]],
-  response: planChangeResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getPlanTrait`. */
 export interface GetPlanTraitParams {
@@ -764,49 +324,23 @@ export interface GetPlanTraitParams {
   planTraitId: string;
 }
 
-/**
- * How `getPlanTrait` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getPlanTraitOperation: Operation<PlanTraitResponseData> = {
-  method: "GET",
-  path: "/plan-traits/{plan_trait_id}",
-  server: "api",
-  pathParams: [["planTraitId", "plan_trait_id"]],
-  response: planTraitResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getUser`. */
 export interface GetUserParams {
   /** user_id */
   userId: string;
 }
 
-/**
- * How `getUser` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getUserOperation: Operation<UserDetailResponseData> = {
-  method: "GET",
-  path: "/users/{user_id}",
-  server: "api",
-  pathParams: [["userId", "user_id"]],
-  response: userDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `listCompanies`. */
 export interface ListCompaniesParams {
   /**
-   * Only companies with these credit types.
+   * Filter companies by one or more credit type IDs (each ID starts with bcrd_)
    * @maxItems 100
    */
   creditTypeIds?: string[];
-  /** Only companies with (or without) a scheduled downgrade. */
+  /** Filter companies that have a pending scheduled downgrade */
   hasScheduledDowngrade?: boolean;
   /**
-   * Only these companies.
+   * Filter companies by multiple company IDs (starts with comp_)
    * @maxItems 100
    */
   ids?: string[];
@@ -816,95 +350,59 @@ export interface ListCompaniesParams {
    * @maximum 250
    */
   limit?: number;
-  /** Only companies with (or without) monetized subscriptions. */
+  /** Filter companies that have monetized subscriptions */
   monetizedSubscriptions?: boolean;
   /** Page offset. An int64: may lose precision beyond Number.MAX_SAFE_INTEGER. */
   offset?: number;
-  /** Only companies on this plan. */
+  /** Filter companies by plan ID (starts with plan_) */
   planId?: string;
   /**
-   * Only companies on one of these plans.
+   * Filter companies by one or more plan IDs (each ID starts with plan_)
    * @maxItems 100
    */
   planIds?: string[];
-  /** Only companies on this plan version. */
+  /** Filter companies by plan version ID (starts with plvr_) */
   planVersionId?: string;
   /**
-   * Only companies on one of these plan versions.
+   * Filter companies by one or more plan version IDs (each ID starts with plvr_). Takes precedence over plan_version_id when set.
    * @maxItems 100
    */
   planVersionIds?: string[];
-  /** Only companies on an unpublished plan version. */
+  /** Filter companies assigned to a plan version that is no longer published, meaning the plan has since moved on to a newer version */
   planVersionUnpublished?: boolean;
   /**
-   * Search text.
+   * Search for companies by name, keys or string traits
    * @maxLength 512
    */
   q?: string;
   /**
-   * Column to sort by.
+   * Column to sort by (e.g. name, created_at, last_seen_at)
    * @maxLength 255
    */
   sortOrderColumn?: string;
-  /** Sort direction. */
+  /** Direction to sort by (asc or desc) */
   sortOrderDirection?: SortDirection;
   /**
-   * Only companies whose subscription has one of these statuses.
+   * Filter companies by one or more subscription statuses
    * @maxItems 100
    */
   subscriptionStatuses?: SubscriptionStatus[];
   /**
-   * Only companies whose subscription is of one of these types.
+   * Filter companies by one or more subscription types
    * @maxItems 100
    */
   subscriptionTypes?: SubscriptionType[];
-  /** Only companies entitled to this feature (feature id). */
+  /** Filter companies that have an entitlement (plan entitlement or company override) for the specified feature ID */
   withEntitlementFor?: string;
-  /** Only companies with a subscription. */
+  /** Filter companies that have a subscription */
   withSubscription?: boolean;
-  /** Only companies without an override for this feature (feature id). */
+  /** Filter out companies that already have a company override for the specified feature ID */
   withoutFeatureOverrideFor?: string;
-  /** Only companies without a plan. */
+  /** Filter out companies that have a plan */
   withoutPlan?: boolean;
-  /** Only companies without a subscription. */
+  /** Filter out companies that have a subscription */
   withoutSubscription?: boolean;
 }
-
-/**
- * How `listCompanies` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCompaniesOperation: Operation<CompanyDetailResponseData[]> = {
-  method: "GET",
-  path: "/companies",
-  server: "api",
-  query: [
-    ["creditTypeIds", "credit_type_ids", "list"],
-    ["hasScheduledDowngrade", "has_scheduled_downgrade", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["monetizedSubscriptions", "monetized_subscriptions", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["planIds", "plan_ids", "list"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["planVersionIds", "plan_version_ids", "list"],
-    ["planVersionUnpublished", "plan_version_unpublished", "scalar"],
-    ["q", "q", "scalar"],
-    ["sortOrderColumn", "sort_order_column", "scalar"],
-    ["sortOrderDirection", "sort_order_direction", "scalar"],
-    ["subscriptionStatuses", "subscription_statuses", "list"],
-    ["subscriptionTypes", "subscription_types", "list"],
-    ["withEntitlementFor", "with_entitlement_for", "scalar"],
-    ["withSubscription", "with_subscription", "scalar"],
-    ["withoutFeatureOverrideFor", "without_feature_override_for", "scalar"],
-    ["withoutPlan", "without_plan", "scalar"],
-    ["withoutSubscription", "without_subscription", "scalar"],
-  ],
-  response: listCodec(companyDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listCompanyMemberships`. */
 export interface ListCompanyMembershipsParams {
@@ -919,25 +417,6 @@ export interface ListCompanyMembershipsParams {
   offset?: number;
   userId?: string;
 }
-
-/**
- * How `listCompanyMemberships` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCompanyMembershipsOperation: Operation<CompanyMembershipDetailResponseData[]> = {
-  method: "GET",
-  path: "/company-memberships",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["userId", "user_id", "scalar"],
-  ],
-  response: listCodec(companyMembershipDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listEntityKeyDefinitions`. */
 export interface ListEntityKeyDefinitionsParams {
@@ -954,26 +433,6 @@ export interface ListEntityKeyDefinitionsParams {
   offset?: number;
   q?: string;
 }
-
-/**
- * How `listEntityKeyDefinitions` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listEntityKeyDefinitionsOperation: Operation<EntityKeyDefinitionResponseData[]> = {
-  method: "GET",
-  path: "/entity-key-definitions",
-  server: "api",
-  query: [
-    ["entityType", "entity_type", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(entityKeyDefinitionResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listEntityTraitDefinitions`. */
 export interface ListEntityTraitDefinitionsParams {
@@ -994,28 +453,6 @@ export interface ListEntityTraitDefinitionsParams {
   traitTypes?: TraitType[];
 }
 
-/**
- * How `listEntityTraitDefinitions` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listEntityTraitDefinitionsOperation: Operation<EntityTraitDefinitionResponseData[]> = {
-  method: "GET",
-  path: "/entity-trait-definitions",
-  server: "api",
-  query: [
-    ["entityType", "entity_type", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["traitType", "trait_type", "scalar"],
-    ["traitTypes", "trait_types", "list"],
-  ],
-  response: listCodec(entityTraitDefinitionResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listPlanChanges`. */
 export interface ListPlanChangesParams {
   action?: PlanChangeAction;
@@ -1032,27 +469,6 @@ export interface ListPlanChangesParams {
   /** Page offset (default 0) An int64: may lose precision beyond Number.MAX_SAFE_INTEGER. */
   offset?: number;
 }
-
-/**
- * How `listPlanChanges` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listPlanChangesOperation: Operation<PlanChangeResponseData[]> = {
-  method: "GET",
-  path: "/plan-changes",
-  server: "api",
-  query: [
-    ["action", "action", "scalar"],
-    ["basePlanAction", "base_plan_action", "scalar"],
-    ["companyId", "company_id", "scalar"],
-    ["companyIds", "company_ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: listCodec(planChangeResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listPlanTraits`. */
 export interface ListPlanTraitsParams {
@@ -1071,27 +487,6 @@ export interface ListPlanTraitsParams {
   /** @maxItems 100 */
   traitIds?: string[];
 }
-
-/**
- * How `listPlanTraits` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listPlanTraitsOperation: Operation<PlanTraitResponseData[]> = {
-  method: "GET",
-  path: "/plan-traits",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["traitId", "trait_id", "scalar"],
-    ["traitIds", "trait_ids", "list"],
-  ],
-  response: listCodec(planTraitResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listUsers`. */
 export interface ListUsersParams {
@@ -1119,45 +514,11 @@ export interface ListUsersParams {
   q?: string;
 }
 
-/**
- * How `listUsers` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listUsersOperation: Operation<UserDetailResponseData[]> = {
-  method: "GET",
-  path: "/users",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(userDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `lookupCompany`. */
 export interface LookupCompanyParams {
   /** Key/value pairs */
   keys: Record<string, string>;
 }
-
-/**
- * How `lookupCompany` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const lookupCompanyOperation: Operation<CompanyDetailResponseData> = {
-  method: "GET",
-  path: "/companies/lookup",
-  server: "api",
-  query: [["keys", "keys", "form"]],
-  response: companyDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `lookupUser`. */
 export interface LookupUserParams {
@@ -1165,103 +526,14 @@ export interface LookupUserParams {
   keys: Record<string, string>;
 }
 
-/**
- * How `lookupUser` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const lookupUserOperation: Operation<UserDetailResponseData> = {
-  method: "GET",
-  path: "/users/lookup",
-  server: "api",
-  query: [["keys", "keys", "form"]],
-  response: userDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `updateEntityTraitDefinition`: its path and query parameters beside the fields of UpdateEntityTraitDefinitionRequestBody. */
 export interface UpdateEntityTraitDefinitionParams extends UpdateEntityTraitDefinitionRequestBody {
   /** entity_trait_definition_id */
   entityTraitDefinitionId: string;
 }
 
-/**
- * How `updateEntityTraitDefinition` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateEntityTraitDefinitionOperation: Operation<EntityTraitDefinitionResponseData> = {
-  method: "PUT",
-  path: "/entity-trait-definitions/{entity_trait_definition_id}",
-  server: "api",
-  pathParams: [["entityTraitDefinitionId", "entity_trait_definition_id"]],
-  body: updateEntityTraitDefinitionRequestBodyCodec,
-  response: entityTraitDefinitionResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `updatePlanTraitsBulk` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updatePlanTraitsBulkOperation: Operation<PlanTraitResponseData[]> = {
-  method: "POST",
-  path: "/plan-traits/bulk",
-  server: "api",
-  body: updatePlanTraitBulkRequestBodyCodec,
-  response: listCodec(planTraitResponseDataCodec),
-  envelope: "data",
-};
-
-/**
- * How `upsertCompany` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertCompanyOperation: Operation<CompanyDetailResponseData> = {
-  method: "POST",
-  path: "/companies",
-  server: "api",
-  body: upsertCompanyRequestBodyCodec,
-  response: companyDetailResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertCompanyTrait` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertCompanyTraitOperation: Operation<CompanyDetailResponseData> = {
-  method: "POST",
-  path: "/company-traits",
-  server: "api",
-  body: upsertTraitRequestBodyCodec,
-  response: companyDetailResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertUser` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertUserOperation: Operation<UserDetailResponseData> = {
-  method: "POST",
-  path: "/users",
-  server: "api",
-  body: upsertUserRequestBodyCodec,
-  response: userDetailResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertUserTrait` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertUserTraitOperation: Operation<UserDetailResponseData> = {
-  method: "POST",
-  path: "/user-traits",
-  server: "api",
-  body: upsertTraitRequestBodyCodec,
-  response: userDetailResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.companies`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.companies", () => import("../operations/companies.js"));
 
 /**
  * Companies and their users.
@@ -1277,7 +549,11 @@ export class CompaniesResource {
    * const result = await client.companies.countCompanies();
    */
   countCompanies(params?: CountCompaniesParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countCompaniesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countCompaniesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1290,7 +566,11 @@ export class CompaniesResource {
     params?: CountEntityKeyDefinitionsParams,
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
-    return this.core.call(countEntityKeyDefinitionsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countEntityKeyDefinitionsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1300,7 +580,11 @@ export class CompaniesResource {
    * const result = await client.companies.countEntityKeys();
    */
   countEntityKeys(params?: CountEntityKeysParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countEntityKeysOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countEntityKeysOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1313,7 +597,11 @@ export class CompaniesResource {
     params?: CountEntityTraitDefinitionsParams,
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
-    return this.core.call(countEntityTraitDefinitionsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countEntityTraitDefinitionsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1323,7 +611,11 @@ export class CompaniesResource {
    * const result = await client.companies.countEntityTraits();
    */
   countEntityTraits(params?: CountEntityTraitsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countEntityTraitsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countEntityTraitsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1333,7 +625,11 @@ export class CompaniesResource {
    * const result = await client.companies.countPlanTraits();
    */
   countPlanTraits(params?: CountPlanTraitsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countPlanTraitsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countPlanTraitsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1343,7 +639,11 @@ export class CompaniesResource {
    * const result = await client.companies.countUsers();
    */
   countUsers(params?: CountUsersParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countUsersOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countUsersOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1353,7 +653,11 @@ export class CompaniesResource {
    * const company = await client.companies.createCompany({ keys: { key: "example" } });
    */
   createCompany(params: UpsertCompanyRequestBody, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
-    return this.core.call(createCompanyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createCompanyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1363,7 +667,11 @@ export class CompaniesResource {
    * const user = await client.companies.createUser({ keys: { key: "example" } });
    */
   createUser(params: UpsertUserRequestBody, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
-    return this.core.call(createUserOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createUserOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1373,7 +681,11 @@ export class CompaniesResource {
    * const company = await client.companies.deleteCompany({ companyId: "example" });
    */
   deleteCompany(params: DeleteCompanyParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteCompanyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteCompanyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1383,7 +695,11 @@ export class CompaniesResource {
    * const companyByKeys = await client.companies.deleteCompanyByKeys({ keys: { key: "example" } });
    */
   deleteCompanyByKeys(params: KeysRequestBody, options?: RequestOptions): ApiPromise<CompanyResponseData> {
-    return this.core.call(deleteCompanyByKeysOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteCompanyByKeysOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1393,7 +709,11 @@ export class CompaniesResource {
    * const companyMembership = await client.companies.deleteCompanyMembership({ companyMembershipId: "example" });
    */
   deleteCompanyMembership(params: DeleteCompanyMembershipParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteCompanyMembershipOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteCompanyMembershipOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1406,7 +726,11 @@ export class CompaniesResource {
     params: DeleteEntityKeyDefinitionParams,
     options?: RequestOptions,
   ): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteEntityKeyDefinitionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteEntityKeyDefinitionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1419,7 +743,11 @@ export class CompaniesResource {
     params: DeleteEntityTraitDefinitionParams,
     options?: RequestOptions,
   ): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteEntityTraitDefinitionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteEntityTraitDefinitionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1429,7 +757,11 @@ export class CompaniesResource {
    * const user = await client.companies.deleteUser({ userId: "example" });
    */
   deleteUser(params: DeleteUserParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteUserOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteUserOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1439,7 +771,11 @@ export class CompaniesResource {
    * const userByKeys = await client.companies.deleteUserByKeys({ keys: { key: "example" } });
    */
   deleteUserByKeys(params: KeysRequestBody, options?: RequestOptions): ApiPromise<UserResponseData> {
-    return this.core.call(deleteUserByKeysOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteUserByKeysOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1452,7 +788,11 @@ export class CompaniesResource {
     params?: GetActiveCompanySubscriptionParams,
     options?: RequestOptions,
   ): PagePromise<CompanySubscriptionResponseData> {
-    return this.core.page(getActiveCompanySubscriptionOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.getActiveCompanySubscriptionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1465,7 +805,11 @@ export class CompaniesResource {
     params: GetBillingEntityChildSubscriptionsParams,
     options?: RequestOptions,
   ): ApiPromise<CompanyBillingEntitySubscriptionResponseData[]> {
-    return this.core.call(getBillingEntityChildSubscriptionsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getBillingEntityChildSubscriptionsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1475,7 +819,11 @@ export class CompaniesResource {
    * const company = await client.companies.getCompany({ companyId: "comp_abc" });
    */
   getCompany(params: GetCompanyParams, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
-    return this.core.call(getCompanyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getCompanyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1488,7 +836,11 @@ export class CompaniesResource {
     params: GetCompanyBillingEntityParams,
     options?: RequestOptions,
   ): ApiPromise<CompanyBillingEntityResponseData[]> {
-    return this.core.call(getCompanyBillingEntityOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getCompanyBillingEntityOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1501,7 +853,11 @@ export class CompaniesResource {
     params: GetEntityTraitDefinitionParams,
     options?: RequestOptions,
   ): ApiPromise<EntityTraitDefinitionResponseData> {
-    return this.core.call(getEntityTraitDefinitionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getEntityTraitDefinitionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1514,7 +870,11 @@ export class CompaniesResource {
     params: GetEntityTraitDefinitionUsageParams,
     options?: RequestOptions,
   ): ApiPromise<EntityTraitDefinitionUsage> {
-    return this.core.call(getEntityTraitDefinitionUsageOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getEntityTraitDefinitionUsageOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1524,7 +884,11 @@ export class CompaniesResource {
    * for await (const item of client.companies.getEntityTraitValues({ definitionId: "example" })) console.log(item);
    */
   getEntityTraitValues(params: GetEntityTraitValuesParams, options?: RequestOptions): PagePromise<EntityTraitValue> {
-    return this.core.page(getEntityTraitValuesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.getEntityTraitValuesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1537,7 +901,11 @@ export class CompaniesResource {
     params: GetOrCreateCompanyMembershipRequestBody,
     options?: RequestOptions,
   ): ApiPromise<CompanyMembershipDetailResponseData> {
-    return this.core.call(getOrCreateCompanyMembershipOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getOrCreateCompanyMembershipOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1550,7 +918,11 @@ export class CompaniesResource {
     params: CreateEntityTraitDefinitionRequestBody,
     options?: RequestOptions,
   ): ApiPromise<EntityTraitDefinitionResponseData> {
-    return this.core.call(getOrCreateEntityTraitDefinitionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getOrCreateEntityTraitDefinitionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1560,7 +932,11 @@ export class CompaniesResource {
    * const planChange = await client.companies.getPlanChange({ planChangeId: "example" });
    */
   getPlanChange(params: GetPlanChangeParams, options?: RequestOptions): ApiPromise<PlanChangeResponseData> {
-    return this.core.call(getPlanChangeOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getPlanChangeOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1570,7 +946,11 @@ export class CompaniesResource {
    * const planTrait = await client.companies.getPlanTrait({ planTraitId: "example" });
    */
   getPlanTrait(params: GetPlanTraitParams, options?: RequestOptions): ApiPromise<PlanTraitResponseData> {
-    return this.core.call(getPlanTraitOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getPlanTraitOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1580,7 +960,11 @@ export class CompaniesResource {
    * const user = await client.companies.getUser({ userId: "example" });
    */
   getUser(params: GetUserParams, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
-    return this.core.call(getUserOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getUserOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1590,7 +974,11 @@ export class CompaniesResource {
    * for await (const item of client.companies.listCompanies({ limit: 50, offset: 0, planIds: ["plan_gold"], subscriptionStatuses: ["active", "trialing"] })) console.log(item);
    */
   listCompanies(params?: ListCompaniesParams, options?: RequestOptions): PagePromise<CompanyDetailResponseData> {
-    return this.core.page(listCompaniesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCompaniesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1603,7 +991,11 @@ export class CompaniesResource {
     params?: ListCompanyMembershipsParams,
     options?: RequestOptions,
   ): PagePromise<CompanyMembershipDetailResponseData> {
-    return this.core.page(listCompanyMembershipsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCompanyMembershipsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1616,7 +1008,11 @@ export class CompaniesResource {
     params?: ListEntityKeyDefinitionsParams,
     options?: RequestOptions,
   ): PagePromise<EntityKeyDefinitionResponseData> {
-    return this.core.page(listEntityKeyDefinitionsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listEntityKeyDefinitionsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1629,7 +1025,11 @@ export class CompaniesResource {
     params?: ListEntityTraitDefinitionsParams,
     options?: RequestOptions,
   ): PagePromise<EntityTraitDefinitionResponseData> {
-    return this.core.page(listEntityTraitDefinitionsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listEntityTraitDefinitionsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1639,7 +1039,11 @@ export class CompaniesResource {
    * for await (const item of client.companies.listPlanChanges()) console.log(item);
    */
   listPlanChanges(params?: ListPlanChangesParams, options?: RequestOptions): PagePromise<PlanChangeResponseData> {
-    return this.core.page(listPlanChangesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listPlanChangesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1649,7 +1053,11 @@ export class CompaniesResource {
    * for await (const item of client.companies.listPlanTraits()) console.log(item);
    */
   listPlanTraits(params?: ListPlanTraitsParams, options?: RequestOptions): PagePromise<PlanTraitResponseData> {
-    return this.core.page(listPlanTraitsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listPlanTraitsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1659,7 +1067,11 @@ export class CompaniesResource {
    * for await (const item of client.companies.listUsers()) console.log(item);
    */
   listUsers(params?: ListUsersParams, options?: RequestOptions): PagePromise<UserDetailResponseData> {
-    return this.core.page(listUsersOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listUsersOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1669,7 +1081,11 @@ export class CompaniesResource {
    * const result = await client.companies.lookupCompany({ keys: { key: "example" } });
    */
   lookupCompany(params: LookupCompanyParams, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
-    return this.core.call(lookupCompanyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.lookupCompanyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1679,7 +1095,11 @@ export class CompaniesResource {
    * const result = await client.companies.lookupUser({ keys: { key: "example" } });
    */
   lookupUser(params: LookupUserParams, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
-    return this.core.call(lookupUserOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.lookupUserOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1692,7 +1112,11 @@ export class CompaniesResource {
     params: UpdateEntityTraitDefinitionParams,
     options?: RequestOptions,
   ): ApiPromise<EntityTraitDefinitionResponseData> {
-    return this.core.call(updateEntityTraitDefinitionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateEntityTraitDefinitionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1705,7 +1129,11 @@ export class CompaniesResource {
     params: UpdatePlanTraitBulkRequestBody,
     options?: RequestOptions,
   ): ApiPromise<PlanTraitResponseData[]> {
-    return this.core.call(updatePlanTraitsBulkOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updatePlanTraitsBulkOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1715,7 +1143,11 @@ export class CompaniesResource {
    * const company = await client.companies.upsertCompany({ keys: { id: "co_123" }, name: "Acme", traits: { city: "Atlanta", seats: 25 } });
    */
   upsertCompany(params: UpsertCompanyRequestBody, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
-    return this.core.call(upsertCompanyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertCompanyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1725,7 +1157,11 @@ export class CompaniesResource {
    * const companyTrait = await client.companies.upsertCompanyTrait({ keys: { key: "example" }, trait: "example" });
    */
   upsertCompanyTrait(params: UpsertTraitRequestBody, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
-    return this.core.call(upsertCompanyTraitOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertCompanyTraitOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1735,7 +1171,11 @@ export class CompaniesResource {
    * const user = await client.companies.upsertUser({ company: { id: "co_123" }, keys: { email: "ada@example.com" }, name: "Ada", traits: { login_count: 24 } });
    */
   upsertUser(params: UpsertUserRequestBody, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
-    return this.core.call(upsertUserOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertUserOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1745,7 +1185,11 @@ export class CompaniesResource {
    * const userTrait = await client.companies.upsertUserTrait({ keys: { key: "example" }, trait: "example" });
    */
   upsertUserTrait(params: UpsertTraitRequestBody, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
-    return this.core.call(upsertUserTraitOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertUserTraitOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -1763,7 +1207,11 @@ export class CompaniesSyncResource {
    * const result = client.companies.countCompanies();
    */
   countCompanies(params?: CountCompaniesParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countCompaniesOperation, "companies.countCompanies", params, options);
+    return this.core.request(
+      { method: "companies.countCompanies", route: "GET /companies/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1774,8 +1222,7 @@ export class CompaniesSyncResource {
    */
   countEntityKeyDefinitions(params?: CountEntityKeyDefinitionsParams, options?: SyncRequestOptions): CountResponse {
     return this.core.request(
-      countEntityKeyDefinitionsOperation,
-      "companies.countEntityKeyDefinitions",
+      { method: "companies.countEntityKeyDefinitions", route: "GET /entity-key-definitions/count", takesParams: true },
       params,
       options,
     );
@@ -1788,7 +1235,11 @@ export class CompaniesSyncResource {
    * const result = client.companies.countEntityKeys();
    */
   countEntityKeys(params?: CountEntityKeysParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countEntityKeysOperation, "companies.countEntityKeys", params, options);
+    return this.core.request(
+      { method: "companies.countEntityKeys", route: "GET /entity-keys/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1799,8 +1250,11 @@ export class CompaniesSyncResource {
    */
   countEntityTraitDefinitions(params?: CountEntityTraitDefinitionsParams, options?: SyncRequestOptions): CountResponse {
     return this.core.request(
-      countEntityTraitDefinitionsOperation,
-      "companies.countEntityTraitDefinitions",
+      {
+        method: "companies.countEntityTraitDefinitions",
+        route: "GET /entity-trait-definitions/count",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1813,7 +1267,11 @@ export class CompaniesSyncResource {
    * const result = client.companies.countEntityTraits();
    */
   countEntityTraits(params?: CountEntityTraitsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countEntityTraitsOperation, "companies.countEntityTraits", params, options);
+    return this.core.request(
+      { method: "companies.countEntityTraits", route: "GET /entity-traits/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1823,7 +1281,11 @@ export class CompaniesSyncResource {
    * const result = client.companies.countPlanTraits();
    */
   countPlanTraits(params?: CountPlanTraitsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countPlanTraitsOperation, "companies.countPlanTraits", params, options);
+    return this.core.request(
+      { method: "companies.countPlanTraits", route: "GET /plan-traits/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1833,7 +1295,11 @@ export class CompaniesSyncResource {
    * const result = client.companies.countUsers();
    */
   countUsers(params?: CountUsersParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countUsersOperation, "companies.countUsers", params, options);
+    return this.core.request(
+      { method: "companies.countUsers", route: "GET /users/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1843,7 +1309,11 @@ export class CompaniesSyncResource {
    * const company = client.companies.createCompany({ keys: { key: "example" } });
    */
   createCompany(params: UpsertCompanyRequestBody, options?: SyncRequestOptions): CompanyDetailResponseData {
-    return this.core.request(createCompanyOperation, "companies.createCompany", params, options);
+    return this.core.request(
+      { method: "companies.createCompany", route: "POST /companies/create", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1853,7 +1323,11 @@ export class CompaniesSyncResource {
    * const user = client.companies.createUser({ keys: { key: "example" } });
    */
   createUser(params: UpsertUserRequestBody, options?: SyncRequestOptions): UserDetailResponseData {
-    return this.core.request(createUserOperation, "companies.createUser", params, options);
+    return this.core.request(
+      { method: "companies.createUser", route: "POST /users/create", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1863,7 +1337,11 @@ export class CompaniesSyncResource {
    * const company = client.companies.deleteCompany({ companyId: "example" });
    */
   deleteCompany(params: DeleteCompanyParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteCompanyOperation, "companies.deleteCompany", params, options);
+    return this.core.request(
+      { method: "companies.deleteCompany", route: "DELETE /companies/{company_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1873,7 +1351,11 @@ export class CompaniesSyncResource {
    * const companyByKeys = client.companies.deleteCompanyByKeys({ keys: { key: "example" } });
    */
   deleteCompanyByKeys(params: KeysRequestBody, options?: SyncRequestOptions): CompanyResponseData {
-    return this.core.request(deleteCompanyByKeysOperation, "companies.deleteCompanyByKeys", params, options);
+    return this.core.request(
+      { method: "companies.deleteCompanyByKeys", route: "POST /companies/delete", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1883,7 +1365,15 @@ export class CompaniesSyncResource {
    * const companyMembership = client.companies.deleteCompanyMembership({ companyMembershipId: "example" });
    */
   deleteCompanyMembership(params: DeleteCompanyMembershipParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteCompanyMembershipOperation, "companies.deleteCompanyMembership", params, options);
+    return this.core.request(
+      {
+        method: "companies.deleteCompanyMembership",
+        route: "DELETE /company-memberships/{company_membership_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1894,8 +1384,11 @@ export class CompaniesSyncResource {
    */
   deleteEntityKeyDefinition(params: DeleteEntityKeyDefinitionParams, options?: SyncRequestOptions): DeleteResponse {
     return this.core.request(
-      deleteEntityKeyDefinitionOperation,
-      "companies.deleteEntityKeyDefinition",
+      {
+        method: "companies.deleteEntityKeyDefinition",
+        route: "DELETE /entity-key-definitions/{entity_key_definition_id}",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1909,8 +1402,11 @@ export class CompaniesSyncResource {
    */
   deleteEntityTraitDefinition(params: DeleteEntityTraitDefinitionParams, options?: SyncRequestOptions): DeleteResponse {
     return this.core.request(
-      deleteEntityTraitDefinitionOperation,
-      "companies.deleteEntityTraitDefinition",
+      {
+        method: "companies.deleteEntityTraitDefinition",
+        route: "DELETE /entity-trait-definitions/{entity_trait_definition_id}",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1923,7 +1419,11 @@ export class CompaniesSyncResource {
    * const user = client.companies.deleteUser({ userId: "example" });
    */
   deleteUser(params: DeleteUserParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteUserOperation, "companies.deleteUser", params, options);
+    return this.core.request(
+      { method: "companies.deleteUser", route: "DELETE /users/{user_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1933,7 +1433,11 @@ export class CompaniesSyncResource {
    * const userByKeys = client.companies.deleteUserByKeys({ keys: { key: "example" } });
    */
   deleteUserByKeys(params: KeysRequestBody, options?: SyncRequestOptions): UserResponseData {
-    return this.core.request(deleteUserByKeysOperation, "companies.deleteUserByKeys", params, options);
+    return this.core.request(
+      { method: "companies.deleteUserByKeys", route: "POST /users/delete", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1947,8 +1451,12 @@ export class CompaniesSyncResource {
     options?: SyncRequestOptions,
   ): SyncPage<CompanySubscriptionResponseData> {
     return this.core.page(
-      getActiveCompanySubscriptionOperation,
-      "companies.getActiveCompanySubscription",
+      {
+        method: "companies.getActiveCompanySubscription",
+        route: "GET /company-subscriptions",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
       params,
       options,
     );
@@ -1965,8 +1473,11 @@ export class CompaniesSyncResource {
     options?: SyncRequestOptions,
   ): CompanyBillingEntitySubscriptionResponseData[] {
     return this.core.request(
-      getBillingEntityChildSubscriptionsOperation,
-      "companies.getBillingEntityChildSubscriptions",
+      {
+        method: "companies.getBillingEntityChildSubscriptions",
+        route: "GET /company-billing-entity-subscriptions",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1979,7 +1490,11 @@ export class CompaniesSyncResource {
    * const company = client.companies.getCompany({ companyId: "comp_abc" });
    */
   getCompany(params: GetCompanyParams, options?: SyncRequestOptions): CompanyDetailResponseData {
-    return this.core.request(getCompanyOperation, "companies.getCompany", params, options);
+    return this.core.request(
+      { method: "companies.getCompany", route: "GET /companies/{company_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1992,7 +1507,11 @@ export class CompaniesSyncResource {
     params: GetCompanyBillingEntityParams,
     options?: SyncRequestOptions,
   ): CompanyBillingEntityResponseData[] {
-    return this.core.request(getCompanyBillingEntityOperation, "companies.getCompanyBillingEntity", params, options);
+    return this.core.request(
+      { method: "companies.getCompanyBillingEntity", route: "GET /company-billing-entity", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2005,7 +1524,15 @@ export class CompaniesSyncResource {
     params: GetEntityTraitDefinitionParams,
     options?: SyncRequestOptions,
   ): EntityTraitDefinitionResponseData {
-    return this.core.request(getEntityTraitDefinitionOperation, "companies.getEntityTraitDefinition", params, options);
+    return this.core.request(
+      {
+        method: "companies.getEntityTraitDefinition",
+        route: "GET /entity-trait-definitions/{entity_trait_definition_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2019,8 +1546,11 @@ export class CompaniesSyncResource {
     options?: SyncRequestOptions,
   ): EntityTraitDefinitionUsage {
     return this.core.request(
-      getEntityTraitDefinitionUsageOperation,
-      "companies.getEntityTraitDefinitionUsage",
+      {
+        method: "companies.getEntityTraitDefinitionUsage",
+        route: "GET /entity-trait-definitions/{entity_trait_definition_id}/usage",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -2033,7 +1563,16 @@ export class CompaniesSyncResource {
    * for (const item of client.companies.getEntityTraitValues({ definitionId: "example" })) console.log(item);
    */
   getEntityTraitValues(params: GetEntityTraitValuesParams, options?: SyncRequestOptions): SyncPage<EntityTraitValue> {
-    return this.core.page(getEntityTraitValuesOperation, "companies.getEntityTraitValues", params, options);
+    return this.core.page(
+      {
+        method: "companies.getEntityTraitValues",
+        route: "GET /entity-trait-values",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2047,8 +1586,7 @@ export class CompaniesSyncResource {
     options?: SyncRequestOptions,
   ): CompanyMembershipDetailResponseData {
     return this.core.request(
-      getOrCreateCompanyMembershipOperation,
-      "companies.getOrCreateCompanyMembership",
+      { method: "companies.getOrCreateCompanyMembership", route: "POST /company-memberships", takesParams: true },
       params,
       options,
     );
@@ -2065,8 +1603,11 @@ export class CompaniesSyncResource {
     options?: SyncRequestOptions,
   ): EntityTraitDefinitionResponseData {
     return this.core.request(
-      getOrCreateEntityTraitDefinitionOperation,
-      "companies.getOrCreateEntityTraitDefinition",
+      {
+        method: "companies.getOrCreateEntityTraitDefinition",
+        route: "POST /entity-trait-definitions",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -2079,7 +1620,11 @@ export class CompaniesSyncResource {
    * const planChange = client.companies.getPlanChange({ planChangeId: "example" });
    */
   getPlanChange(params: GetPlanChangeParams, options?: SyncRequestOptions): PlanChangeResponseData {
-    return this.core.request(getPlanChangeOperation, "companies.getPlanChange", params, options);
+    return this.core.request(
+      { method: "companies.getPlanChange", route: "GET /plan-changes/{plan_change_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2089,7 +1634,11 @@ export class CompaniesSyncResource {
    * const planTrait = client.companies.getPlanTrait({ planTraitId: "example" });
    */
   getPlanTrait(params: GetPlanTraitParams, options?: SyncRequestOptions): PlanTraitResponseData {
-    return this.core.request(getPlanTraitOperation, "companies.getPlanTrait", params, options);
+    return this.core.request(
+      { method: "companies.getPlanTrait", route: "GET /plan-traits/{plan_trait_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2099,7 +1648,11 @@ export class CompaniesSyncResource {
    * const user = client.companies.getUser({ userId: "example" });
    */
   getUser(params: GetUserParams, options?: SyncRequestOptions): UserDetailResponseData {
-    return this.core.request(getUserOperation, "companies.getUser", params, options);
+    return this.core.request(
+      { method: "companies.getUser", route: "GET /users/{user_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2109,7 +1662,16 @@ export class CompaniesSyncResource {
    * for (const item of client.companies.listCompanies({ limit: 50, offset: 0, planIds: ["plan_gold"], subscriptionStatuses: ["active", "trialing"] })) console.log(item);
    */
   listCompanies(params?: ListCompaniesParams, options?: SyncRequestOptions): SyncPage<CompanyDetailResponseData> {
-    return this.core.page(listCompaniesOperation, "companies.listCompanies", params, options);
+    return this.core.page(
+      {
+        method: "companies.listCompanies",
+        route: "GET /companies",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2122,7 +1684,16 @@ export class CompaniesSyncResource {
     params?: ListCompanyMembershipsParams,
     options?: SyncRequestOptions,
   ): SyncPage<CompanyMembershipDetailResponseData> {
-    return this.core.page(listCompanyMembershipsOperation, "companies.listCompanyMemberships", params, options);
+    return this.core.page(
+      {
+        method: "companies.listCompanyMemberships",
+        route: "GET /company-memberships",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2135,7 +1706,16 @@ export class CompaniesSyncResource {
     params?: ListEntityKeyDefinitionsParams,
     options?: SyncRequestOptions,
   ): SyncPage<EntityKeyDefinitionResponseData> {
-    return this.core.page(listEntityKeyDefinitionsOperation, "companies.listEntityKeyDefinitions", params, options);
+    return this.core.page(
+      {
+        method: "companies.listEntityKeyDefinitions",
+        route: "GET /entity-key-definitions",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2148,7 +1728,16 @@ export class CompaniesSyncResource {
     params?: ListEntityTraitDefinitionsParams,
     options?: SyncRequestOptions,
   ): SyncPage<EntityTraitDefinitionResponseData> {
-    return this.core.page(listEntityTraitDefinitionsOperation, "companies.listEntityTraitDefinitions", params, options);
+    return this.core.page(
+      {
+        method: "companies.listEntityTraitDefinitions",
+        route: "GET /entity-trait-definitions",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2158,7 +1747,16 @@ export class CompaniesSyncResource {
    * for (const item of client.companies.listPlanChanges()) console.log(item);
    */
   listPlanChanges(params?: ListPlanChangesParams, options?: SyncRequestOptions): SyncPage<PlanChangeResponseData> {
-    return this.core.page(listPlanChangesOperation, "companies.listPlanChanges", params, options);
+    return this.core.page(
+      {
+        method: "companies.listPlanChanges",
+        route: "GET /plan-changes",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2168,7 +1766,16 @@ export class CompaniesSyncResource {
    * for (const item of client.companies.listPlanTraits()) console.log(item);
    */
   listPlanTraits(params?: ListPlanTraitsParams, options?: SyncRequestOptions): SyncPage<PlanTraitResponseData> {
-    return this.core.page(listPlanTraitsOperation, "companies.listPlanTraits", params, options);
+    return this.core.page(
+      {
+        method: "companies.listPlanTraits",
+        route: "GET /plan-traits",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2178,7 +1785,16 @@ export class CompaniesSyncResource {
    * for (const item of client.companies.listUsers()) console.log(item);
    */
   listUsers(params?: ListUsersParams, options?: SyncRequestOptions): SyncPage<UserDetailResponseData> {
-    return this.core.page(listUsersOperation, "companies.listUsers", params, options);
+    return this.core.page(
+      {
+        method: "companies.listUsers",
+        route: "GET /users",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2188,7 +1804,11 @@ export class CompaniesSyncResource {
    * const result = client.companies.lookupCompany({ keys: { key: "example" } });
    */
   lookupCompany(params: LookupCompanyParams, options?: SyncRequestOptions): CompanyDetailResponseData {
-    return this.core.request(lookupCompanyOperation, "companies.lookupCompany", params, options);
+    return this.core.request(
+      { method: "companies.lookupCompany", route: "GET /companies/lookup", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2198,7 +1818,11 @@ export class CompaniesSyncResource {
    * const result = client.companies.lookupUser({ keys: { key: "example" } });
    */
   lookupUser(params: LookupUserParams, options?: SyncRequestOptions): UserDetailResponseData {
-    return this.core.request(lookupUserOperation, "companies.lookupUser", params, options);
+    return this.core.request(
+      { method: "companies.lookupUser", route: "GET /users/lookup", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2212,8 +1836,11 @@ export class CompaniesSyncResource {
     options?: SyncRequestOptions,
   ): EntityTraitDefinitionResponseData {
     return this.core.request(
-      updateEntityTraitDefinitionOperation,
-      "companies.updateEntityTraitDefinition",
+      {
+        method: "companies.updateEntityTraitDefinition",
+        route: "PUT /entity-trait-definitions/{entity_trait_definition_id}",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -2226,7 +1853,11 @@ export class CompaniesSyncResource {
    * const planTraitsBulk = client.companies.updatePlanTraitsBulk({ applyToExistingCompanies: true, planId: "example", traits: [{ traitId: "example", traitValue: "example" }] });
    */
   updatePlanTraitsBulk(params: UpdatePlanTraitBulkRequestBody, options?: SyncRequestOptions): PlanTraitResponseData[] {
-    return this.core.request(updatePlanTraitsBulkOperation, "companies.updatePlanTraitsBulk", params, options);
+    return this.core.request(
+      { method: "companies.updatePlanTraitsBulk", route: "POST /plan-traits/bulk", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2236,7 +1867,11 @@ export class CompaniesSyncResource {
    * const company = client.companies.upsertCompany({ keys: { id: "co_123" }, name: "Acme", traits: { city: "Atlanta", seats: 25 } });
    */
   upsertCompany(params: UpsertCompanyRequestBody, options?: SyncRequestOptions): CompanyDetailResponseData {
-    return this.core.request(upsertCompanyOperation, "companies.upsertCompany", params, options);
+    return this.core.request(
+      { method: "companies.upsertCompany", route: "POST /companies", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2246,7 +1881,11 @@ export class CompaniesSyncResource {
    * const companyTrait = client.companies.upsertCompanyTrait({ keys: { key: "example" }, trait: "example" });
    */
   upsertCompanyTrait(params: UpsertTraitRequestBody, options?: SyncRequestOptions): CompanyDetailResponseData {
-    return this.core.request(upsertCompanyTraitOperation, "companies.upsertCompanyTrait", params, options);
+    return this.core.request(
+      { method: "companies.upsertCompanyTrait", route: "POST /company-traits", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2256,7 +1895,11 @@ export class CompaniesSyncResource {
    * const user = client.companies.upsertUser({ company: { id: "co_123" }, keys: { email: "ada@example.com" }, name: "Ada", traits: { login_count: 24 } });
    */
   upsertUser(params: UpsertUserRequestBody, options?: SyncRequestOptions): UserDetailResponseData {
-    return this.core.request(upsertUserOperation, "companies.upsertUser", params, options);
+    return this.core.request(
+      { method: "companies.upsertUser", route: "POST /users", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -2266,6 +1909,10 @@ export class CompaniesSyncResource {
    * const userTrait = client.companies.upsertUserTrait({ keys: { key: "example" }, trait: "example" });
    */
   upsertUserTrait(params: UpsertTraitRequestBody, options?: SyncRequestOptions): UserDetailResponseData {
-    return this.core.request(upsertUserTraitOperation, "companies.upsertUserTrait", params, options);
+    return this.core.request(
+      { method: "companies.upsertUserTrait", route: "POST /user-traits", takesParams: true },
+      params,
+      options,
+    );
   }
 }

@@ -2,23 +2,17 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
-import { publicPlansResponseDataCodec } from "../codecs.js";
 import type { PublicPlansResponseData } from "../types.js";
 
-/**
- * How `getPublicPlans` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getPublicPlansOperation: Operation<PublicPlansResponseData> = {
-  method: "GET",
-  path: "/public/plans",
-  server: "api",
-  response: publicPlansResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.componentsPublic`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse(
+  "the operations of client.componentsPublic",
+  () => import("../operations/components-public.js"),
+);
 
 /** @remarks Reached as `client.componentsPublic`. */
 export class ComponentsPublicResource {
@@ -31,7 +25,11 @@ export class ComponentsPublicResource {
    * const publicPlans = await client.componentsPublic.getPublicPlans();
    */
   getPublicPlans(options?: RequestOptions): ApiPromise<PublicPlansResponseData> {
-    return this.core.call(getPublicPlansOperation, {}, options);
+    return this.core.call(
+      operations().then((m) => m.getPublicPlansOperation),
+      {},
+      options,
+    );
   }
 }
 
@@ -46,6 +44,10 @@ export class ComponentsPublicSyncResource {
    * const publicPlans = client.componentsPublic.getPublicPlans();
    */
   getPublicPlans(options?: SyncRequestOptions): PublicPlansResponseData {
-    return this.core.request(getPublicPlansOperation, "componentsPublic.getPublicPlans", {}, options);
+    return this.core.request(
+      { method: "componentsPublic.getPublicPlans", route: "GET /public/plans", takesParams: false },
+      {},
+      options,
+    );
   }
 }

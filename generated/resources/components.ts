@@ -2,21 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  bindCatalogRequestBodyCodec,
-  componentPreviewResponseDataCodec,
-  componentResponseDataCodec,
-  countResponseCodec,
-  createComponentRequestBodyCodec,
-  deleteResponseCodec,
-  updateComponentRequestBodyCodec,
-} from "../codecs.js";
 import type {
   BindCatalogRequestBody,
   ComponentPreviewResponseData,
@@ -33,20 +24,6 @@ export interface BindCatalogParams extends BindCatalogRequestBody {
   componentId: string;
 }
 
-/**
- * How `bindCatalog` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const bindCatalogOperation: Operation<ComponentResponseData> = {
-  method: "PUT",
-  path: "/components/{component_id}/catalog",
-  server: "api",
-  pathParams: [["componentId", "component_id"]],
-  body: bindCatalogRequestBodyCodec,
-  response: componentResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countComponents`. */
 export interface CountComponentsParams {
   /**
@@ -61,73 +38,17 @@ export interface CountComponentsParams {
   q?: string;
 }
 
-/**
- * How `countComponents` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countComponentsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/components/count",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createComponent` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createComponentOperation: Operation<ComponentResponseData> = {
-  method: "POST",
-  path: "/components",
-  server: "api",
-  body: createComponentRequestBodyCodec,
-  response: componentResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteComponent`. */
 export interface DeleteComponentParams {
   /** component_id */
   componentId: string;
 }
 
-/**
- * How `deleteComponent` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteComponentOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/components/{component_id}",
-  server: "api",
-  pathParams: [["componentId", "component_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getComponent`. */
 export interface GetComponentParams {
   /** component_id */
   componentId: string;
 }
-
-/**
- * How `getComponent` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getComponentOperation: Operation<ComponentResponseData> = {
-  method: "GET",
-  path: "/components/{component_id}",
-  server: "api",
-  pathParams: [["componentId", "component_id"]],
-  response: componentResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listComponents`. */
 export interface ListComponentsParams {
@@ -143,45 +64,11 @@ export interface ListComponentsParams {
   q?: string;
 }
 
-/**
- * How `listComponents` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listComponentsOperation: Operation<ComponentResponseData[]> = {
-  method: "GET",
-  path: "/components",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(componentResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `previewComponentData`. */
 export interface PreviewComponentDataParams {
   companyId?: string;
   componentId?: string;
 }
-
-/**
- * How `previewComponentData` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const previewComponentDataOperation: Operation<ComponentPreviewResponseData> = {
-  method: "GET",
-  path: "/components/preview-data",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["componentId", "component_id", "scalar"],
-  ],
-  response: componentPreviewResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updateComponent`: its path and query parameters beside the fields of UpdateComponentRequestBody. */
 export interface UpdateComponentParams extends UpdateComponentRequestBody {
@@ -189,19 +76,8 @@ export interface UpdateComponentParams extends UpdateComponentRequestBody {
   componentId: string;
 }
 
-/**
- * How `updateComponent` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateComponentOperation: Operation<ComponentResponseData> = {
-  method: "PUT",
-  path: "/components/{component_id}",
-  server: "api",
-  pathParams: [["componentId", "component_id"]],
-  body: updateComponentRequestBodyCodec,
-  response: componentResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.components`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.components", () => import("../operations/components.js"));
 
 /** @remarks Reached as `client.components`. */
 export class ComponentsResource {
@@ -214,7 +90,11 @@ export class ComponentsResource {
    * const result = await client.components.bindCatalog({ componentId: "example" });
    */
   bindCatalog(params: BindCatalogParams, options?: RequestOptions): ApiPromise<ComponentResponseData> {
-    return this.core.call(bindCatalogOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.bindCatalogOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -224,7 +104,11 @@ export class ComponentsResource {
    * const result = await client.components.countComponents();
    */
   countComponents(params?: CountComponentsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countComponentsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countComponentsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -234,7 +118,11 @@ export class ComponentsResource {
    * const component = await client.components.createComponent({ entityType: "billing", name: "example" });
    */
   createComponent(params: CreateComponentRequestBody, options?: RequestOptions): ApiPromise<ComponentResponseData> {
-    return this.core.call(createComponentOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createComponentOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -244,7 +132,11 @@ export class ComponentsResource {
    * const component = await client.components.deleteComponent({ componentId: "example" });
    */
   deleteComponent(params: DeleteComponentParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteComponentOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteComponentOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -254,7 +146,11 @@ export class ComponentsResource {
    * const component = await client.components.getComponent({ componentId: "example" });
    */
   getComponent(params: GetComponentParams, options?: RequestOptions): ApiPromise<ComponentResponseData> {
-    return this.core.call(getComponentOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getComponentOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -264,7 +160,11 @@ export class ComponentsResource {
    * for await (const item of client.components.listComponents()) console.log(item);
    */
   listComponents(params?: ListComponentsParams, options?: RequestOptions): PagePromise<ComponentResponseData> {
-    return this.core.page(listComponentsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listComponentsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -277,7 +177,11 @@ export class ComponentsResource {
     params?: PreviewComponentDataParams,
     options?: RequestOptions,
   ): ApiPromise<ComponentPreviewResponseData> {
-    return this.core.call(previewComponentDataOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.previewComponentDataOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -287,7 +191,11 @@ export class ComponentsResource {
    * const component = await client.components.updateComponent({ componentId: "example" });
    */
   updateComponent(params: UpdateComponentParams, options?: RequestOptions): ApiPromise<ComponentResponseData> {
-    return this.core.call(updateComponentOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateComponentOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -302,7 +210,11 @@ export class ComponentsSyncResource {
    * const result = client.components.bindCatalog({ componentId: "example" });
    */
   bindCatalog(params: BindCatalogParams, options?: SyncRequestOptions): ComponentResponseData {
-    return this.core.request(bindCatalogOperation, "components.bindCatalog", params, options);
+    return this.core.request(
+      { method: "components.bindCatalog", route: "PUT /components/{component_id}/catalog", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -312,7 +224,11 @@ export class ComponentsSyncResource {
    * const result = client.components.countComponents();
    */
   countComponents(params?: CountComponentsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countComponentsOperation, "components.countComponents", params, options);
+    return this.core.request(
+      { method: "components.countComponents", route: "GET /components/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -322,7 +238,11 @@ export class ComponentsSyncResource {
    * const component = client.components.createComponent({ entityType: "billing", name: "example" });
    */
   createComponent(params: CreateComponentRequestBody, options?: SyncRequestOptions): ComponentResponseData {
-    return this.core.request(createComponentOperation, "components.createComponent", params, options);
+    return this.core.request(
+      { method: "components.createComponent", route: "POST /components", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -332,7 +252,11 @@ export class ComponentsSyncResource {
    * const component = client.components.deleteComponent({ componentId: "example" });
    */
   deleteComponent(params: DeleteComponentParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteComponentOperation, "components.deleteComponent", params, options);
+    return this.core.request(
+      { method: "components.deleteComponent", route: "DELETE /components/{component_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -342,7 +266,11 @@ export class ComponentsSyncResource {
    * const component = client.components.getComponent({ componentId: "example" });
    */
   getComponent(params: GetComponentParams, options?: SyncRequestOptions): ComponentResponseData {
-    return this.core.request(getComponentOperation, "components.getComponent", params, options);
+    return this.core.request(
+      { method: "components.getComponent", route: "GET /components/{component_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -352,7 +280,16 @@ export class ComponentsSyncResource {
    * for (const item of client.components.listComponents()) console.log(item);
    */
   listComponents(params?: ListComponentsParams, options?: SyncRequestOptions): SyncPage<ComponentResponseData> {
-    return this.core.page(listComponentsOperation, "components.listComponents", params, options);
+    return this.core.page(
+      {
+        method: "components.listComponents",
+        route: "GET /components",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -365,7 +302,11 @@ export class ComponentsSyncResource {
     params?: PreviewComponentDataParams,
     options?: SyncRequestOptions,
   ): ComponentPreviewResponseData {
-    return this.core.request(previewComponentDataOperation, "components.previewComponentData", params, options);
+    return this.core.request(
+      { method: "components.previewComponentData", route: "GET /components/preview-data", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -375,6 +316,10 @@ export class ComponentsSyncResource {
    * const component = client.components.updateComponent({ componentId: "example" });
    */
   updateComponent(params: UpdateComponentParams, options?: SyncRequestOptions): ComponentResponseData {
-    return this.core.request(updateComponentOperation, "components.updateComponent", params, options);
+    return this.core.request(
+      { method: "components.updateComponent", route: "PUT /components/{component_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 }

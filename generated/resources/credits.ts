@@ -2,34 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  acquireCreditLeaseRequestBodyCodec,
-  billingCreditBundleResponseDataCodec,
-  billingCreditGrantResponseDataCodec,
-  billingCreditResponseDataCodec,
-  billingPlanCreditGrantResponseDataCodec,
-  companyCreditBalanceResponseDataCodec,
-  countResponseCodec,
-  createBillingCreditRequestBodyCodec,
-  createBillingPlanCreditGrantRequestBodyCodec,
-  createCompanyCreditGrantCodec,
-  createCreditBundleRequestBodyCodec,
-  creditEventLedgerResponseDataCodec,
-  creditLeaseResponseDataCodec,
-  deleteResponseCodec,
-  extendCreditLeaseRequestBodyCodec,
-  releaseCreditLeaseRequestBodyCodec,
-  updateBillingCreditRequestBodyCodec,
-  updateBillingPlanCreditGrantRequestBodyCodec,
-  updateCreditBundleDetailsRequestBodyCodec,
-  zeroOutGrantRequestBodyCodec,
-} from "../codecs.js";
 import type {
   AcquireCreditLeaseRequestBody,
   BillingCreditBundleResponseData,
@@ -57,19 +35,6 @@ import type {
   ZeroOutGrantRequestBody,
 } from "../types.js";
 
-/**
- * How `acquireCreditLease` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const acquireCreditLeaseOperation: Operation<CreditLeaseResponseData> = {
-  method: "POST",
-  path: "/billing/credits/lease",
-  server: "api",
-  body: acquireCreditLeaseRequestBodyCodec,
-  response: creditLeaseResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countBillingCredits`. */
 export interface CountBillingCreditsParams {
   /** @maxItems 100 */
@@ -86,24 +51,6 @@ export interface CountBillingCreditsParams {
   offset?: number;
 }
 
-/**
- * How `countBillingCredits` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countBillingCreditsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/billing/credits/count",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["name", "name", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countBillingCreditsGrants`. */
 export interface CountBillingCreditsGrantsParams {
   creditId?: string;
@@ -118,24 +65,6 @@ export interface CountBillingCreditsGrantsParams {
   /** Page offset (default 0) An int64: may lose precision beyond Number.MAX_SAFE_INTEGER. */
   offset?: number;
 }
-
-/**
- * How `countBillingCreditsGrants` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countBillingCreditsGrantsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/billing/credits/grants/count",
-  server: "api",
-  query: [
-    ["creditId", "credit_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countBillingPlanCreditGrants`. */
 export interface CountBillingPlanCreditGrantsParams {
@@ -158,28 +87,6 @@ export interface CountBillingPlanCreditGrantsParams {
   planVersionIds?: string[];
 }
 
-/**
- * How `countBillingPlanCreditGrants` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countBillingPlanCreditGrantsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/billing/credits/plan-grants/count",
-  server: "api",
-  query: [
-    ["creditId", "credit_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["planIds", "plan_ids", "list"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["planVersionIds", "plan_version_ids", "list"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countCompanyGrants`. */
 export interface CountCompanyGrantsParams {
   companyId: string;
@@ -194,25 +101,6 @@ export interface CountCompanyGrantsParams {
   offset?: number;
   order?: CreditGrantSortOrder;
 }
-
-/**
- * How `countCompanyGrants` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countCompanyGrantsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/billing/credits/grants/company/count",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["dir", "dir", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["order", "order", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countCreditBundles`. */
 export interface CountCreditBundlesParams {
@@ -230,26 +118,6 @@ export interface CountCreditBundlesParams {
   offset?: number;
   status?: BillingCreditBundleStatus;
 }
-
-/**
- * How `countCreditBundles` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countCreditBundlesOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/billing/credits/bundles/count",
-  server: "api",
-  query: [
-    ["bundleType", "bundle_type", "scalar"],
-    ["creditId", "credit_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["status", "status", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countCreditEventLedger`. */
 export interface CountCreditEventLedgerParams {
@@ -269,67 +137,6 @@ export interface CountCreditEventLedgerParams {
   startTime?: string;
 }
 
-/**
- * How `countCreditEventLedger` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countCreditEventLedgerOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/v2/billing/credits/ledger/count",
-  server: "api",
-  query: [
-    ["billingCreditId", "billing_credit_id", "scalar"],
-    ["companyId", "company_id", "scalar"],
-    ["endTime", "end_time", "scalar"],
-    ["eventType", "event_type", "scalar"],
-    ["featureId", "feature_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createBillingCredit` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createBillingCreditOperation: Operation<BillingCreditResponseData> = {
-  method: "POST",
-  path: "/billing/credits",
-  server: "api",
-  body: createBillingCreditRequestBodyCodec,
-  response: billingCreditResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createBillingPlanCreditGrant` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createBillingPlanCreditGrantOperation: Operation<BillingPlanCreditGrantResponseData> = {
-  method: "POST",
-  path: "/billing/credits/plan-grants",
-  server: "api",
-  body: createBillingPlanCreditGrantRequestBodyCodec,
-  response: billingPlanCreditGrantResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createCreditBundle` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createCreditBundleOperation: Operation<BillingCreditBundleResponseData> = {
-  method: "POST",
-  path: "/billing/credits/bundles",
-  server: "api",
-  body: createCreditBundleRequestBodyCodec,
-  response: billingCreditBundleResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteBillingPlanCreditGrant`. */
 export interface DeleteBillingPlanCreditGrantParams {
   /** plan_grant_id */
@@ -337,38 +144,11 @@ export interface DeleteBillingPlanCreditGrantParams {
   applyToExisting?: boolean;
 }
 
-/**
- * How `deleteBillingPlanCreditGrant` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteBillingPlanCreditGrantOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/credits/plan-grants/{plan_grant_id}",
-  server: "api",
-  pathParams: [["planGrantId", "plan_grant_id"]],
-  query: [["applyToExisting", "apply_to_existing", "scalar"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteCreditBundle`. */
 export interface DeleteCreditBundleParams {
   /** bundle_id */
   bundleId: string;
 }
-
-/**
- * How `deleteCreditBundle` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteCreditBundleOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/credits/bundles/{bundle_id}",
-  server: "api",
-  pathParams: [["bundleId", "bundle_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `extendCreditLease`: its path and query parameters beside the fields of ExtendCreditLeaseRequestBody. */
 export interface ExtendCreditLeaseParams extends ExtendCreditLeaseRequestBody {
@@ -376,38 +156,11 @@ export interface ExtendCreditLeaseParams extends ExtendCreditLeaseRequestBody {
   leaseId: string;
 }
 
-/**
- * How `extendCreditLease` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const extendCreditLeaseOperation: Operation<CreditLeaseResponseData> = {
-  method: "PUT",
-  path: "/billing/credits/lease/{lease_id}/extend",
-  server: "api",
-  pathParams: [["leaseId", "lease_id"]],
-  body: extendCreditLeaseRequestBodyCodec,
-  response: creditLeaseResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getCreditBundle`. */
 export interface GetCreditBundleParams {
   /** bundle_id */
   bundleId: string;
 }
-
-/**
- * How `getCreditBundle` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getCreditBundleOperation: Operation<BillingCreditBundleResponseData> = {
-  method: "GET",
-  path: "/billing/credits/bundles/{bundle_id}",
-  server: "api",
-  pathParams: [["bundleId", "bundle_id"]],
-  response: billingCreditBundleResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getSingleBillingCredit`. */
 export interface GetSingleBillingCreditParams {
@@ -415,50 +168,11 @@ export interface GetSingleBillingCreditParams {
   creditId: string;
 }
 
-/**
- * How `getSingleBillingCredit` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getSingleBillingCreditOperation: Operation<BillingCreditResponseData> = {
-  method: "GET",
-  path: "/billing/credits/{credit_id}",
-  server: "api",
-  pathParams: [["creditId", "credit_id"]],
-  response: billingCreditResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getSingleBillingPlanCreditGrant`. */
 export interface GetSingleBillingPlanCreditGrantParams {
   /** plan_grant_id */
   planGrantId: string;
 }
-
-/**
- * How `getSingleBillingPlanCreditGrant` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getSingleBillingPlanCreditGrantOperation: Operation<BillingPlanCreditGrantResponseData> = {
-  method: "GET",
-  path: "/billing/credits/plan-grants/{plan_grant_id}",
-  server: "api",
-  pathParams: [["planGrantId", "plan_grant_id"]],
-  response: billingPlanCreditGrantResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `grantBillingCreditsToCompany` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const grantBillingCreditsToCompanyOperation: Operation<BillingCreditGrantResponseData> = {
-  method: "POST",
-  path: "/billing/credits/grants/company",
-  server: "api",
-  body: createCompanyCreditGrantCodec,
-  response: billingCreditGrantResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listBillingCredits`. */
 export interface ListBillingCreditsParams {
@@ -475,25 +189,6 @@ export interface ListBillingCreditsParams {
   /** Page offset (default 0) An int64: may lose precision beyond Number.MAX_SAFE_INTEGER. */
   offset?: number;
 }
-
-/**
- * How `listBillingCredits` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listBillingCreditsOperation: Operation<BillingCreditResponseData[]> = {
-  method: "GET",
-  path: "/billing/credits",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["name", "name", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: listCodec(billingCreditResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listBillingPlanCreditGrants`. */
 export interface ListBillingPlanCreditGrantsParams {
@@ -516,46 +211,10 @@ export interface ListBillingPlanCreditGrantsParams {
   planVersionIds?: string[];
 }
 
-/**
- * How `listBillingPlanCreditGrants` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listBillingPlanCreditGrantsOperation: Operation<BillingPlanCreditGrantResponseData[]> = {
-  method: "GET",
-  path: "/billing/credits/plan-grants",
-  server: "api",
-  query: [
-    ["creditId", "credit_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["planIds", "plan_ids", "list"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["planVersionIds", "plan_version_ids", "list"],
-  ],
-  response: listCodec(billingPlanCreditGrantResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listCompanyCreditBalances`. */
 export interface ListCompanyCreditBalancesParams {
   companyId: string;
 }
-
-/**
- * How `listCompanyCreditBalances` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCompanyCreditBalancesOperation: Operation<CompanyCreditBalanceResponseData[]> = {
-  method: "GET",
-  path: "/billing/credits/balance",
-  server: "api",
-  query: [["companyId", "company_id", "scalar"]],
-  response: listCodec(companyCreditBalanceResponseDataCodec),
-  envelope: "data",
-};
 
 /** Parameters of `listCompanyGrants`. */
 export interface ListCompanyGrantsParams {
@@ -571,26 +230,6 @@ export interface ListCompanyGrantsParams {
   offset?: number;
   order?: CreditGrantSortOrder;
 }
-
-/**
- * How `listCompanyGrants` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCompanyGrantsOperation: Operation<BillingCreditGrantResponseData[]> = {
-  method: "GET",
-  path: "/billing/credits/grants/company/list",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["dir", "dir", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["order", "order", "scalar"],
-  ],
-  response: listCodec(billingCreditGrantResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listCreditBundles`. */
 export interface ListCreditBundlesParams {
@@ -608,27 +247,6 @@ export interface ListCreditBundlesParams {
   offset?: number;
   status?: BillingCreditBundleStatus;
 }
-
-/**
- * How `listCreditBundles` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCreditBundlesOperation: Operation<BillingCreditBundleResponseData[]> = {
-  method: "GET",
-  path: "/billing/credits/bundles",
-  server: "api",
-  query: [
-    ["bundleType", "bundle_type", "scalar"],
-    ["creditId", "credit_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["status", "status", "scalar"],
-  ],
-  response: listCodec(billingCreditBundleResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listCreditEventLedger`. */
 export interface ListCreditEventLedgerParams {
@@ -648,29 +266,6 @@ export interface ListCreditEventLedgerParams {
   startTime?: string;
 }
 
-/**
- * How `listCreditEventLedger` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCreditEventLedgerOperation: Operation<CreditEventLedgerResponseData[]> = {
-  method: "GET",
-  path: "/v2/billing/credits/ledger",
-  server: "api",
-  query: [
-    ["billingCreditId", "billing_credit_id", "scalar"],
-    ["companyId", "company_id", "scalar"],
-    ["endTime", "end_time", "scalar"],
-    ["eventType", "event_type", "scalar"],
-    ["featureId", "feature_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: listCodec(creditEventLedgerResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listGrantsForCredit`. */
 export interface ListGrantsForCreditParams {
   creditId?: string;
@@ -686,44 +281,11 @@ export interface ListGrantsForCreditParams {
   offset?: number;
 }
 
-/**
- * How `listGrantsForCredit` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listGrantsForCreditOperation: Operation<BillingCreditGrantResponseData[]> = {
-  method: "GET",
-  path: "/billing/credits/grants/list",
-  server: "api",
-  query: [
-    ["creditId", "credit_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: listCodec(billingCreditGrantResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `releaseCreditLease`: its path and query parameters beside the fields of ReleaseCreditLeaseRequestBody. */
 export interface ReleaseCreditLeaseParams extends ReleaseCreditLeaseRequestBody {
   /** lease_id */
   leaseId: string;
 }
-
-/**
- * How `releaseCreditLease` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const releaseCreditLeaseOperation: Operation<CreditLeaseResponseData> = {
-  method: "PUT",
-  path: "/billing/credits/lease/{lease_id}/release",
-  server: "api",
-  pathParams: [["leaseId", "lease_id"]],
-  body: releaseCreditLeaseRequestBodyCodec,
-  response: creditLeaseResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `softDeleteBillingCredit`. */
 export interface SoftDeleteBillingCreditParams {
@@ -731,38 +293,11 @@ export interface SoftDeleteBillingCreditParams {
   creditId: string;
 }
 
-/**
- * How `softDeleteBillingCredit` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const softDeleteBillingCreditOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/billing/credits/{credit_id}",
-  server: "api",
-  pathParams: [["creditId", "credit_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `updateBillingCredit`: its path and query parameters beside the fields of UpdateBillingCreditRequestBody. */
 export interface UpdateBillingCreditParams extends UpdateBillingCreditRequestBody {
   /** credit_id */
   creditId: string;
 }
-
-/**
- * How `updateBillingCredit` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateBillingCreditOperation: Operation<BillingCreditResponseData> = {
-  method: "PUT",
-  path: "/billing/credits/{credit_id}",
-  server: "api",
-  pathParams: [["creditId", "credit_id"]],
-  body: updateBillingCreditRequestBodyCodec,
-  response: billingCreditResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updateBillingPlanCreditGrant`: its path and query parameters beside the fields of UpdateBillingPlanCreditGrantRequestBody. */
 export interface UpdateBillingPlanCreditGrantParams extends UpdateBillingPlanCreditGrantRequestBody {
@@ -770,39 +305,11 @@ export interface UpdateBillingPlanCreditGrantParams extends UpdateBillingPlanCre
   planGrantId: string;
 }
 
-/**
- * How `updateBillingPlanCreditGrant` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateBillingPlanCreditGrantOperation: Operation<BillingPlanCreditGrantResponseData> = {
-  method: "PUT",
-  path: "/billing/credits/plan-grants/{plan_grant_id}",
-  server: "api",
-  pathParams: [["planGrantId", "plan_grant_id"]],
-  body: updateBillingPlanCreditGrantRequestBodyCodec,
-  response: billingPlanCreditGrantResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `updateCreditBundleDetails`: its path and query parameters beside the fields of UpdateCreditBundleDetailsRequestBody. */
 export interface UpdateCreditBundleDetailsParams extends UpdateCreditBundleDetailsRequestBody {
   /** bundle_id */
   bundleId: string;
 }
-
-/**
- * How `updateCreditBundleDetails` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateCreditBundleDetailsOperation: Operation<BillingCreditBundleResponseData> = {
-  method: "PUT",
-  path: "/billing/credits/bundles/{bundle_id}",
-  server: "api",
-  pathParams: [["bundleId", "bundle_id"]],
-  body: updateCreditBundleDetailsRequestBodyCodec,
-  response: billingCreditBundleResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `zeroOutGrant`: its path and query parameters beside the fields of ZeroOutGrantRequestBody. */
 export interface ZeroOutGrantParams extends ZeroOutGrantRequestBody {
@@ -810,19 +317,8 @@ export interface ZeroOutGrantParams extends ZeroOutGrantRequestBody {
   grantId: string;
 }
 
-/**
- * How `zeroOutGrant` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const zeroOutGrantOperation: Operation<BillingCreditGrantResponseData> = {
-  method: "PUT",
-  path: "/billing/credits/grants/{grant_id}/zero-out",
-  server: "api",
-  pathParams: [["grantId", "grant_id"]],
-  body: zeroOutGrantRequestBodyCodec,
-  response: billingCreditGrantResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.credits`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.credits", () => import("../operations/credits.js"));
 
 /** @remarks Reached as `client.credits`. */
 export class CreditsResource {
@@ -838,7 +334,11 @@ export class CreditsResource {
     params: AcquireCreditLeaseRequestBody,
     options?: RequestOptions,
   ): ApiPromise<CreditLeaseResponseData> {
-    return this.core.call(acquireCreditLeaseOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.acquireCreditLeaseOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -848,7 +348,11 @@ export class CreditsResource {
    * const result = await client.credits.countBillingCredits();
    */
   countBillingCredits(params?: CountBillingCreditsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countBillingCreditsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countBillingCreditsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -861,7 +365,11 @@ export class CreditsResource {
     params?: CountBillingCreditsGrantsParams,
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
-    return this.core.call(countBillingCreditsGrantsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countBillingCreditsGrantsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -874,7 +382,11 @@ export class CreditsResource {
     params?: CountBillingPlanCreditGrantsParams,
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
-    return this.core.call(countBillingPlanCreditGrantsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countBillingPlanCreditGrantsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -884,7 +396,11 @@ export class CreditsResource {
    * const result = await client.credits.countCompanyGrants({ companyId: "example" });
    */
   countCompanyGrants(params: CountCompanyGrantsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countCompanyGrantsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countCompanyGrantsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -894,7 +410,11 @@ export class CreditsResource {
    * const result = await client.credits.countCreditBundles();
    */
   countCreditBundles(params?: CountCreditBundlesParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countCreditBundlesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countCreditBundlesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -904,7 +424,11 @@ export class CreditsResource {
    * const result = await client.credits.countCreditEventLedger({ companyId: "example" });
    */
   countCreditEventLedger(params: CountCreditEventLedgerParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countCreditEventLedgerOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countCreditEventLedgerOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -917,7 +441,11 @@ export class CreditsResource {
     params: CreateBillingCreditRequestBody,
     options?: RequestOptions,
   ): ApiPromise<BillingCreditResponseData> {
-    return this.core.call(createBillingCreditOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createBillingCreditOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -930,7 +458,11 @@ export class CreditsResource {
     params: CreateBillingPlanCreditGrantRequestBody,
     options?: RequestOptions,
   ): ApiPromise<BillingPlanCreditGrantResponseData> {
-    return this.core.call(createBillingPlanCreditGrantOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createBillingPlanCreditGrantOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -943,7 +475,11 @@ export class CreditsResource {
     params: CreateCreditBundleRequestBody,
     options?: RequestOptions,
   ): ApiPromise<BillingCreditBundleResponseData> {
-    return this.core.call(createCreditBundleOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createCreditBundleOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -956,7 +492,11 @@ export class CreditsResource {
     params: DeleteBillingPlanCreditGrantParams,
     options?: RequestOptions,
   ): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteBillingPlanCreditGrantOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteBillingPlanCreditGrantOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -966,7 +506,11 @@ export class CreditsResource {
    * const creditBundle = await client.credits.deleteCreditBundle({ bundleId: "example" });
    */
   deleteCreditBundle(params: DeleteCreditBundleParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteCreditBundleOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteCreditBundleOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -976,7 +520,11 @@ export class CreditsResource {
    * const result = await client.credits.extendCreditLease({ leaseId: "example", additionalAmount: 1.5 });
    */
   extendCreditLease(params: ExtendCreditLeaseParams, options?: RequestOptions): ApiPromise<CreditLeaseResponseData> {
-    return this.core.call(extendCreditLeaseOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.extendCreditLeaseOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -989,7 +537,11 @@ export class CreditsResource {
     params: GetCreditBundleParams,
     options?: RequestOptions,
   ): ApiPromise<BillingCreditBundleResponseData> {
-    return this.core.call(getCreditBundleOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getCreditBundleOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1002,7 +554,11 @@ export class CreditsResource {
     params: GetSingleBillingCreditParams,
     options?: RequestOptions,
   ): ApiPromise<BillingCreditResponseData> {
-    return this.core.call(getSingleBillingCreditOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getSingleBillingCreditOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1015,7 +571,11 @@ export class CreditsResource {
     params: GetSingleBillingPlanCreditGrantParams,
     options?: RequestOptions,
   ): ApiPromise<BillingPlanCreditGrantResponseData> {
-    return this.core.call(getSingleBillingPlanCreditGrantOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getSingleBillingPlanCreditGrantOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1028,7 +588,11 @@ export class CreditsResource {
     params: CreateCompanyCreditGrant,
     options?: RequestOptions,
   ): ApiPromise<BillingCreditGrantResponseData> {
-    return this.core.call(grantBillingCreditsToCompanyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.grantBillingCreditsToCompanyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1041,7 +605,11 @@ export class CreditsResource {
     params?: ListBillingCreditsParams,
     options?: RequestOptions,
   ): PagePromise<BillingCreditResponseData> {
-    return this.core.page(listBillingCreditsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listBillingCreditsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1054,7 +622,11 @@ export class CreditsResource {
     params?: ListBillingPlanCreditGrantsParams,
     options?: RequestOptions,
   ): PagePromise<BillingPlanCreditGrantResponseData> {
-    return this.core.page(listBillingPlanCreditGrantsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listBillingPlanCreditGrantsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1067,7 +639,11 @@ export class CreditsResource {
     params: ListCompanyCreditBalancesParams,
     options?: RequestOptions,
   ): ApiPromise<CompanyCreditBalanceResponseData[]> {
-    return this.core.call(listCompanyCreditBalancesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.listCompanyCreditBalancesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1080,7 +656,11 @@ export class CreditsResource {
     params: ListCompanyGrantsParams,
     options?: RequestOptions,
   ): PagePromise<BillingCreditGrantResponseData> {
-    return this.core.page(listCompanyGrantsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCompanyGrantsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1093,7 +673,11 @@ export class CreditsResource {
     params?: ListCreditBundlesParams,
     options?: RequestOptions,
   ): PagePromise<BillingCreditBundleResponseData> {
-    return this.core.page(listCreditBundlesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCreditBundlesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1106,7 +690,11 @@ export class CreditsResource {
     params: ListCreditEventLedgerParams,
     options?: RequestOptions,
   ): PagePromise<CreditEventLedgerResponseData> {
-    return this.core.page(listCreditEventLedgerOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCreditEventLedgerOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1119,7 +707,11 @@ export class CreditsResource {
     params?: ListGrantsForCreditParams,
     options?: RequestOptions,
   ): PagePromise<BillingCreditGrantResponseData> {
-    return this.core.page(listGrantsForCreditOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listGrantsForCreditOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1129,7 +721,11 @@ export class CreditsResource {
    * const result = await client.credits.releaseCreditLease({ leaseId: "example" });
    */
   releaseCreditLease(params: ReleaseCreditLeaseParams, options?: RequestOptions): ApiPromise<CreditLeaseResponseData> {
-    return this.core.call(releaseCreditLeaseOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.releaseCreditLeaseOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1139,7 +735,11 @@ export class CreditsResource {
    * const result = await client.credits.softDeleteBillingCredit({ creditId: "example" });
    */
   softDeleteBillingCredit(params: SoftDeleteBillingCreditParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(softDeleteBillingCreditOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.softDeleteBillingCreditOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1152,7 +752,11 @@ export class CreditsResource {
     params: UpdateBillingCreditParams,
     options?: RequestOptions,
   ): ApiPromise<BillingCreditResponseData> {
-    return this.core.call(updateBillingCreditOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateBillingCreditOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1165,7 +769,11 @@ export class CreditsResource {
     params: UpdateBillingPlanCreditGrantParams,
     options?: RequestOptions,
   ): ApiPromise<BillingPlanCreditGrantResponseData> {
-    return this.core.call(updateBillingPlanCreditGrantOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateBillingPlanCreditGrantOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1178,7 +786,11 @@ export class CreditsResource {
     params: UpdateCreditBundleDetailsParams,
     options?: RequestOptions,
   ): ApiPromise<BillingCreditBundleResponseData> {
-    return this.core.call(updateCreditBundleDetailsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateCreditBundleDetailsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1188,7 +800,11 @@ export class CreditsResource {
    * const result = await client.credits.zeroOutGrant({ grantId: "example" });
    */
   zeroOutGrant(params: ZeroOutGrantParams, options?: RequestOptions): ApiPromise<BillingCreditGrantResponseData> {
-    return this.core.call(zeroOutGrantOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.zeroOutGrantOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -1203,7 +819,11 @@ export class CreditsSyncResource {
    * const result = client.credits.acquireCreditLease({ companyId: "example", creditTypeId: "example", requestedAmount: 1.5 });
    */
   acquireCreditLease(params: AcquireCreditLeaseRequestBody, options?: SyncRequestOptions): CreditLeaseResponseData {
-    return this.core.request(acquireCreditLeaseOperation, "credits.acquireCreditLease", params, options);
+    return this.core.request(
+      { method: "credits.acquireCreditLease", route: "POST /billing/credits/lease", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1213,7 +833,11 @@ export class CreditsSyncResource {
    * const result = client.credits.countBillingCredits();
    */
   countBillingCredits(params?: CountBillingCreditsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countBillingCreditsOperation, "credits.countBillingCredits", params, options);
+    return this.core.request(
+      { method: "credits.countBillingCredits", route: "GET /billing/credits/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1223,7 +847,11 @@ export class CreditsSyncResource {
    * const result = client.credits.countBillingCreditsGrants();
    */
   countBillingCreditsGrants(params?: CountBillingCreditsGrantsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countBillingCreditsGrantsOperation, "credits.countBillingCreditsGrants", params, options);
+    return this.core.request(
+      { method: "credits.countBillingCreditsGrants", route: "GET /billing/credits/grants/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1237,8 +865,11 @@ export class CreditsSyncResource {
     options?: SyncRequestOptions,
   ): CountResponse {
     return this.core.request(
-      countBillingPlanCreditGrantsOperation,
-      "credits.countBillingPlanCreditGrants",
+      {
+        method: "credits.countBillingPlanCreditGrants",
+        route: "GET /billing/credits/plan-grants/count",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1251,7 +882,11 @@ export class CreditsSyncResource {
    * const result = client.credits.countCompanyGrants({ companyId: "example" });
    */
   countCompanyGrants(params: CountCompanyGrantsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countCompanyGrantsOperation, "credits.countCompanyGrants", params, options);
+    return this.core.request(
+      { method: "credits.countCompanyGrants", route: "GET /billing/credits/grants/company/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1261,7 +896,11 @@ export class CreditsSyncResource {
    * const result = client.credits.countCreditBundles();
    */
   countCreditBundles(params?: CountCreditBundlesParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countCreditBundlesOperation, "credits.countCreditBundles", params, options);
+    return this.core.request(
+      { method: "credits.countCreditBundles", route: "GET /billing/credits/bundles/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1271,7 +910,11 @@ export class CreditsSyncResource {
    * const result = client.credits.countCreditEventLedger({ companyId: "example" });
    */
   countCreditEventLedger(params: CountCreditEventLedgerParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countCreditEventLedgerOperation, "credits.countCreditEventLedger", params, options);
+    return this.core.request(
+      { method: "credits.countCreditEventLedger", route: "GET /v2/billing/credits/ledger/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1281,7 +924,11 @@ export class CreditsSyncResource {
    * const billingCredit = client.credits.createBillingCredit({ currency: "example", description: "example", name: "example" });
    */
   createBillingCredit(params: CreateBillingCreditRequestBody, options?: SyncRequestOptions): BillingCreditResponseData {
-    return this.core.request(createBillingCreditOperation, "credits.createBillingCredit", params, options);
+    return this.core.request(
+      { method: "credits.createBillingCredit", route: "POST /billing/credits", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1295,8 +942,7 @@ export class CreditsSyncResource {
     options?: SyncRequestOptions,
   ): BillingPlanCreditGrantResponseData {
     return this.core.request(
-      createBillingPlanCreditGrantOperation,
-      "credits.createBillingPlanCreditGrant",
+      { method: "credits.createBillingPlanCreditGrant", route: "POST /billing/credits/plan-grants", takesParams: true },
       params,
       options,
     );
@@ -1312,7 +958,11 @@ export class CreditsSyncResource {
     params: CreateCreditBundleRequestBody,
     options?: SyncRequestOptions,
   ): BillingCreditBundleResponseData {
-    return this.core.request(createCreditBundleOperation, "credits.createCreditBundle", params, options);
+    return this.core.request(
+      { method: "credits.createCreditBundle", route: "POST /billing/credits/bundles", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1326,8 +976,11 @@ export class CreditsSyncResource {
     options?: SyncRequestOptions,
   ): DeleteResponse {
     return this.core.request(
-      deleteBillingPlanCreditGrantOperation,
-      "credits.deleteBillingPlanCreditGrant",
+      {
+        method: "credits.deleteBillingPlanCreditGrant",
+        route: "DELETE /billing/credits/plan-grants/{plan_grant_id}",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1340,7 +993,11 @@ export class CreditsSyncResource {
    * const creditBundle = client.credits.deleteCreditBundle({ bundleId: "example" });
    */
   deleteCreditBundle(params: DeleteCreditBundleParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteCreditBundleOperation, "credits.deleteCreditBundle", params, options);
+    return this.core.request(
+      { method: "credits.deleteCreditBundle", route: "DELETE /billing/credits/bundles/{bundle_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1350,7 +1007,11 @@ export class CreditsSyncResource {
    * const result = client.credits.extendCreditLease({ leaseId: "example", additionalAmount: 1.5 });
    */
   extendCreditLease(params: ExtendCreditLeaseParams, options?: SyncRequestOptions): CreditLeaseResponseData {
-    return this.core.request(extendCreditLeaseOperation, "credits.extendCreditLease", params, options);
+    return this.core.request(
+      { method: "credits.extendCreditLease", route: "PUT /billing/credits/lease/{lease_id}/extend", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1360,7 +1021,11 @@ export class CreditsSyncResource {
    * const creditBundle = client.credits.getCreditBundle({ bundleId: "example" });
    */
   getCreditBundle(params: GetCreditBundleParams, options?: SyncRequestOptions): BillingCreditBundleResponseData {
-    return this.core.request(getCreditBundleOperation, "credits.getCreditBundle", params, options);
+    return this.core.request(
+      { method: "credits.getCreditBundle", route: "GET /billing/credits/bundles/{bundle_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1373,7 +1038,11 @@ export class CreditsSyncResource {
     params: GetSingleBillingCreditParams,
     options?: SyncRequestOptions,
   ): BillingCreditResponseData {
-    return this.core.request(getSingleBillingCreditOperation, "credits.getSingleBillingCredit", params, options);
+    return this.core.request(
+      { method: "credits.getSingleBillingCredit", route: "GET /billing/credits/{credit_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1387,8 +1056,11 @@ export class CreditsSyncResource {
     options?: SyncRequestOptions,
   ): BillingPlanCreditGrantResponseData {
     return this.core.request(
-      getSingleBillingPlanCreditGrantOperation,
-      "credits.getSingleBillingPlanCreditGrant",
+      {
+        method: "credits.getSingleBillingPlanCreditGrant",
+        route: "GET /billing/credits/plan-grants/{plan_grant_id}",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1405,8 +1077,11 @@ export class CreditsSyncResource {
     options?: SyncRequestOptions,
   ): BillingCreditGrantResponseData {
     return this.core.request(
-      grantBillingCreditsToCompanyOperation,
-      "credits.grantBillingCreditsToCompany",
+      {
+        method: "credits.grantBillingCreditsToCompany",
+        route: "POST /billing/credits/grants/company",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1422,7 +1097,16 @@ export class CreditsSyncResource {
     params?: ListBillingCreditsParams,
     options?: SyncRequestOptions,
   ): SyncPage<BillingCreditResponseData> {
-    return this.core.page(listBillingCreditsOperation, "credits.listBillingCredits", params, options);
+    return this.core.page(
+      {
+        method: "credits.listBillingCredits",
+        route: "GET /billing/credits",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1435,7 +1119,16 @@ export class CreditsSyncResource {
     params?: ListBillingPlanCreditGrantsParams,
     options?: SyncRequestOptions,
   ): SyncPage<BillingPlanCreditGrantResponseData> {
-    return this.core.page(listBillingPlanCreditGrantsOperation, "credits.listBillingPlanCreditGrants", params, options);
+    return this.core.page(
+      {
+        method: "credits.listBillingPlanCreditGrants",
+        route: "GET /billing/credits/plan-grants",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1448,7 +1141,11 @@ export class CreditsSyncResource {
     params: ListCompanyCreditBalancesParams,
     options?: SyncRequestOptions,
   ): CompanyCreditBalanceResponseData[] {
-    return this.core.request(listCompanyCreditBalancesOperation, "credits.listCompanyCreditBalances", params, options);
+    return this.core.request(
+      { method: "credits.listCompanyCreditBalances", route: "GET /billing/credits/balance", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1461,7 +1158,16 @@ export class CreditsSyncResource {
     params: ListCompanyGrantsParams,
     options?: SyncRequestOptions,
   ): SyncPage<BillingCreditGrantResponseData> {
-    return this.core.page(listCompanyGrantsOperation, "credits.listCompanyGrants", params, options);
+    return this.core.page(
+      {
+        method: "credits.listCompanyGrants",
+        route: "GET /billing/credits/grants/company/list",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1474,7 +1180,16 @@ export class CreditsSyncResource {
     params?: ListCreditBundlesParams,
     options?: SyncRequestOptions,
   ): SyncPage<BillingCreditBundleResponseData> {
-    return this.core.page(listCreditBundlesOperation, "credits.listCreditBundles", params, options);
+    return this.core.page(
+      {
+        method: "credits.listCreditBundles",
+        route: "GET /billing/credits/bundles",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1487,7 +1202,16 @@ export class CreditsSyncResource {
     params: ListCreditEventLedgerParams,
     options?: SyncRequestOptions,
   ): SyncPage<CreditEventLedgerResponseData> {
-    return this.core.page(listCreditEventLedgerOperation, "credits.listCreditEventLedger", params, options);
+    return this.core.page(
+      {
+        method: "credits.listCreditEventLedger",
+        route: "GET /v2/billing/credits/ledger",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1500,7 +1224,16 @@ export class CreditsSyncResource {
     params?: ListGrantsForCreditParams,
     options?: SyncRequestOptions,
   ): SyncPage<BillingCreditGrantResponseData> {
-    return this.core.page(listGrantsForCreditOperation, "credits.listGrantsForCredit", params, options);
+    return this.core.page(
+      {
+        method: "credits.listGrantsForCredit",
+        route: "GET /billing/credits/grants/list",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1510,7 +1243,15 @@ export class CreditsSyncResource {
    * const result = client.credits.releaseCreditLease({ leaseId: "example" });
    */
   releaseCreditLease(params: ReleaseCreditLeaseParams, options?: SyncRequestOptions): CreditLeaseResponseData {
-    return this.core.request(releaseCreditLeaseOperation, "credits.releaseCreditLease", params, options);
+    return this.core.request(
+      {
+        method: "credits.releaseCreditLease",
+        route: "PUT /billing/credits/lease/{lease_id}/release",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1520,7 +1261,11 @@ export class CreditsSyncResource {
    * const result = client.credits.softDeleteBillingCredit({ creditId: "example" });
    */
   softDeleteBillingCredit(params: SoftDeleteBillingCreditParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(softDeleteBillingCreditOperation, "credits.softDeleteBillingCredit", params, options);
+    return this.core.request(
+      { method: "credits.softDeleteBillingCredit", route: "DELETE /billing/credits/{credit_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1530,7 +1275,11 @@ export class CreditsSyncResource {
    * const billingCredit = client.credits.updateBillingCredit({ creditId: "example", description: "example", name: "example" });
    */
   updateBillingCredit(params: UpdateBillingCreditParams, options?: SyncRequestOptions): BillingCreditResponseData {
-    return this.core.request(updateBillingCreditOperation, "credits.updateBillingCredit", params, options);
+    return this.core.request(
+      { method: "credits.updateBillingCredit", route: "PUT /billing/credits/{credit_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1544,8 +1293,11 @@ export class CreditsSyncResource {
     options?: SyncRequestOptions,
   ): BillingPlanCreditGrantResponseData {
     return this.core.request(
-      updateBillingPlanCreditGrantOperation,
-      "credits.updateBillingPlanCreditGrant",
+      {
+        method: "credits.updateBillingPlanCreditGrant",
+        route: "PUT /billing/credits/plan-grants/{plan_grant_id}",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1561,7 +1313,15 @@ export class CreditsSyncResource {
     params: UpdateCreditBundleDetailsParams,
     options?: SyncRequestOptions,
   ): BillingCreditBundleResponseData {
-    return this.core.request(updateCreditBundleDetailsOperation, "credits.updateCreditBundleDetails", params, options);
+    return this.core.request(
+      {
+        method: "credits.updateCreditBundleDetails",
+        route: "PUT /billing/credits/bundles/{bundle_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1571,6 +1331,10 @@ export class CreditsSyncResource {
    * const result = client.credits.zeroOutGrant({ grantId: "example" });
    */
   zeroOutGrant(params: ZeroOutGrantParams, options?: SyncRequestOptions): BillingCreditGrantResponseData {
-    return this.core.request(zeroOutGrantOperation, "credits.zeroOutGrant", params, options);
+    return this.core.request(
+      { method: "credits.zeroOutGrant", route: "PUT /billing/credits/grants/{grant_id}/zero-out", takesParams: true },
+      params,
+      options,
+    );
   }
 }

@@ -2,14 +2,13 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
 import type { Download } from "../../runtime/download.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import { createDataExportRequestBodyCodec, dataExportResponseDataCodec } from "../codecs.js";
 import type {
   CreateDataExportRequestBody,
   DataExportResponseData,
@@ -17,56 +16,17 @@ import type {
   DataExportType,
 } from "../types.js";
 
-/**
- * How `createDataExport` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createDataExportOperation: Operation<DataExportResponseData> = {
-  method: "POST",
-  path: "/data-exports",
-  server: "api",
-  body: createDataExportRequestBodyCodec,
-  response: dataExportResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getDataExport`. */
 export interface GetDataExportParams {
   /** data_export_id */
   dataExportId: string;
 }
 
-/**
- * How `getDataExport` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getDataExportOperation: Operation<DataExportResponseData> = {
-  method: "GET",
-  path: "/data-exports/{data_export_id}",
-  server: "api",
-  pathParams: [["dataExportId", "data_export_id"]],
-  response: dataExportResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getDataExportArtifact`. */
 export interface GetDataExportArtifactParams {
   /** data_export_id */
   dataExportId: string;
 }
-
-/**
- * How `getDataExportArtifact` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getDataExportArtifactOperation: Operation<Download> = {
-  method: "GET",
-  path: "/data-exports/{data_export_id}/artifact",
-  server: "api",
-  pathParams: [["dataExportId", "data_export_id"]],
-  response: null,
-  content: "binary",
-};
 
 /** Parameters of `listDataExports`. */
 export interface ListDataExportsParams {
@@ -82,24 +42,11 @@ export interface ListDataExportsParams {
   status?: DataExportStatus;
 }
 
-/**
- * How `listDataExports` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listDataExportsOperation: Operation<DataExportResponseData[]> = {
-  method: "GET",
-  path: "/data-exports",
-  server: "api",
-  query: [
-    ["exportType", "export_type", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["status", "status", "scalar"],
-  ],
-  response: listCodec(dataExportResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
+/** The descriptors of `client.dataExports`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse(
+  "the operations of client.dataExports",
+  () => import("../operations/data-exports.js"),
+);
 
 /** @remarks Reached as `client.dataExports`. */
 export class DataExportsResource {
@@ -112,7 +59,11 @@ export class DataExportsResource {
    * const dataExport = await client.dataExports.createDataExport({ exportType: "audit-log", outputFileType: "csv" });
    */
   createDataExport(params: CreateDataExportRequestBody, options?: RequestOptions): ApiPromise<DataExportResponseData> {
-    return this.core.call(createDataExportOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createDataExportOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -122,7 +73,11 @@ export class DataExportsResource {
    * const dataExport = await client.dataExports.getDataExport({ dataExportId: "example" });
    */
   getDataExport(params: GetDataExportParams, options?: RequestOptions): ApiPromise<DataExportResponseData> {
-    return this.core.call(getDataExportOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getDataExportOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -132,7 +87,11 @@ export class DataExportsResource {
    * const dataExportArtifact = await client.dataExports.getDataExportArtifact({ dataExportId: "example" });
    */
   getDataExportArtifact(params: GetDataExportArtifactParams, options?: RequestOptions): ApiPromise<Download> {
-    return this.core.call(getDataExportArtifactOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getDataExportArtifactOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -142,7 +101,11 @@ export class DataExportsResource {
    * for await (const item of client.dataExports.listDataExports()) console.log(item);
    */
   listDataExports(params?: ListDataExportsParams, options?: RequestOptions): PagePromise<DataExportResponseData> {
-    return this.core.page(listDataExportsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listDataExportsOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -157,7 +120,11 @@ export class DataExportsSyncResource {
    * const dataExport = client.dataExports.createDataExport({ exportType: "audit-log", outputFileType: "csv" });
    */
   createDataExport(params: CreateDataExportRequestBody, options?: SyncRequestOptions): DataExportResponseData {
-    return this.core.request(createDataExportOperation, "dataExports.createDataExport", params, options);
+    return this.core.request(
+      { method: "dataExports.createDataExport", route: "POST /data-exports", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -167,7 +134,11 @@ export class DataExportsSyncResource {
    * const dataExport = client.dataExports.getDataExport({ dataExportId: "example" });
    */
   getDataExport(params: GetDataExportParams, options?: SyncRequestOptions): DataExportResponseData {
-    return this.core.request(getDataExportOperation, "dataExports.getDataExport", params, options);
+    return this.core.request(
+      { method: "dataExports.getDataExport", route: "GET /data-exports/{data_export_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -177,7 +148,15 @@ export class DataExportsSyncResource {
    * const dataExportArtifact = client.dataExports.getDataExportArtifact({ dataExportId: "example" });
    */
   getDataExportArtifact(params: GetDataExportArtifactParams, options?: SyncRequestOptions): Download {
-    return this.core.request(getDataExportArtifactOperation, "dataExports.getDataExportArtifact", params, options);
+    return this.core.request(
+      {
+        method: "dataExports.getDataExportArtifact",
+        route: "GET /data-exports/{data_export_id}/artifact",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -187,6 +166,15 @@ export class DataExportsSyncResource {
    * for (const item of client.dataExports.listDataExports()) console.log(item);
    */
   listDataExports(params?: ListDataExportsParams, options?: SyncRequestOptions): SyncPage<DataExportResponseData> {
-    return this.core.page(listDataExportsOperation, "dataExports.listDataExports", params, options);
+    return this.core.page(
+      {
+        method: "dataExports.listDataExports",
+        route: "GET /data-exports",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 }

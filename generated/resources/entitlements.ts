@@ -2,33 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  companyOverrideResponseDataCodec,
-  countResponseCodec,
-  createBillingLinkedPlanEntitlementRequestBodyCodec,
-  createCompanyOverrideRequestBodyCodec,
-  createPlanEntitlementRequestBodyCodec,
-  deleteResponseCodec,
-  duplicatePlanEntitlementsRequestBodyCodec,
-  duplicatePlanEntitlementsResponseResponseDataCodec,
-  featureCompanyResponseDataCodec,
-  featureCompanyUserResponseDataCodec,
-  featureUsageDetailResponseDataCodec,
-  featureUsageHistoryResponseDataCodec,
-  featureUsageResponseDataCodec,
-  featureUsageTimeSeriesResponseDataCodec,
-  planEntitlementResponseDataCodec,
-  updateCompanyOverrideRequestBodyCodec,
-  updatePlanEntitlementRequestBodyCodec,
-  userUsageByCompanyResponseDataCodec,
-  userUsageDetailResponseDataCodec,
-} from "../codecs.js";
 import type {
   BillingProviderType,
   CompanyOverrideResponseData,
@@ -88,29 +67,6 @@ export interface CountCompanyOverridesParams {
   withoutExpired?: boolean;
 }
 
-/**
- * How `countCompanyOverrides` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countCompanyOverridesOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/company-overrides/count",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["companyIds", "company_ids", "list"],
-    ["featureId", "feature_id", "scalar"],
-    ["featureIds", "feature_ids", "list"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["withoutExpired", "without_expired", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countFeatureCompanies`. */
 export interface CountFeatureCompaniesParams {
   featureId: string;
@@ -124,24 +80,6 @@ export interface CountFeatureCompaniesParams {
   offset?: number;
   q?: string;
 }
-
-/**
- * How `countFeatureCompanies` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countFeatureCompaniesOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/feature-companies/count",
-  server: "api",
-  query: [
-    ["featureId", "feature_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countFeatureUsage`. */
 export interface CountFeatureUsageParams {
@@ -165,29 +103,6 @@ export interface CountFeatureUsageParams {
   withoutNegativeEntitlements?: boolean;
 }
 
-/**
- * How `countFeatureUsage` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countFeatureUsageOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/feature-usage/count",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["companyKeys", "company_keys", "form"],
-    ["featureIds", "feature_ids", "list"],
-    ["includeUsageAggregation", "include_usage_aggregation", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["managedBy", "managed_by", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["withoutNegativeEntitlements", "without_negative_entitlements", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countFeatureUsers`. */
 export interface CountFeatureUsersParams {
   featureId: string;
@@ -201,24 +116,6 @@ export interface CountFeatureUsersParams {
   offset?: number;
   q?: string;
 }
-
-/**
- * How `countFeatureUsers` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countFeatureUsersOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/feature-users/count",
-  server: "api",
-  query: [
-    ["featureId", "feature_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `countPlanEntitlements`. */
 export interface CountPlanEntitlementsParams {
@@ -262,75 +159,11 @@ export interface CountPlanEntitlementsParams {
   withMeteredProducts?: boolean;
 }
 
-/**
- * How `countPlanEntitlements` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countPlanEntitlementsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/plan-entitlements/count",
-  server: "api",
-  query: [
-    ["featureId", "feature_id", "scalar"],
-    ["featureIds", "feature_ids", "list"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["planIds", "plan_ids", "list"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["planVersionIds", "plan_version_ids", "list"],
-    ["q", "q", "scalar"],
-    ["withMeteredProducts", "with_metered_products", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createCompanyOverride` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createCompanyOverrideOperation: Operation<CompanyOverrideResponseData> = {
-  method: "POST",
-  path: "/company-overrides",
-  server: "api",
-  body: createCompanyOverrideRequestBodyCodec,
-  response: companyOverrideResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createPlanEntitlement` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createPlanEntitlementOperation: Operation<PlanEntitlementResponseData> = {
-  method: "POST",
-  path: "/plan-entitlements",
-  server: "api",
-  body: createPlanEntitlementRequestBodyCodec,
-  response: planEntitlementResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteCompanyOverride`. */
 export interface DeleteCompanyOverrideParams {
   /** company_override_id */
   companyOverrideId: string;
 }
-
-/**
- * How `deleteCompanyOverride` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteCompanyOverrideOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/company-overrides/{company_override_id}",
-  server: "api",
-  pathParams: [["companyOverrideId", "company_override_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `deletePlanEntitlement`. */
 export interface DeletePlanEntitlementParams {
@@ -338,69 +171,17 @@ export interface DeletePlanEntitlementParams {
   planEntitlementId: string;
 }
 
-/**
- * How `deletePlanEntitlement` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deletePlanEntitlementOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/plan-entitlements/{plan_entitlement_id}",
-  server: "api",
-  pathParams: [["planEntitlementId", "plan_entitlement_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `duplicatePlanEntitlements` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const duplicatePlanEntitlementsOperation: Operation<DuplicatePlanEntitlementsResponseResponseData> = {
-  method: "POST",
-  path: "/plan-entitlements/duplicate",
-  server: "api",
-  body: duplicatePlanEntitlementsRequestBodyCodec,
-  response: duplicatePlanEntitlementsResponseResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getCompanyOverride`. */
 export interface GetCompanyOverrideParams {
   /** company_override_id */
   companyOverrideId: string;
 }
 
-/**
- * How `getCompanyOverride` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getCompanyOverrideOperation: Operation<CompanyOverrideResponseData> = {
-  method: "GET",
-  path: "/company-overrides/{company_override_id}",
-  server: "api",
-  pathParams: [["companyOverrideId", "company_override_id"]],
-  response: companyOverrideResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getFeatureUsageByCompany`. */
 export interface GetFeatureUsageByCompanyParams {
   /** Key/value pairs */
   keys: Record<string, string>;
 }
-
-/**
- * How `getFeatureUsageByCompany` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getFeatureUsageByCompanyOperation: Operation<FeatureUsageDetailResponseData> = {
-  method: "GET",
-  path: "/usage-by-company",
-  server: "api",
-  query: [["keys", "keys", "form"]],
-  response: featureUsageDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getFeatureUsageTimeSeries`. */
 export interface GetFeatureUsageTimeSeriesParams {
@@ -411,43 +192,11 @@ export interface GetFeatureUsageTimeSeriesParams {
   startTime: Date;
 }
 
-/**
- * How `getFeatureUsageTimeSeries` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getFeatureUsageTimeSeriesOperation: Operation<FeatureUsageTimeSeriesResponseData> = {
-  method: "GET",
-  path: "/feature-usage-timeseries",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["endTime", "end_time", "scalar"],
-    ["featureId", "feature_id", "scalar"],
-    ["granularity", "granularity", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: featureUsageTimeSeriesResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getPlanEntitlement`. */
 export interface GetPlanEntitlementParams {
   /** plan_entitlement_id */
   planEntitlementId: string;
 }
-
-/**
- * How `getPlanEntitlement` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getPlanEntitlementOperation: Operation<PlanEntitlementResponseData> = {
-  method: "GET",
-  path: "/plan-entitlements/{plan_entitlement_id}",
-  server: "api",
-  pathParams: [["planEntitlementId", "plan_entitlement_id"]],
-  response: planEntitlementResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getUserUsageByCompany`. */
 export interface GetUserUsageByCompanyParams {
@@ -461,24 +210,6 @@ export interface GetUserUsageByCompanyParams {
   startTime?: Date;
 }
 
-/**
- * How `getUserUsageByCompany` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getUserUsageByCompanyOperation: Operation<UserUsageByCompanyResponseData> = {
-  method: "GET",
-  path: "/user-usage-by-company",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["endTime", "end_time", "scalar"],
-    ["featureId", "feature_id", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: userUsageByCompanyResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getUserUsageDetail`. */
 export interface GetUserUsageDetailParams {
   /** Company the user belongs to */
@@ -490,24 +221,6 @@ export interface GetUserUsageDetailParams {
   /** User to break usage down for */
   userId: string;
 }
-
-/**
- * How `getUserUsageDetail` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getUserUsageDetailOperation: Operation<UserUsageDetailResponseData> = {
-  method: "GET",
-  path: "/user-usage-detail",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["endTime", "end_time", "scalar"],
-    ["startTime", "start_time", "scalar"],
-    ["userId", "user_id", "scalar"],
-  ],
-  response: userUsageDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listCompanyOverrides`. */
 export interface ListCompanyOverridesParams {
@@ -544,30 +257,6 @@ export interface ListCompanyOverridesParams {
   withoutExpired?: boolean;
 }
 
-/**
- * How `listCompanyOverrides` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCompanyOverridesOperation: Operation<CompanyOverrideResponseData[]> = {
-  method: "GET",
-  path: "/company-overrides",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["companyIds", "company_ids", "list"],
-    ["featureId", "feature_id", "scalar"],
-    ["featureIds", "feature_ids", "list"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["withoutExpired", "without_expired", "scalar"],
-  ],
-  response: listCodec(companyOverrideResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listFeatureCompanies`. */
 export interface ListFeatureCompaniesParams {
   featureId: string;
@@ -581,25 +270,6 @@ export interface ListFeatureCompaniesParams {
   offset?: number;
   q?: string;
 }
-
-/**
- * How `listFeatureCompanies` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listFeatureCompaniesOperation: Operation<FeatureCompanyResponseData[]> = {
-  method: "GET",
-  path: "/feature-companies",
-  server: "api",
-  query: [
-    ["featureId", "feature_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(featureCompanyResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listFeatureUsage`. */
 export interface ListFeatureUsageParams {
@@ -622,30 +292,6 @@ export interface ListFeatureUsageParams {
   q?: string;
   withoutNegativeEntitlements?: boolean;
 }
-
-/**
- * How `listFeatureUsage` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listFeatureUsageOperation: Operation<FeatureUsageResponseData[]> = {
-  method: "GET",
-  path: "/feature-usage",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["companyKeys", "company_keys", "form"],
-    ["featureIds", "feature_ids", "list"],
-    ["includeUsageAggregation", "include_usage_aggregation", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["managedBy", "managed_by", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["withoutNegativeEntitlements", "without_negative_entitlements", "scalar"],
-  ],
-  response: listCodec(featureUsageResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listFeatureUsageHistory`. */
 export interface ListFeatureUsageHistoryParams {
@@ -675,28 +321,6 @@ export interface ListFeatureUsageHistoryParams {
   startTime: Date;
 }
 
-/**
- * How `listFeatureUsageHistory` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listFeatureUsageHistoryOperation: Operation<FeatureUsageHistoryResponseData[]> = {
-  method: "GET",
-  path: "/feature-usage-history",
-  server: "api",
-  query: [
-    ["companyIds", "company_ids", "list"],
-    ["endTime", "end_time", "scalar"],
-    ["featureIds", "feature_ids", "list"],
-    ["granularity", "granularity", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: listCodec(featureUsageHistoryResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listFeatureUsers`. */
 export interface ListFeatureUsersParams {
   featureId: string;
@@ -710,25 +334,6 @@ export interface ListFeatureUsersParams {
   offset?: number;
   q?: string;
 }
-
-/**
- * How `listFeatureUsers` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listFeatureUsersOperation: Operation<FeatureCompanyUserResponseData[]> = {
-  method: "GET",
-  path: "/feature-users",
-  server: "api",
-  query: [
-    ["featureId", "feature_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(featureCompanyUserResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listPlanEntitlements`. */
 export interface ListPlanEntitlementsParams {
@@ -772,51 +377,11 @@ export interface ListPlanEntitlementsParams {
   withMeteredProducts?: boolean;
 }
 
-/**
- * How `listPlanEntitlements` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listPlanEntitlementsOperation: Operation<PlanEntitlementResponseData[]> = {
-  method: "GET",
-  path: "/plan-entitlements",
-  server: "api",
-  query: [
-    ["featureId", "feature_id", "scalar"],
-    ["featureIds", "feature_ids", "list"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["planIds", "plan_ids", "list"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["planVersionIds", "plan_version_ids", "list"],
-    ["q", "q", "scalar"],
-    ["withMeteredProducts", "with_metered_products", "scalar"],
-  ],
-  response: listCodec(planEntitlementResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `updateCompanyOverride`: its path and query parameters beside the fields of UpdateCompanyOverrideRequestBody. */
 export interface UpdateCompanyOverrideParams extends UpdateCompanyOverrideRequestBody {
   /** company_override_id */
   companyOverrideId: string;
 }
-
-/**
- * How `updateCompanyOverride` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateCompanyOverrideOperation: Operation<CompanyOverrideResponseData> = {
-  method: "PUT",
-  path: "/company-overrides/{company_override_id}",
-  server: "api",
-  pathParams: [["companyOverrideId", "company_override_id"]],
-  body: updateCompanyOverrideRequestBodyCodec,
-  response: companyOverrideResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updatePlanEntitlement`: its path and query parameters beside the fields of UpdatePlanEntitlementRequestBody. */
 export interface UpdatePlanEntitlementParams extends UpdatePlanEntitlementRequestBody {
@@ -824,32 +389,11 @@ export interface UpdatePlanEntitlementParams extends UpdatePlanEntitlementReques
   planEntitlementId: string;
 }
 
-/**
- * How `updatePlanEntitlement` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updatePlanEntitlementOperation: Operation<PlanEntitlementResponseData> = {
-  method: "PUT",
-  path: "/plan-entitlements/{plan_entitlement_id}",
-  server: "api",
-  pathParams: [["planEntitlementId", "plan_entitlement_id"]],
-  body: updatePlanEntitlementRequestBodyCodec,
-  response: planEntitlementResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertPlanEntitlementForBillingProduct` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertPlanEntitlementForBillingProductOperation: Operation<PlanEntitlementResponseData> = {
-  method: "POST",
-  path: "/plan-entitlements/billing-linked",
-  server: "api",
-  body: createBillingLinkedPlanEntitlementRequestBodyCodec,
-  response: planEntitlementResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.entitlements`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse(
+  "the operations of client.entitlements",
+  () => import("../operations/entitlements.js"),
+);
 
 /** @remarks Reached as `client.entitlements`. */
 export class EntitlementsResource {
@@ -862,7 +406,11 @@ export class EntitlementsResource {
    * const result = await client.entitlements.countCompanyOverrides();
    */
   countCompanyOverrides(params?: CountCompanyOverridesParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countCompanyOverridesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countCompanyOverridesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -872,7 +420,11 @@ export class EntitlementsResource {
    * const result = await client.entitlements.countFeatureCompanies({ featureId: "example" });
    */
   countFeatureCompanies(params: CountFeatureCompaniesParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countFeatureCompaniesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countFeatureCompaniesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -882,7 +434,11 @@ export class EntitlementsResource {
    * const result = await client.entitlements.countFeatureUsage();
    */
   countFeatureUsage(params?: CountFeatureUsageParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countFeatureUsageOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countFeatureUsageOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -892,7 +448,11 @@ export class EntitlementsResource {
    * const result = await client.entitlements.countFeatureUsers({ featureId: "example" });
    */
   countFeatureUsers(params: CountFeatureUsersParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countFeatureUsersOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countFeatureUsersOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -902,7 +462,11 @@ export class EntitlementsResource {
    * const result = await client.entitlements.countPlanEntitlements();
    */
   countPlanEntitlements(params?: CountPlanEntitlementsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countPlanEntitlementsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countPlanEntitlementsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -915,7 +479,11 @@ export class EntitlementsResource {
     params: CreateCompanyOverrideRequestBody,
     options?: RequestOptions,
   ): ApiPromise<CompanyOverrideResponseData> {
-    return this.core.call(createCompanyOverrideOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createCompanyOverrideOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -928,7 +496,11 @@ export class EntitlementsResource {
     params: CreatePlanEntitlementRequestBody,
     options?: RequestOptions,
   ): ApiPromise<PlanEntitlementResponseData> {
-    return this.core.call(createPlanEntitlementOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createPlanEntitlementOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -938,7 +510,11 @@ export class EntitlementsResource {
    * const companyOverride = await client.entitlements.deleteCompanyOverride({ companyOverrideId: "example" });
    */
   deleteCompanyOverride(params: DeleteCompanyOverrideParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteCompanyOverrideOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteCompanyOverrideOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -948,7 +524,11 @@ export class EntitlementsResource {
    * const planEntitlement = await client.entitlements.deletePlanEntitlement({ planEntitlementId: "example" });
    */
   deletePlanEntitlement(params: DeletePlanEntitlementParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deletePlanEntitlementOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deletePlanEntitlementOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -961,7 +541,11 @@ export class EntitlementsResource {
     params: DuplicatePlanEntitlementsRequestBody,
     options?: RequestOptions,
   ): ApiPromise<DuplicatePlanEntitlementsResponseResponseData> {
-    return this.core.call(duplicatePlanEntitlementsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.duplicatePlanEntitlementsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -974,7 +558,11 @@ export class EntitlementsResource {
     params: GetCompanyOverrideParams,
     options?: RequestOptions,
   ): ApiPromise<CompanyOverrideResponseData> {
-    return this.core.call(getCompanyOverrideOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getCompanyOverrideOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -987,7 +575,11 @@ export class EntitlementsResource {
     params: GetFeatureUsageByCompanyParams,
     options?: RequestOptions,
   ): ApiPromise<FeatureUsageDetailResponseData> {
-    return this.core.call(getFeatureUsageByCompanyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getFeatureUsageByCompanyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1000,7 +592,11 @@ export class EntitlementsResource {
     params: GetFeatureUsageTimeSeriesParams,
     options?: RequestOptions,
   ): ApiPromise<FeatureUsageTimeSeriesResponseData> {
-    return this.core.call(getFeatureUsageTimeSeriesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getFeatureUsageTimeSeriesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1013,7 +609,11 @@ export class EntitlementsResource {
     params: GetPlanEntitlementParams,
     options?: RequestOptions,
   ): ApiPromise<PlanEntitlementResponseData> {
-    return this.core.call(getPlanEntitlementOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getPlanEntitlementOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1026,7 +626,11 @@ export class EntitlementsResource {
     params: GetUserUsageByCompanyParams,
     options?: RequestOptions,
   ): ApiPromise<UserUsageByCompanyResponseData> {
-    return this.core.call(getUserUsageByCompanyOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getUserUsageByCompanyOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1039,7 +643,11 @@ export class EntitlementsResource {
     params: GetUserUsageDetailParams,
     options?: RequestOptions,
   ): ApiPromise<UserUsageDetailResponseData> {
-    return this.core.call(getUserUsageDetailOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getUserUsageDetailOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1052,7 +660,11 @@ export class EntitlementsResource {
     params?: ListCompanyOverridesParams,
     options?: RequestOptions,
   ): PagePromise<CompanyOverrideResponseData> {
-    return this.core.page(listCompanyOverridesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCompanyOverridesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1065,7 +677,11 @@ export class EntitlementsResource {
     params: ListFeatureCompaniesParams,
     options?: RequestOptions,
   ): PagePromise<FeatureCompanyResponseData> {
-    return this.core.page(listFeatureCompaniesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listFeatureCompaniesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1075,7 +691,11 @@ export class EntitlementsResource {
    * for await (const item of client.entitlements.listFeatureUsage()) console.log(item);
    */
   listFeatureUsage(params?: ListFeatureUsageParams, options?: RequestOptions): PagePromise<FeatureUsageResponseData> {
-    return this.core.page(listFeatureUsageOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listFeatureUsageOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1088,7 +708,11 @@ export class EntitlementsResource {
     params: ListFeatureUsageHistoryParams,
     options?: RequestOptions,
   ): PagePromise<FeatureUsageHistoryResponseData> {
-    return this.core.page(listFeatureUsageHistoryOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listFeatureUsageHistoryOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1101,7 +725,11 @@ export class EntitlementsResource {
     params: ListFeatureUsersParams,
     options?: RequestOptions,
   ): PagePromise<FeatureCompanyUserResponseData> {
-    return this.core.page(listFeatureUsersOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listFeatureUsersOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1114,7 +742,11 @@ export class EntitlementsResource {
     params?: ListPlanEntitlementsParams,
     options?: RequestOptions,
   ): PagePromise<PlanEntitlementResponseData> {
-    return this.core.page(listPlanEntitlementsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listPlanEntitlementsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1127,7 +759,11 @@ export class EntitlementsResource {
     params: UpdateCompanyOverrideParams,
     options?: RequestOptions,
   ): ApiPromise<CompanyOverrideResponseData> {
-    return this.core.call(updateCompanyOverrideOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateCompanyOverrideOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1140,7 +776,11 @@ export class EntitlementsResource {
     params: UpdatePlanEntitlementParams,
     options?: RequestOptions,
   ): ApiPromise<PlanEntitlementResponseData> {
-    return this.core.call(updatePlanEntitlementOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updatePlanEntitlementOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -1153,7 +793,11 @@ export class EntitlementsResource {
     params: CreateBillingLinkedPlanEntitlementRequestBody,
     options?: RequestOptions,
   ): ApiPromise<PlanEntitlementResponseData> {
-    return this.core.call(upsertPlanEntitlementForBillingProductOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertPlanEntitlementForBillingProductOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -1168,7 +812,11 @@ export class EntitlementsSyncResource {
    * const result = client.entitlements.countCompanyOverrides();
    */
   countCompanyOverrides(params?: CountCompanyOverridesParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countCompanyOverridesOperation, "entitlements.countCompanyOverrides", params, options);
+    return this.core.request(
+      { method: "entitlements.countCompanyOverrides", route: "GET /company-overrides/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1178,7 +826,11 @@ export class EntitlementsSyncResource {
    * const result = client.entitlements.countFeatureCompanies({ featureId: "example" });
    */
   countFeatureCompanies(params: CountFeatureCompaniesParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countFeatureCompaniesOperation, "entitlements.countFeatureCompanies", params, options);
+    return this.core.request(
+      { method: "entitlements.countFeatureCompanies", route: "GET /feature-companies/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1188,7 +840,11 @@ export class EntitlementsSyncResource {
    * const result = client.entitlements.countFeatureUsage();
    */
   countFeatureUsage(params?: CountFeatureUsageParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countFeatureUsageOperation, "entitlements.countFeatureUsage", params, options);
+    return this.core.request(
+      { method: "entitlements.countFeatureUsage", route: "GET /feature-usage/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1198,7 +854,11 @@ export class EntitlementsSyncResource {
    * const result = client.entitlements.countFeatureUsers({ featureId: "example" });
    */
   countFeatureUsers(params: CountFeatureUsersParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countFeatureUsersOperation, "entitlements.countFeatureUsers", params, options);
+    return this.core.request(
+      { method: "entitlements.countFeatureUsers", route: "GET /feature-users/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1208,7 +868,11 @@ export class EntitlementsSyncResource {
    * const result = client.entitlements.countPlanEntitlements();
    */
   countPlanEntitlements(params?: CountPlanEntitlementsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countPlanEntitlementsOperation, "entitlements.countPlanEntitlements", params, options);
+    return this.core.request(
+      { method: "entitlements.countPlanEntitlements", route: "GET /plan-entitlements/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1221,7 +885,11 @@ export class EntitlementsSyncResource {
     params: CreateCompanyOverrideRequestBody,
     options?: SyncRequestOptions,
   ): CompanyOverrideResponseData {
-    return this.core.request(createCompanyOverrideOperation, "entitlements.createCompanyOverride", params, options);
+    return this.core.request(
+      { method: "entitlements.createCompanyOverride", route: "POST /company-overrides", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1234,7 +902,11 @@ export class EntitlementsSyncResource {
     params: CreatePlanEntitlementRequestBody,
     options?: SyncRequestOptions,
   ): PlanEntitlementResponseData {
-    return this.core.request(createPlanEntitlementOperation, "entitlements.createPlanEntitlement", params, options);
+    return this.core.request(
+      { method: "entitlements.createPlanEntitlement", route: "POST /plan-entitlements", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1244,7 +916,15 @@ export class EntitlementsSyncResource {
    * const companyOverride = client.entitlements.deleteCompanyOverride({ companyOverrideId: "example" });
    */
   deleteCompanyOverride(params: DeleteCompanyOverrideParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteCompanyOverrideOperation, "entitlements.deleteCompanyOverride", params, options);
+    return this.core.request(
+      {
+        method: "entitlements.deleteCompanyOverride",
+        route: "DELETE /company-overrides/{company_override_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1254,7 +934,15 @@ export class EntitlementsSyncResource {
    * const planEntitlement = client.entitlements.deletePlanEntitlement({ planEntitlementId: "example" });
    */
   deletePlanEntitlement(params: DeletePlanEntitlementParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deletePlanEntitlementOperation, "entitlements.deletePlanEntitlement", params, options);
+    return this.core.request(
+      {
+        method: "entitlements.deletePlanEntitlement",
+        route: "DELETE /plan-entitlements/{plan_entitlement_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1268,8 +956,11 @@ export class EntitlementsSyncResource {
     options?: SyncRequestOptions,
   ): DuplicatePlanEntitlementsResponseResponseData {
     return this.core.request(
-      duplicatePlanEntitlementsOperation,
-      "entitlements.duplicatePlanEntitlements",
+      {
+        method: "entitlements.duplicatePlanEntitlements",
+        route: "POST /plan-entitlements/duplicate",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -1282,7 +973,15 @@ export class EntitlementsSyncResource {
    * const companyOverride = client.entitlements.getCompanyOverride({ companyOverrideId: "example" });
    */
   getCompanyOverride(params: GetCompanyOverrideParams, options?: SyncRequestOptions): CompanyOverrideResponseData {
-    return this.core.request(getCompanyOverrideOperation, "entitlements.getCompanyOverride", params, options);
+    return this.core.request(
+      {
+        method: "entitlements.getCompanyOverride",
+        route: "GET /company-overrides/{company_override_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1296,8 +995,7 @@ export class EntitlementsSyncResource {
     options?: SyncRequestOptions,
   ): FeatureUsageDetailResponseData {
     return this.core.request(
-      getFeatureUsageByCompanyOperation,
-      "entitlements.getFeatureUsageByCompany",
+      { method: "entitlements.getFeatureUsageByCompany", route: "GET /usage-by-company", takesParams: true },
       params,
       options,
     );
@@ -1314,8 +1012,7 @@ export class EntitlementsSyncResource {
     options?: SyncRequestOptions,
   ): FeatureUsageTimeSeriesResponseData {
     return this.core.request(
-      getFeatureUsageTimeSeriesOperation,
-      "entitlements.getFeatureUsageTimeSeries",
+      { method: "entitlements.getFeatureUsageTimeSeries", route: "GET /feature-usage-timeseries", takesParams: true },
       params,
       options,
     );
@@ -1328,7 +1025,15 @@ export class EntitlementsSyncResource {
    * const planEntitlement = client.entitlements.getPlanEntitlement({ planEntitlementId: "example" });
    */
   getPlanEntitlement(params: GetPlanEntitlementParams, options?: SyncRequestOptions): PlanEntitlementResponseData {
-    return this.core.request(getPlanEntitlementOperation, "entitlements.getPlanEntitlement", params, options);
+    return this.core.request(
+      {
+        method: "entitlements.getPlanEntitlement",
+        route: "GET /plan-entitlements/{plan_entitlement_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1341,7 +1046,11 @@ export class EntitlementsSyncResource {
     params: GetUserUsageByCompanyParams,
     options?: SyncRequestOptions,
   ): UserUsageByCompanyResponseData {
-    return this.core.request(getUserUsageByCompanyOperation, "entitlements.getUserUsageByCompany", params, options);
+    return this.core.request(
+      { method: "entitlements.getUserUsageByCompany", route: "GET /user-usage-by-company", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1351,7 +1060,11 @@ export class EntitlementsSyncResource {
    * const userUsageDetail = client.entitlements.getUserUsageDetail({ companyId: "example", userId: "example" });
    */
   getUserUsageDetail(params: GetUserUsageDetailParams, options?: SyncRequestOptions): UserUsageDetailResponseData {
-    return this.core.request(getUserUsageDetailOperation, "entitlements.getUserUsageDetail", params, options);
+    return this.core.request(
+      { method: "entitlements.getUserUsageDetail", route: "GET /user-usage-detail", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1364,7 +1077,16 @@ export class EntitlementsSyncResource {
     params?: ListCompanyOverridesParams,
     options?: SyncRequestOptions,
   ): SyncPage<CompanyOverrideResponseData> {
-    return this.core.page(listCompanyOverridesOperation, "entitlements.listCompanyOverrides", params, options);
+    return this.core.page(
+      {
+        method: "entitlements.listCompanyOverrides",
+        route: "GET /company-overrides",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1377,7 +1099,16 @@ export class EntitlementsSyncResource {
     params: ListFeatureCompaniesParams,
     options?: SyncRequestOptions,
   ): SyncPage<FeatureCompanyResponseData> {
-    return this.core.page(listFeatureCompaniesOperation, "entitlements.listFeatureCompanies", params, options);
+    return this.core.page(
+      {
+        method: "entitlements.listFeatureCompanies",
+        route: "GET /feature-companies",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1387,7 +1118,16 @@ export class EntitlementsSyncResource {
    * for (const item of client.entitlements.listFeatureUsage()) console.log(item);
    */
   listFeatureUsage(params?: ListFeatureUsageParams, options?: SyncRequestOptions): SyncPage<FeatureUsageResponseData> {
-    return this.core.page(listFeatureUsageOperation, "entitlements.listFeatureUsage", params, options);
+    return this.core.page(
+      {
+        method: "entitlements.listFeatureUsage",
+        route: "GET /feature-usage",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1400,7 +1140,16 @@ export class EntitlementsSyncResource {
     params: ListFeatureUsageHistoryParams,
     options?: SyncRequestOptions,
   ): SyncPage<FeatureUsageHistoryResponseData> {
-    return this.core.page(listFeatureUsageHistoryOperation, "entitlements.listFeatureUsageHistory", params, options);
+    return this.core.page(
+      {
+        method: "entitlements.listFeatureUsageHistory",
+        route: "GET /feature-usage-history",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1413,7 +1162,16 @@ export class EntitlementsSyncResource {
     params: ListFeatureUsersParams,
     options?: SyncRequestOptions,
   ): SyncPage<FeatureCompanyUserResponseData> {
-    return this.core.page(listFeatureUsersOperation, "entitlements.listFeatureUsers", params, options);
+    return this.core.page(
+      {
+        method: "entitlements.listFeatureUsers",
+        route: "GET /feature-users",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1426,7 +1184,16 @@ export class EntitlementsSyncResource {
     params?: ListPlanEntitlementsParams,
     options?: SyncRequestOptions,
   ): SyncPage<PlanEntitlementResponseData> {
-    return this.core.page(listPlanEntitlementsOperation, "entitlements.listPlanEntitlements", params, options);
+    return this.core.page(
+      {
+        method: "entitlements.listPlanEntitlements",
+        route: "GET /plan-entitlements",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1439,7 +1206,15 @@ export class EntitlementsSyncResource {
     params: UpdateCompanyOverrideParams,
     options?: SyncRequestOptions,
   ): CompanyOverrideResponseData {
-    return this.core.request(updateCompanyOverrideOperation, "entitlements.updateCompanyOverride", params, options);
+    return this.core.request(
+      {
+        method: "entitlements.updateCompanyOverride",
+        route: "PUT /company-overrides/{company_override_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1452,7 +1227,15 @@ export class EntitlementsSyncResource {
     params: UpdatePlanEntitlementParams,
     options?: SyncRequestOptions,
   ): PlanEntitlementResponseData {
-    return this.core.request(updatePlanEntitlementOperation, "entitlements.updatePlanEntitlement", params, options);
+    return this.core.request(
+      {
+        method: "entitlements.updatePlanEntitlement",
+        route: "PUT /plan-entitlements/{plan_entitlement_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -1466,8 +1249,11 @@ export class EntitlementsSyncResource {
     options?: SyncRequestOptions,
   ): PlanEntitlementResponseData {
     return this.core.request(
-      upsertPlanEntitlementForBillingProductOperation,
-      "entitlements.upsertPlanEntitlementForBillingProduct",
+      {
+        method: "entitlements.upsertPlanEntitlementForBillingProduct",
+        route: "POST /plan-entitlements/billing-linked",
+        takesParams: true,
+      },
       params,
       options,
     );

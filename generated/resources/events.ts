@@ -2,21 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  createEventBatchRequestBodyCodec,
-  createEventRequestBodyCodec,
-  eventDetailResponseDataCodec,
-  eventSummaryResponseDataCodec,
-  rawEventBatchResponseDataCodec,
-  rawEventResponseDataCodec,
-  segmentStatusRespCodec,
-} from "../codecs.js";
 import type {
   CreateEventBatchRequestBody,
   CreateEventRequestBody,
@@ -28,50 +19,11 @@ import type {
   SegmentStatusResp,
 } from "../types.js";
 
-/**
- * How `createEvent` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createEventOperation: Operation<RawEventResponseData> = {
-  method: "POST",
-  path: "/events",
-  server: "api",
-  body: createEventRequestBodyCodec,
-  response: rawEventResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createEventBatch` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createEventBatchOperation: Operation<RawEventBatchResponseData> = {
-  method: "POST",
-  path: "/event-batch",
-  server: "api",
-  body: createEventBatchRequestBodyCodec,
-  response: rawEventBatchResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getEvent`. */
 export interface GetEventParams {
   /** event_id */
   eventId: string;
 }
-
-/**
- * How `getEvent` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getEventOperation: Operation<EventDetailResponseData> = {
-  method: "GET",
-  path: "/events/{event_id}",
-  server: "api",
-  pathParams: [["eventId", "event_id"]],
-  response: eventDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getEventSummaries`. */
 export interface GetEventSummariesParams {
@@ -88,37 +40,6 @@ export interface GetEventSummariesParams {
   /** @maxLength 512 */
   q?: string;
 }
-
-/**
- * How `getEventSummaries` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getEventSummariesOperation: Operation<EventSummaryResponseData[]> = {
-  method: "GET",
-  path: "/event-types",
-  server: "api",
-  query: [
-    ["eventSubtypes", "event_subtypes", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(eventSummaryResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
-/**
- * How `getSegmentIntegrationStatus` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getSegmentIntegrationStatusOperation: Operation<SegmentStatusResp> = {
-  method: "GET",
-  path: "/segment-integration",
-  server: "api",
-  response: segmentStatusRespCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listEvents`. */
 export interface ListEventsParams {
@@ -141,28 +62,8 @@ export interface ListEventsParams {
   userId?: string;
 }
 
-/**
- * How `listEvents` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listEventsOperation: Operation<EventDetailResponseData[]> = {
-  method: "GET",
-  path: "/events",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["eventSubtype", "event_subtype", "scalar"],
-    ["eventTypes", "event_types", "list"],
-    ["flagId", "flag_id", "scalar"],
-    ["idempotencyKey", "idempotency_key", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["userId", "user_id", "scalar"],
-  ],
-  response: listCodec(eventDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
+/** The descriptors of `client.events`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.events", () => import("../operations/events.js"));
 
 /**
  * Events recorded through the REST API.
@@ -178,7 +79,11 @@ export class EventsResource {
    * const event = await client.events.createEvent({ eventType: "flag_check" });
    */
   createEvent(params: CreateEventRequestBody, options?: RequestOptions): ApiPromise<RawEventResponseData> {
-    return this.core.call(createEventOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createEventOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -191,7 +96,11 @@ export class EventsResource {
     params: CreateEventBatchRequestBody,
     options?: RequestOptions,
   ): ApiPromise<RawEventBatchResponseData> {
-    return this.core.call(createEventBatchOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createEventBatchOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -201,7 +110,11 @@ export class EventsResource {
    * const event = await client.events.getEvent({ eventId: "example" });
    */
   getEvent(params: GetEventParams, options?: RequestOptions): ApiPromise<EventDetailResponseData> {
-    return this.core.call(getEventOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getEventOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -211,7 +124,11 @@ export class EventsResource {
    * for await (const item of client.events.getEventSummaries()) console.log(item);
    */
   getEventSummaries(params?: GetEventSummariesParams, options?: RequestOptions): PagePromise<EventSummaryResponseData> {
-    return this.core.page(getEventSummariesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.getEventSummariesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -221,7 +138,11 @@ export class EventsResource {
    * const segmentIntegrationStatus = await client.events.getSegmentIntegrationStatus();
    */
   getSegmentIntegrationStatus(options?: RequestOptions): ApiPromise<SegmentStatusResp> {
-    return this.core.call(getSegmentIntegrationStatusOperation, {}, options);
+    return this.core.call(
+      operations().then((m) => m.getSegmentIntegrationStatusOperation),
+      {},
+      options,
+    );
   }
 
   /**
@@ -231,7 +152,11 @@ export class EventsResource {
    * for await (const item of client.events.listEvents()) console.log(item);
    */
   listEvents(params?: ListEventsParams, options?: RequestOptions): PagePromise<EventDetailResponseData> {
-    return this.core.page(listEventsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listEventsOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -249,7 +174,11 @@ export class EventsSyncResource {
    * const event = client.events.createEvent({ eventType: "flag_check" });
    */
   createEvent(params: CreateEventRequestBody, options?: SyncRequestOptions): RawEventResponseData {
-    return this.core.request(createEventOperation, "events.createEvent", params, options);
+    return this.core.request(
+      { method: "events.createEvent", route: "POST /events", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -259,7 +188,11 @@ export class EventsSyncResource {
    * const eventBatch = client.events.createEventBatch({ events: [{ body: { company: { id: "co_123" }, event: "api_call", quantity: 1 }, eventType: "track" }] });
    */
   createEventBatch(params: CreateEventBatchRequestBody, options?: SyncRequestOptions): RawEventBatchResponseData {
-    return this.core.request(createEventBatchOperation, "events.createEventBatch", params, options);
+    return this.core.request(
+      { method: "events.createEventBatch", route: "POST /event-batch", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -269,7 +202,11 @@ export class EventsSyncResource {
    * const event = client.events.getEvent({ eventId: "example" });
    */
   getEvent(params: GetEventParams, options?: SyncRequestOptions): EventDetailResponseData {
-    return this.core.request(getEventOperation, "events.getEvent", params, options);
+    return this.core.request(
+      { method: "events.getEvent", route: "GET /events/{event_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -282,7 +219,16 @@ export class EventsSyncResource {
     params?: GetEventSummariesParams,
     options?: SyncRequestOptions,
   ): SyncPage<EventSummaryResponseData> {
-    return this.core.page(getEventSummariesOperation, "events.getEventSummaries", params, options);
+    return this.core.page(
+      {
+        method: "events.getEventSummaries",
+        route: "GET /event-types",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -292,7 +238,11 @@ export class EventsSyncResource {
    * const segmentIntegrationStatus = client.events.getSegmentIntegrationStatus();
    */
   getSegmentIntegrationStatus(options?: SyncRequestOptions): SegmentStatusResp {
-    return this.core.request(getSegmentIntegrationStatusOperation, "events.getSegmentIntegrationStatus", {}, options);
+    return this.core.request(
+      { method: "events.getSegmentIntegrationStatus", route: "GET /segment-integration", takesParams: false },
+      {},
+      options,
+    );
   }
 
   /**
@@ -302,6 +252,15 @@ export class EventsSyncResource {
    * for (const item of client.events.listEvents()) console.log(item);
    */
   listEvents(params?: ListEventsParams, options?: SyncRequestOptions): SyncPage<EventDetailResponseData> {
-    return this.core.page(listEventsOperation, "events.listEvents", params, options);
+    return this.core.page(
+      {
+        method: "events.listEvents",
+        route: "GET /events",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 }

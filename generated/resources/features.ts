@@ -3,28 +3,12 @@
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
 import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  checkFlagRequestBodyCodec,
-  checkFlagResponseDataCodec,
-  checkFlagsBulkRequestBodyCodec,
-  checkFlagsBulkResponseDataCodec,
-  checkFlagsResponseDataCodec,
-  countResponseCodec,
-  createBillingLinkedFeatureRequestBodyCodec,
-  createFeatureRequestBodyCodec,
-  createFlagRequestBodyCodec,
-  deleteResponseCodec,
-  featureDetailResponseDataCodec,
-  flagDetailResponseDataCodec,
-  rulesDetailResponseDataCodec,
-  updateFeatureRequestBodyCodec,
-  updateFlagRulesRequestBodyCodec,
-} from "../codecs.js";
+import { checkFlagRequestBodyCodec, checkFlagResponseDataCodec } from "../client-codecs.js";
 import type {
   BillingProviderType,
   CheckFlagRequestBody,
@@ -65,32 +49,6 @@ export const checkFlagOperation: Operation<CheckFlagResponseData> = {
   envelope: "data",
 };
 
-/**
- * How `checkFlags` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const checkFlagsOperation: Operation<CheckFlagsResponseData> = {
-  method: "POST",
-  path: "/flags/check",
-  server: "api",
-  body: checkFlagRequestBodyCodec,
-  response: checkFlagsResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `checkFlagsBulk` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const checkFlagsBulkOperation: Operation<CheckFlagsBulkResponseData> = {
-  method: "POST",
-  path: "/flags/check-bulk",
-  server: "api",
-  body: checkFlagsBulkRequestBodyCodec,
-  response: checkFlagsBulkResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countFeatures`. */
 export interface CountFeaturesParams {
   /** Only return boolean features if there is an associated event. Automatically includes boolean in the feature types filter. */
@@ -125,30 +83,6 @@ export interface CountFeaturesParams {
   withoutPlanEntitlementFor?: string;
 }
 
-/**
- * How `countFeatures` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countFeaturesOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/features/count",
-  server: "api",
-  query: [
-    ["booleanRequireEvent", "boolean_require_event", "scalar"],
-    ["featureType", "feature_type", "list"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["managedBy", "managed_by", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["q", "q", "scalar"],
-    ["withoutCompanyOverrideFor", "without_company_override_for", "scalar"],
-    ["withoutPlanEntitlementFor", "without_plan_entitlement_for", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countFlags`. */
 export interface CountFlagsParams {
   featureId?: string;
@@ -169,69 +103,11 @@ export interface CountFlagsParams {
   q?: string;
 }
 
-/**
- * How `countFlags` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countFlagsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/flags/count",
-  server: "api",
-  query: [
-    ["featureId", "feature_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createFeature` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createFeatureOperation: Operation<FeatureDetailResponseData> = {
-  method: "POST",
-  path: "/features",
-  server: "api",
-  body: createFeatureRequestBodyCodec,
-  response: featureDetailResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createFlag` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createFlagOperation: Operation<FlagDetailResponseData> = {
-  method: "POST",
-  path: "/flags",
-  server: "api",
-  body: createFlagRequestBodyCodec,
-  response: flagDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteFeature`. */
 export interface DeleteFeatureParams {
   /** feature_id */
   featureId: string;
 }
-
-/**
- * How `deleteFeature` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteFeatureOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/features/{feature_id}",
-  server: "api",
-  pathParams: [["featureId", "feature_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `deleteFlag`. */
 export interface DeleteFlagParams {
@@ -239,56 +115,17 @@ export interface DeleteFlagParams {
   flagId: string;
 }
 
-/**
- * How `deleteFlag` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteFlagOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/flags/{flag_id}",
-  server: "api",
-  pathParams: [["flagId", "flag_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getFeature`. */
 export interface GetFeatureParams {
   /** feature_id */
   featureId: string;
 }
 
-/**
- * How `getFeature` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getFeatureOperation: Operation<FeatureDetailResponseData> = {
-  method: "GET",
-  path: "/features/{feature_id}",
-  server: "api",
-  pathParams: [["featureId", "feature_id"]],
-  response: featureDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getFlag`. */
 export interface GetFlagParams {
   /** flag_id */
   flagId: string;
 }
-
-/**
- * How `getFlag` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getFlagOperation: Operation<FlagDetailResponseData> = {
-  method: "GET",
-  path: "/flags/{flag_id}",
-  server: "api",
-  pathParams: [["flagId", "flag_id"]],
-  response: flagDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listFeatures`. */
 export interface ListFeaturesParams {
@@ -324,31 +161,6 @@ export interface ListFeaturesParams {
   withoutPlanEntitlementFor?: string;
 }
 
-/**
- * How `listFeatures` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listFeaturesOperation: Operation<FeatureDetailResponseData[]> = {
-  method: "GET",
-  path: "/features",
-  server: "api",
-  query: [
-    ["booleanRequireEvent", "boolean_require_event", "scalar"],
-    ["featureType", "feature_type", "list"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["managedBy", "managed_by", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["q", "q", "scalar"],
-    ["withoutCompanyOverrideFor", "without_company_override_for", "scalar"],
-    ["withoutPlanEntitlementFor", "without_plan_entitlement_for", "scalar"],
-  ],
-  response: listCodec(featureDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listFlags`. */
 export interface ListFlagsParams {
   featureId?: string;
@@ -369,45 +181,11 @@ export interface ListFlagsParams {
   q?: string;
 }
 
-/**
- * How `listFlags` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listFlagsOperation: Operation<FlagDetailResponseData[]> = {
-  method: "GET",
-  path: "/flags",
-  server: "api",
-  query: [
-    ["featureId", "feature_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(flagDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `updateFeature`: its path and query parameters beside the fields of UpdateFeatureRequestBody. */
 export interface UpdateFeatureParams extends UpdateFeatureRequestBody {
   /** feature_id */
   featureId: string;
 }
-
-/**
- * How `updateFeature` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateFeatureOperation: Operation<FeatureDetailResponseData> = {
-  method: "PUT",
-  path: "/features/{feature_id}",
-  server: "api",
-  pathParams: [["featureId", "feature_id"]],
-  body: updateFeatureRequestBodyCodec,
-  response: featureDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updateFlag`: its path and query parameters beside the fields of CreateFlagRequestBody. */
 export interface UpdateFlagParams extends CreateFlagRequestBody {
@@ -415,52 +193,14 @@ export interface UpdateFlagParams extends CreateFlagRequestBody {
   flagId: string;
 }
 
-/**
- * How `updateFlag` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateFlagOperation: Operation<FlagDetailResponseData> = {
-  method: "PUT",
-  path: "/flags/{flag_id}",
-  server: "api",
-  pathParams: [["flagId", "flag_id"]],
-  body: createFlagRequestBodyCodec,
-  response: flagDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `updateFlagRules`: its path and query parameters beside the fields of UpdateFlagRulesRequestBody. */
 export interface UpdateFlagRulesParams extends UpdateFlagRulesRequestBody {
   /** flag_id */
   flagId: string;
 }
 
-/**
- * How `updateFlagRules` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateFlagRulesOperation: Operation<RulesDetailResponseData> = {
-  method: "PUT",
-  path: "/flags/{flag_id}/rules",
-  server: "api",
-  pathParams: [["flagId", "flag_id"]],
-  body: updateFlagRulesRequestBodyCodec,
-  response: rulesDetailResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertFeatureForBillingProduct` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertFeatureForBillingProductOperation: Operation<FeatureDetailResponseData> = {
-  method: "POST",
-  path: "/features/billing-linked",
-  server: "api",
-  body: createBillingLinkedFeatureRequestBodyCodec,
-  response: featureDetailResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.features`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.features", () => import("../operations/features.js"));
 
 /**
  * Feature flags and their evaluation.
@@ -486,7 +226,11 @@ export class FeaturesResource {
    * const flags = await client.features.checkFlags({ company: { id: "co_123" } });
    */
   checkFlags(params?: CheckFlagRequestBody, options?: RequestOptions): ApiPromise<CheckFlagsResponseData> {
-    return this.core.call(checkFlagsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.checkFlagsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -496,7 +240,11 @@ export class FeaturesResource {
    * const flagsBulk = await client.features.checkFlagsBulk({ contexts: [{}] });
    */
   checkFlagsBulk(params: CheckFlagsBulkRequestBody, options?: RequestOptions): ApiPromise<CheckFlagsBulkResponseData> {
-    return this.core.call(checkFlagsBulkOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.checkFlagsBulkOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -506,7 +254,11 @@ export class FeaturesResource {
    * const result = await client.features.countFeatures();
    */
   countFeatures(params?: CountFeaturesParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countFeaturesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countFeaturesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -516,7 +268,11 @@ export class FeaturesResource {
    * const result = await client.features.countFlags();
    */
   countFlags(params?: CountFlagsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countFlagsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countFlagsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -526,7 +282,11 @@ export class FeaturesResource {
    * const feature = await client.features.createFeature({ description: "example", featureType: "boolean", name: "example" });
    */
   createFeature(params: CreateFeatureRequestBody, options?: RequestOptions): ApiPromise<FeatureDetailResponseData> {
-    return this.core.call(createFeatureOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createFeatureOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -536,7 +296,11 @@ export class FeaturesResource {
    * const flag = await client.features.createFlag({ defaultValue: true, description: "example", flagType: "boolean", key: "example", name: "example" });
    */
   createFlag(params: CreateFlagRequestBody, options?: RequestOptions): ApiPromise<FlagDetailResponseData> {
-    return this.core.call(createFlagOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createFlagOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -546,7 +310,11 @@ export class FeaturesResource {
    * const feature = await client.features.deleteFeature({ featureId: "example" });
    */
   deleteFeature(params: DeleteFeatureParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteFeatureOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteFeatureOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -556,7 +324,11 @@ export class FeaturesResource {
    * const flag = await client.features.deleteFlag({ flagId: "example" });
    */
   deleteFlag(params: DeleteFlagParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteFlagOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteFlagOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -566,7 +338,11 @@ export class FeaturesResource {
    * const feature = await client.features.getFeature({ featureId: "example" });
    */
   getFeature(params: GetFeatureParams, options?: RequestOptions): ApiPromise<FeatureDetailResponseData> {
-    return this.core.call(getFeatureOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getFeatureOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -576,7 +352,11 @@ export class FeaturesResource {
    * const flag = await client.features.getFlag({ flagId: "example" });
    */
   getFlag(params: GetFlagParams, options?: RequestOptions): ApiPromise<FlagDetailResponseData> {
-    return this.core.call(getFlagOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getFlagOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -586,7 +366,11 @@ export class FeaturesResource {
    * for await (const item of client.features.listFeatures()) console.log(item);
    */
   listFeatures(params?: ListFeaturesParams, options?: RequestOptions): PagePromise<FeatureDetailResponseData> {
-    return this.core.page(listFeaturesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listFeaturesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -596,7 +380,11 @@ export class FeaturesResource {
    * for await (const item of client.features.listFlags()) console.log(item);
    */
   listFlags(params?: ListFlagsParams, options?: RequestOptions): PagePromise<FlagDetailResponseData> {
-    return this.core.page(listFlagsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listFlagsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -606,7 +394,11 @@ export class FeaturesResource {
    * const feature = await client.features.updateFeature({ featureId: "example" });
    */
   updateFeature(params: UpdateFeatureParams, options?: RequestOptions): ApiPromise<FeatureDetailResponseData> {
-    return this.core.call(updateFeatureOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateFeatureOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -616,7 +408,11 @@ export class FeaturesResource {
    * const flag = await client.features.updateFlag({ flagId: "example", defaultValue: true, description: "example", flagType: "boolean", key: "example", name: "example" });
    */
   updateFlag(params: UpdateFlagParams, options?: RequestOptions): ApiPromise<FlagDetailResponseData> {
-    return this.core.call(updateFlagOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateFlagOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -626,7 +422,11 @@ export class FeaturesResource {
    * const flagRules = await client.features.updateFlagRules({ flagId: "example", rules: [{ conditionGroups: [], conditions: [], name: "example", priority: 1, value: true }] });
    */
   updateFlagRules(params: UpdateFlagRulesParams, options?: RequestOptions): ApiPromise<RulesDetailResponseData> {
-    return this.core.call(updateFlagRulesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateFlagRulesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -639,7 +439,11 @@ export class FeaturesResource {
     params: CreateBillingLinkedFeatureRequestBody,
     options?: RequestOptions,
   ): ApiPromise<FeatureDetailResponseData> {
-    return this.core.call(upsertFeatureForBillingProductOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertFeatureForBillingProductOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -657,7 +461,11 @@ export class FeaturesSyncResource {
    * const flag = client.features.checkFlag({ key: "new-dashboard", company: { id: "co_123" }, user: { user_id: "u_456" } });
    */
   checkFlag(params: CheckFlagParams, options?: SyncRequestOptions): CheckFlagResponseData {
-    return this.core.request(checkFlagOperation, "features.checkFlag", params, options);
+    return this.core.request(
+      { method: "features.checkFlag", route: "POST /flags/{key}/check", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -667,7 +475,11 @@ export class FeaturesSyncResource {
    * const flags = client.features.checkFlags({ company: { id: "co_123" } });
    */
   checkFlags(params?: CheckFlagRequestBody, options?: SyncRequestOptions): CheckFlagsResponseData {
-    return this.core.request(checkFlagsOperation, "features.checkFlags", params, options);
+    return this.core.request(
+      { method: "features.checkFlags", route: "POST /flags/check", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -677,7 +489,11 @@ export class FeaturesSyncResource {
    * const flagsBulk = client.features.checkFlagsBulk({ contexts: [{}] });
    */
   checkFlagsBulk(params: CheckFlagsBulkRequestBody, options?: SyncRequestOptions): CheckFlagsBulkResponseData {
-    return this.core.request(checkFlagsBulkOperation, "features.checkFlagsBulk", params, options);
+    return this.core.request(
+      { method: "features.checkFlagsBulk", route: "POST /flags/check-bulk", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -687,7 +503,11 @@ export class FeaturesSyncResource {
    * const result = client.features.countFeatures();
    */
   countFeatures(params?: CountFeaturesParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countFeaturesOperation, "features.countFeatures", params, options);
+    return this.core.request(
+      { method: "features.countFeatures", route: "GET /features/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -697,7 +517,11 @@ export class FeaturesSyncResource {
    * const result = client.features.countFlags();
    */
   countFlags(params?: CountFlagsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countFlagsOperation, "features.countFlags", params, options);
+    return this.core.request(
+      { method: "features.countFlags", route: "GET /flags/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -707,7 +531,11 @@ export class FeaturesSyncResource {
    * const feature = client.features.createFeature({ description: "example", featureType: "boolean", name: "example" });
    */
   createFeature(params: CreateFeatureRequestBody, options?: SyncRequestOptions): FeatureDetailResponseData {
-    return this.core.request(createFeatureOperation, "features.createFeature", params, options);
+    return this.core.request(
+      { method: "features.createFeature", route: "POST /features", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -717,7 +545,11 @@ export class FeaturesSyncResource {
    * const flag = client.features.createFlag({ defaultValue: true, description: "example", flagType: "boolean", key: "example", name: "example" });
    */
   createFlag(params: CreateFlagRequestBody, options?: SyncRequestOptions): FlagDetailResponseData {
-    return this.core.request(createFlagOperation, "features.createFlag", params, options);
+    return this.core.request(
+      { method: "features.createFlag", route: "POST /flags", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -727,7 +559,11 @@ export class FeaturesSyncResource {
    * const feature = client.features.deleteFeature({ featureId: "example" });
    */
   deleteFeature(params: DeleteFeatureParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteFeatureOperation, "features.deleteFeature", params, options);
+    return this.core.request(
+      { method: "features.deleteFeature", route: "DELETE /features/{feature_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -737,7 +573,11 @@ export class FeaturesSyncResource {
    * const flag = client.features.deleteFlag({ flagId: "example" });
    */
   deleteFlag(params: DeleteFlagParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteFlagOperation, "features.deleteFlag", params, options);
+    return this.core.request(
+      { method: "features.deleteFlag", route: "DELETE /flags/{flag_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -747,7 +587,11 @@ export class FeaturesSyncResource {
    * const feature = client.features.getFeature({ featureId: "example" });
    */
   getFeature(params: GetFeatureParams, options?: SyncRequestOptions): FeatureDetailResponseData {
-    return this.core.request(getFeatureOperation, "features.getFeature", params, options);
+    return this.core.request(
+      { method: "features.getFeature", route: "GET /features/{feature_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -757,7 +601,11 @@ export class FeaturesSyncResource {
    * const flag = client.features.getFlag({ flagId: "example" });
    */
   getFlag(params: GetFlagParams, options?: SyncRequestOptions): FlagDetailResponseData {
-    return this.core.request(getFlagOperation, "features.getFlag", params, options);
+    return this.core.request(
+      { method: "features.getFlag", route: "GET /flags/{flag_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -767,7 +615,16 @@ export class FeaturesSyncResource {
    * for (const item of client.features.listFeatures()) console.log(item);
    */
   listFeatures(params?: ListFeaturesParams, options?: SyncRequestOptions): SyncPage<FeatureDetailResponseData> {
-    return this.core.page(listFeaturesOperation, "features.listFeatures", params, options);
+    return this.core.page(
+      {
+        method: "features.listFeatures",
+        route: "GET /features",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -777,7 +634,16 @@ export class FeaturesSyncResource {
    * for (const item of client.features.listFlags()) console.log(item);
    */
   listFlags(params?: ListFlagsParams, options?: SyncRequestOptions): SyncPage<FlagDetailResponseData> {
-    return this.core.page(listFlagsOperation, "features.listFlags", params, options);
+    return this.core.page(
+      {
+        method: "features.listFlags",
+        route: "GET /flags",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -787,7 +653,11 @@ export class FeaturesSyncResource {
    * const feature = client.features.updateFeature({ featureId: "example" });
    */
   updateFeature(params: UpdateFeatureParams, options?: SyncRequestOptions): FeatureDetailResponseData {
-    return this.core.request(updateFeatureOperation, "features.updateFeature", params, options);
+    return this.core.request(
+      { method: "features.updateFeature", route: "PUT /features/{feature_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -797,7 +667,11 @@ export class FeaturesSyncResource {
    * const flag = client.features.updateFlag({ flagId: "example", defaultValue: true, description: "example", flagType: "boolean", key: "example", name: "example" });
    */
   updateFlag(params: UpdateFlagParams, options?: SyncRequestOptions): FlagDetailResponseData {
-    return this.core.request(updateFlagOperation, "features.updateFlag", params, options);
+    return this.core.request(
+      { method: "features.updateFlag", route: "PUT /flags/{flag_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -807,7 +681,11 @@ export class FeaturesSyncResource {
    * const flagRules = client.features.updateFlagRules({ flagId: "example", rules: [{ conditionGroups: [], conditions: [], name: "example", priority: 1, value: true }] });
    */
   updateFlagRules(params: UpdateFlagRulesParams, options?: SyncRequestOptions): RulesDetailResponseData {
-    return this.core.request(updateFlagRulesOperation, "features.updateFlagRules", params, options);
+    return this.core.request(
+      { method: "features.updateFlagRules", route: "PUT /flags/{flag_id}/rules", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -821,8 +699,7 @@ export class FeaturesSyncResource {
     options?: SyncRequestOptions,
   ): FeatureDetailResponseData {
     return this.core.request(
-      upsertFeatureForBillingProductOperation,
-      "features.upsertFeatureForBillingProduct",
+      { method: "features.upsertFeatureForBillingProduct", route: "POST /features/billing-linked", takesParams: true },
       params,
       options,
     );

@@ -2,17 +2,10 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
-import {
-  activityResponseResponseDataCodec,
-  environmentFeatureUsageTimeSeriesResponseDataCodec,
-  environmentTraitUsageTimeSeriesResponseDataCodec,
-  insightsSummaryResponseDataCodec,
-  planGrowthResponseDataCodec,
-  topFeaturesByUsageResponseDataCodec,
-} from "../codecs.js";
 import type {
   ActivityResponseResponseData,
   EnvironmentFeatureUsageTimeSeriesResponseData,
@@ -33,19 +26,6 @@ export interface GetActivityParams {
   limit?: number;
 }
 
-/**
- * How `getActivity` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getActivityOperation: Operation<ActivityResponseResponseData> = {
-  method: "GET",
-  path: "/insights/activity",
-  server: "api",
-  query: [["limit", "limit", "scalar"]],
-  response: activityResponseResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getEnvironmentFeatureUsageTimeSeries`. */
 export interface GetEnvironmentFeatureUsageTimeSeriesParams {
   endTime: Date;
@@ -54,24 +34,6 @@ export interface GetEnvironmentFeatureUsageTimeSeriesParams {
   startTime: Date;
 }
 
-/**
- * How `getEnvironmentFeatureUsageTimeSeries` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getEnvironmentFeatureUsageTimeSeriesOperation: Operation<EnvironmentFeatureUsageTimeSeriesResponseData> = {
-  method: "GET",
-  path: "/insights/feature-usage-timeseries",
-  server: "api",
-  query: [
-    ["endTime", "end_time", "scalar"],
-    ["featureId", "feature_id", "scalar"],
-    ["granularity", "granularity", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: environmentFeatureUsageTimeSeriesResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getEnvironmentTraitUsageTimeSeries`. */
 export interface GetEnvironmentTraitUsageTimeSeriesParams {
   endTime: Date;
@@ -79,24 +41,6 @@ export interface GetEnvironmentTraitUsageTimeSeriesParams {
   granularity?: TimeSeriesGranularity;
   startTime: Date;
 }
-
-/**
- * How `getEnvironmentTraitUsageTimeSeries` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getEnvironmentTraitUsageTimeSeriesOperation: Operation<EnvironmentTraitUsageTimeSeriesResponseData> = {
-  method: "GET",
-  path: "/insights/trait-usage-timeseries",
-  server: "api",
-  query: [
-    ["endTime", "end_time", "scalar"],
-    ["featureId", "feature_id", "scalar"],
-    ["granularity", "granularity", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: environmentTraitUsageTimeSeriesResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getPlanGrowth`. */
 export interface GetPlanGrowthParams {
@@ -107,31 +51,6 @@ export interface GetPlanGrowthParams {
    */
   months?: number;
 }
-
-/**
- * How `getPlanGrowth` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getPlanGrowthOperation: Operation<PlanGrowthResponseData> = {
-  method: "GET",
-  path: "/insights/plan-growth",
-  server: "api",
-  query: [["months", "months", "scalar"]],
-  response: planGrowthResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `getSummary` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getSummaryOperation: Operation<InsightsSummaryResponseData> = {
-  method: "GET",
-  path: "/insights/summary",
-  server: "api",
-  response: insightsSummaryResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getTopFeaturesByUsage`. */
 export interface GetTopFeaturesByUsageParams {
@@ -145,22 +64,8 @@ export interface GetTopFeaturesByUsageParams {
   startTime: Date;
 }
 
-/**
- * How `getTopFeaturesByUsage` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getTopFeaturesByUsageOperation: Operation<TopFeaturesByUsageResponseData> = {
-  method: "GET",
-  path: "/insights/top-features",
-  server: "api",
-  query: [
-    ["endTime", "end_time", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["startTime", "start_time", "scalar"],
-  ],
-  response: topFeaturesByUsageResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.insights`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.insights", () => import("../operations/insights.js"));
 
 /** @remarks Reached as `client.insights`. */
 export class InsightsResource {
@@ -173,7 +78,11 @@ export class InsightsResource {
    * const activity = await client.insights.getActivity();
    */
   getActivity(params?: GetActivityParams, options?: RequestOptions): ApiPromise<ActivityResponseResponseData> {
-    return this.core.call(getActivityOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getActivityOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -186,7 +95,11 @@ export class InsightsResource {
     params: GetEnvironmentFeatureUsageTimeSeriesParams,
     options?: RequestOptions,
   ): ApiPromise<EnvironmentFeatureUsageTimeSeriesResponseData> {
-    return this.core.call(getEnvironmentFeatureUsageTimeSeriesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getEnvironmentFeatureUsageTimeSeriesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -199,7 +112,11 @@ export class InsightsResource {
     params: GetEnvironmentTraitUsageTimeSeriesParams,
     options?: RequestOptions,
   ): ApiPromise<EnvironmentTraitUsageTimeSeriesResponseData> {
-    return this.core.call(getEnvironmentTraitUsageTimeSeriesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getEnvironmentTraitUsageTimeSeriesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -209,7 +126,11 @@ export class InsightsResource {
    * const planGrowth = await client.insights.getPlanGrowth();
    */
   getPlanGrowth(params?: GetPlanGrowthParams, options?: RequestOptions): ApiPromise<PlanGrowthResponseData> {
-    return this.core.call(getPlanGrowthOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getPlanGrowthOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -219,7 +140,11 @@ export class InsightsResource {
    * const summary = await client.insights.getSummary();
    */
   getSummary(options?: RequestOptions): ApiPromise<InsightsSummaryResponseData> {
-    return this.core.call(getSummaryOperation, {}, options);
+    return this.core.call(
+      operations().then((m) => m.getSummaryOperation),
+      {},
+      options,
+    );
   }
 
   /**
@@ -232,7 +157,11 @@ export class InsightsResource {
     params: GetTopFeaturesByUsageParams,
     options?: RequestOptions,
   ): ApiPromise<TopFeaturesByUsageResponseData> {
-    return this.core.call(getTopFeaturesByUsageOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getTopFeaturesByUsageOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -247,7 +176,11 @@ export class InsightsSyncResource {
    * const activity = client.insights.getActivity();
    */
   getActivity(params?: GetActivityParams, options?: SyncRequestOptions): ActivityResponseResponseData {
-    return this.core.request(getActivityOperation, "insights.getActivity", params, options);
+    return this.core.request(
+      { method: "insights.getActivity", route: "GET /insights/activity", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -261,8 +194,11 @@ export class InsightsSyncResource {
     options?: SyncRequestOptions,
   ): EnvironmentFeatureUsageTimeSeriesResponseData {
     return this.core.request(
-      getEnvironmentFeatureUsageTimeSeriesOperation,
-      "insights.getEnvironmentFeatureUsageTimeSeries",
+      {
+        method: "insights.getEnvironmentFeatureUsageTimeSeries",
+        route: "GET /insights/feature-usage-timeseries",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -279,8 +215,11 @@ export class InsightsSyncResource {
     options?: SyncRequestOptions,
   ): EnvironmentTraitUsageTimeSeriesResponseData {
     return this.core.request(
-      getEnvironmentTraitUsageTimeSeriesOperation,
-      "insights.getEnvironmentTraitUsageTimeSeries",
+      {
+        method: "insights.getEnvironmentTraitUsageTimeSeries",
+        route: "GET /insights/trait-usage-timeseries",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -293,7 +232,11 @@ export class InsightsSyncResource {
    * const planGrowth = client.insights.getPlanGrowth();
    */
   getPlanGrowth(params?: GetPlanGrowthParams, options?: SyncRequestOptions): PlanGrowthResponseData {
-    return this.core.request(getPlanGrowthOperation, "insights.getPlanGrowth", params, options);
+    return this.core.request(
+      { method: "insights.getPlanGrowth", route: "GET /insights/plan-growth", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -303,7 +246,11 @@ export class InsightsSyncResource {
    * const summary = client.insights.getSummary();
    */
   getSummary(options?: SyncRequestOptions): InsightsSummaryResponseData {
-    return this.core.request(getSummaryOperation, "insights.getSummary", {}, options);
+    return this.core.request(
+      { method: "insights.getSummary", route: "GET /insights/summary", takesParams: false },
+      {},
+      options,
+    );
   }
 
   /**
@@ -316,6 +263,10 @@ export class InsightsSyncResource {
     params: GetTopFeaturesByUsageParams,
     options?: SyncRequestOptions,
   ): TopFeaturesByUsageResponseData {
-    return this.core.request(getTopFeaturesByUsageOperation, "insights.getTopFeaturesByUsage", params, options);
+    return this.core.request(
+      { method: "insights.getTopFeaturesByUsage", route: "GET /insights/top-features", takesParams: true },
+      params,
+      options,
+    );
   }
 }

@@ -2,22 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  deleteResponseCodec,
-  installIntegrationRequestBodyCodec,
-  integrationInstallResponseDataCodec,
-  integrationWebhookUrlResponseDataCodec,
-  integrationsDataSetResponseDataCodec,
-  integrationsListResponseDataCodec,
-  integrationsResponseDataCodec,
-  startDataImportRequestBodyCodec,
-} from "../codecs.js";
 import type {
   DeleteResponse,
   InstallIntegrationRequestBody,
@@ -31,63 +21,11 @@ import type {
   StartDataImportRequestBody,
 } from "../types.js";
 
-/**
- * How `assumeStripeInstalled` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const assumeStripeInstalledOperation: Operation<IntegrationInstallResponseData> = {
-  method: "POST",
-  path: "/integrations/stripe/v2/assume-installed",
-  server: "api",
-  body: installIntegrationRequestBodyCodec,
-  response: integrationInstallResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getIntegrationWebhookUrl`. */
 export interface GetIntegrationWebhookUrlParams {
   /** type */
   type: string;
 }
-
-/**
- * How `getIntegrationWebhookUrl` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getIntegrationWebhookUrlOperation: Operation<IntegrationWebhookUrlResponseData> = {
-  method: "GET",
-  path: "/integrations/{type}/webhook-url",
-  server: "api",
-  pathParams: [["type", "type"]],
-  response: integrationWebhookUrlResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `installIntegration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const installIntegrationOperation: Operation<IntegrationInstallResponseData> = {
-  method: "POST",
-  path: "/integrations/install",
-  server: "api",
-  body: installIntegrationRequestBodyCodec,
-  response: integrationInstallResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `installStripe` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const installStripeOperation: Operation<IntegrationInstallResponseData> = {
-  method: "POST",
-  path: "/integrations/stripe/v2/install",
-  server: "api",
-  body: installIntegrationRequestBodyCodec,
-  response: integrationInstallResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listIntegrations`. */
 export interface ListIntegrationsParams {
@@ -107,71 +45,11 @@ export interface ListIntegrationsParams {
   type?: IntegrationType;
 }
 
-/**
- * How `listIntegrations` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listIntegrationsOperation: Operation<IntegrationsListResponseData[]> = {
-  method: "GET",
-  path: "/integrations",
-  server: "api",
-  query: [
-    ["billingOnly", "billing_only", "scalar"],
-    ["excludeIds", "exclude_ids", "list"],
-    ["id", "id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["state", "state", "scalar"],
-    ["type", "type", "scalar"],
-  ],
-  response: listCodec(integrationsListResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
-/**
- * How `loadSampleDataSet` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const loadSampleDataSetOperation: Operation<IntegrationsDataSetResponseData> = {
-  method: "GET",
-  path: "/integrations/stripe/dataset-sample-v2",
-  server: "api",
-  response: integrationsDataSetResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `runIntegration`. */
 export interface RunIntegrationParams {
   /** integration_id */
   integrationId: string;
 }
-
-/**
- * How `runIntegration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const runIntegrationOperation: Operation<IntegrationsResponseData> = {
-  method: "GET",
-  path: "/integration/start/{integration_id}",
-  server: "api",
-  pathParams: [["integrationId", "integration_id"]],
-  response: integrationsResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `startDataImport` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const startDataImportOperation: Operation<IntegrationsResponseData> = {
-  method: "POST",
-  path: "/integrations/start-data-import",
-  server: "api",
-  body: startDataImportRequestBodyCodec,
-  response: integrationsResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `uninstallIntegration`. */
 export interface UninstallIntegrationParams {
@@ -179,18 +57,11 @@ export interface UninstallIntegrationParams {
   integrationId: string;
 }
 
-/**
- * How `uninstallIntegration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const uninstallIntegrationOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/integrations/uninstall/{integration_id}",
-  server: "api",
-  pathParams: [["integrationId", "integration_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.integrations`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse(
+  "the operations of client.integrations",
+  () => import("../operations/integrations.js"),
+);
 
 /** @remarks Reached as `client.integrations`. */
 export class IntegrationsResource {
@@ -206,7 +77,11 @@ export class IntegrationsResource {
     params: InstallIntegrationRequestBody,
     options?: RequestOptions,
   ): ApiPromise<IntegrationInstallResponseData> {
-    return this.core.call(assumeStripeInstalledOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.assumeStripeInstalledOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -219,7 +94,11 @@ export class IntegrationsResource {
     params: GetIntegrationWebhookUrlParams,
     options?: RequestOptions,
   ): ApiPromise<IntegrationWebhookUrlResponseData> {
-    return this.core.call(getIntegrationWebhookUrlOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getIntegrationWebhookUrlOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -232,7 +111,11 @@ export class IntegrationsResource {
     params: InstallIntegrationRequestBody,
     options?: RequestOptions,
   ): ApiPromise<IntegrationInstallResponseData> {
-    return this.core.call(installIntegrationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.installIntegrationOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -245,7 +128,11 @@ export class IntegrationsResource {
     params: InstallIntegrationRequestBody,
     options?: RequestOptions,
   ): ApiPromise<IntegrationInstallResponseData> {
-    return this.core.call(installStripeOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.installStripeOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -258,7 +145,11 @@ export class IntegrationsResource {
     params?: ListIntegrationsParams,
     options?: RequestOptions,
   ): PagePromise<IntegrationsListResponseData> {
-    return this.core.page(listIntegrationsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listIntegrationsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -268,7 +159,11 @@ export class IntegrationsResource {
    * const result = await client.integrations.loadSampleDataSet();
    */
   loadSampleDataSet(options?: RequestOptions): ApiPromise<IntegrationsDataSetResponseData> {
-    return this.core.call(loadSampleDataSetOperation, {}, options);
+    return this.core.call(
+      operations().then((m) => m.loadSampleDataSetOperation),
+      {},
+      options,
+    );
   }
 
   /**
@@ -278,7 +173,11 @@ export class IntegrationsResource {
    * const result = await client.integrations.runIntegration({ integrationId: "example" });
    */
   runIntegration(params: RunIntegrationParams, options?: RequestOptions): ApiPromise<IntegrationsResponseData> {
-    return this.core.call(runIntegrationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.runIntegrationOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -288,7 +187,11 @@ export class IntegrationsResource {
    * const result = await client.integrations.startDataImport({ integrationId: "example" });
    */
   startDataImport(params: StartDataImportRequestBody, options?: RequestOptions): ApiPromise<IntegrationsResponseData> {
-    return this.core.call(startDataImportOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.startDataImportOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -298,7 +201,11 @@ export class IntegrationsResource {
    * const result = await client.integrations.uninstallIntegration({ integrationId: "example" });
    */
   uninstallIntegration(params: UninstallIntegrationParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(uninstallIntegrationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.uninstallIntegrationOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -316,7 +223,15 @@ export class IntegrationsSyncResource {
     params: InstallIntegrationRequestBody,
     options?: SyncRequestOptions,
   ): IntegrationInstallResponseData {
-    return this.core.request(assumeStripeInstalledOperation, "integrations.assumeStripeInstalled", params, options);
+    return this.core.request(
+      {
+        method: "integrations.assumeStripeInstalled",
+        route: "POST /integrations/stripe/v2/assume-installed",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -330,8 +245,11 @@ export class IntegrationsSyncResource {
     options?: SyncRequestOptions,
   ): IntegrationWebhookUrlResponseData {
     return this.core.request(
-      getIntegrationWebhookUrlOperation,
-      "integrations.getIntegrationWebhookUrl",
+      {
+        method: "integrations.getIntegrationWebhookUrl",
+        route: "GET /integrations/{type}/webhook-url",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -347,7 +265,11 @@ export class IntegrationsSyncResource {
     params: InstallIntegrationRequestBody,
     options?: SyncRequestOptions,
   ): IntegrationInstallResponseData {
-    return this.core.request(installIntegrationOperation, "integrations.installIntegration", params, options);
+    return this.core.request(
+      { method: "integrations.installIntegration", route: "POST /integrations/install", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -357,7 +279,11 @@ export class IntegrationsSyncResource {
    * const result = client.integrations.installStripe({ type: "clerk" });
    */
   installStripe(params: InstallIntegrationRequestBody, options?: SyncRequestOptions): IntegrationInstallResponseData {
-    return this.core.request(installStripeOperation, "integrations.installStripe", params, options);
+    return this.core.request(
+      { method: "integrations.installStripe", route: "POST /integrations/stripe/v2/install", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -370,7 +296,16 @@ export class IntegrationsSyncResource {
     params?: ListIntegrationsParams,
     options?: SyncRequestOptions,
   ): SyncPage<IntegrationsListResponseData> {
-    return this.core.page(listIntegrationsOperation, "integrations.listIntegrations", params, options);
+    return this.core.page(
+      {
+        method: "integrations.listIntegrations",
+        route: "GET /integrations",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -380,7 +315,15 @@ export class IntegrationsSyncResource {
    * const result = client.integrations.loadSampleDataSet();
    */
   loadSampleDataSet(options?: SyncRequestOptions): IntegrationsDataSetResponseData {
-    return this.core.request(loadSampleDataSetOperation, "integrations.loadSampleDataSet", {}, options);
+    return this.core.request(
+      {
+        method: "integrations.loadSampleDataSet",
+        route: "GET /integrations/stripe/dataset-sample-v2",
+        takesParams: false,
+      },
+      {},
+      options,
+    );
   }
 
   /**
@@ -390,7 +333,11 @@ export class IntegrationsSyncResource {
    * const result = client.integrations.runIntegration({ integrationId: "example" });
    */
   runIntegration(params: RunIntegrationParams, options?: SyncRequestOptions): IntegrationsResponseData {
-    return this.core.request(runIntegrationOperation, "integrations.runIntegration", params, options);
+    return this.core.request(
+      { method: "integrations.runIntegration", route: "GET /integration/start/{integration_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -400,7 +347,11 @@ export class IntegrationsSyncResource {
    * const result = client.integrations.startDataImport({ integrationId: "example" });
    */
   startDataImport(params: StartDataImportRequestBody, options?: SyncRequestOptions): IntegrationsResponseData {
-    return this.core.request(startDataImportOperation, "integrations.startDataImport", params, options);
+    return this.core.request(
+      { method: "integrations.startDataImport", route: "POST /integrations/start-data-import", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -410,6 +361,14 @@ export class IntegrationsSyncResource {
    * const result = client.integrations.uninstallIntegration({ integrationId: "example" });
    */
   uninstallIntegration(params: UninstallIntegrationParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(uninstallIntegrationOperation, "integrations.uninstallIntegration", params, options);
+    return this.core.request(
+      {
+        method: "integrations.uninstallIntegration",
+        route: "DELETE /integrations/uninstall/{integration_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 }

@@ -2,13 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import { countResponseCodec, licenseResponseDataCodec } from "../codecs.js";
 import type { CountResponse, LicenseResponseData } from "../types.js";
 
 /** Parameters of `countLicenses`. */
@@ -29,43 +28,11 @@ export interface CountLicensesParams {
   offset?: number;
 }
 
-/**
- * How `countLicenses` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countLicensesOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/licenses/count",
-  server: "api",
-  query: [
-    ["featureIds", "feature_ids", "list"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["name", "name", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getSingleLicense`. */
 export interface GetSingleLicenseParams {
   /** license_id */
   licenseId: string;
 }
-
-/**
- * How `getSingleLicense` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getSingleLicenseOperation: Operation<LicenseResponseData> = {
-  method: "GET",
-  path: "/licenses/{license_id}",
-  server: "api",
-  pathParams: [["licenseId", "license_id"]],
-  response: licenseResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listLicenses`. */
 export interface ListLicensesParams {
@@ -85,25 +52,8 @@ export interface ListLicensesParams {
   offset?: number;
 }
 
-/**
- * How `listLicenses` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listLicensesOperation: Operation<LicenseResponseData[]> = {
-  method: "GET",
-  path: "/licenses",
-  server: "api",
-  query: [
-    ["featureIds", "feature_ids", "list"],
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["name", "name", "scalar"],
-    ["offset", "offset", "scalar"],
-  ],
-  response: listCodec(licenseResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
+/** The descriptors of `client.licenses`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.licenses", () => import("../operations/licenses.js"));
 
 /** @remarks Reached as `client.licenses`. */
 export class LicensesResource {
@@ -116,7 +66,11 @@ export class LicensesResource {
    * const result = await client.licenses.countLicenses();
    */
   countLicenses(params?: CountLicensesParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countLicensesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countLicensesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -126,7 +80,11 @@ export class LicensesResource {
    * const singleLicense = await client.licenses.getSingleLicense({ licenseId: "example" });
    */
   getSingleLicense(params: GetSingleLicenseParams, options?: RequestOptions): ApiPromise<LicenseResponseData> {
-    return this.core.call(getSingleLicenseOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getSingleLicenseOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -136,7 +94,11 @@ export class LicensesResource {
    * for await (const item of client.licenses.listLicenses()) console.log(item);
    */
   listLicenses(params?: ListLicensesParams, options?: RequestOptions): PagePromise<LicenseResponseData> {
-    return this.core.page(listLicensesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listLicensesOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -151,7 +113,11 @@ export class LicensesSyncResource {
    * const result = client.licenses.countLicenses();
    */
   countLicenses(params?: CountLicensesParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countLicensesOperation, "licenses.countLicenses", params, options);
+    return this.core.request(
+      { method: "licenses.countLicenses", route: "GET /licenses/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -161,7 +127,11 @@ export class LicensesSyncResource {
    * const singleLicense = client.licenses.getSingleLicense({ licenseId: "example" });
    */
   getSingleLicense(params: GetSingleLicenseParams, options?: SyncRequestOptions): LicenseResponseData {
-    return this.core.request(getSingleLicenseOperation, "licenses.getSingleLicense", params, options);
+    return this.core.request(
+      { method: "licenses.getSingleLicense", route: "GET /licenses/{license_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -171,6 +141,15 @@ export class LicensesSyncResource {
    * for (const item of client.licenses.listLicenses()) console.log(item);
    */
   listLicenses(params?: ListLicensesParams, options?: SyncRequestOptions): SyncPage<LicenseResponseData> {
-    return this.core.page(listLicensesOperation, "licenses.listLicenses", params, options);
+    return this.core.page(
+      {
+        method: "licenses.listLicenses",
+        route: "GET /licenses",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 }

@@ -2,15 +2,10 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
-import {
-  createCustomPlanBundleRequestBodyCodec,
-  createPlanBundleRequestBodyCodec,
-  planBundleResponseDataCodec,
-  updatePlanBundleRequestBodyCodec,
-} from "../codecs.js";
 import type {
   CreateCustomPlanBundleRequestBody,
   CreatePlanBundleRequestBody,
@@ -18,51 +13,14 @@ import type {
   UpdatePlanBundleRequestBody,
 } from "../types.js";
 
-/**
- * How `createCustomPlanBundle` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createCustomPlanBundleOperation: Operation<PlanBundleResponseData> = {
-  method: "POST",
-  path: "/custom-plan-bundles",
-  server: "api",
-  body: createCustomPlanBundleRequestBodyCodec,
-  response: planBundleResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createPlanBundle` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createPlanBundleOperation: Operation<PlanBundleResponseData> = {
-  method: "POST",
-  path: "/plan-bundles",
-  server: "api",
-  body: createPlanBundleRequestBodyCodec,
-  response: planBundleResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `updatePlanBundle`: its path and query parameters beside the fields of UpdatePlanBundleRequestBody. */
 export interface UpdatePlanBundleParams extends UpdatePlanBundleRequestBody {
   /** plan_id */
   planId: string;
 }
 
-/**
- * How `updatePlanBundle` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updatePlanBundleOperation: Operation<PlanBundleResponseData> = {
-  method: "PUT",
-  path: "/plan-bundles/{plan_id}",
-  server: "api",
-  pathParams: [["planId", "plan_id"]],
-  body: updatePlanBundleRequestBodyCodec,
-  response: planBundleResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.planBundle`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.planBundle", () => import("../operations/plan-bundle.js"));
 
 /** @remarks Reached as `client.planBundle`. */
 export class PlanBundleResource {
@@ -78,7 +36,11 @@ export class PlanBundleResource {
     params: CreateCustomPlanBundleRequestBody,
     options?: RequestOptions,
   ): ApiPromise<PlanBundleResponseData> {
-    return this.core.call(createCustomPlanBundleOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createCustomPlanBundleOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -88,7 +50,11 @@ export class PlanBundleResource {
    * const planBundle = await client.planBundle.createPlanBundle({ entitlements: [{ action: "create" }], plan: { name: "example", planType: "add_on" } });
    */
   createPlanBundle(params: CreatePlanBundleRequestBody, options?: RequestOptions): ApiPromise<PlanBundleResponseData> {
-    return this.core.call(createPlanBundleOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createPlanBundleOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -98,7 +64,11 @@ export class PlanBundleResource {
    * const planBundle = await client.planBundle.updatePlanBundle({ planId: "example", entitlements: [{ action: "create" }], plan: { name: "example" } });
    */
   updatePlanBundle(params: UpdatePlanBundleParams, options?: RequestOptions): ApiPromise<PlanBundleResponseData> {
-    return this.core.call(updatePlanBundleOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updatePlanBundleOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -116,7 +86,11 @@ export class PlanBundleSyncResource {
     params: CreateCustomPlanBundleRequestBody,
     options?: SyncRequestOptions,
   ): PlanBundleResponseData {
-    return this.core.request(createCustomPlanBundleOperation, "planBundle.createCustomPlanBundle", params, options);
+    return this.core.request(
+      { method: "planBundle.createCustomPlanBundle", route: "POST /custom-plan-bundles", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -126,7 +100,11 @@ export class PlanBundleSyncResource {
    * const planBundle = client.planBundle.createPlanBundle({ entitlements: [{ action: "create" }], plan: { name: "example", planType: "add_on" } });
    */
   createPlanBundle(params: CreatePlanBundleRequestBody, options?: SyncRequestOptions): PlanBundleResponseData {
-    return this.core.request(createPlanBundleOperation, "planBundle.createPlanBundle", params, options);
+    return this.core.request(
+      { method: "planBundle.createPlanBundle", route: "POST /plan-bundles", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -136,6 +114,10 @@ export class PlanBundleSyncResource {
    * const planBundle = client.planBundle.updatePlanBundle({ planId: "example", entitlements: [{ action: "create" }], plan: { name: "example" } });
    */
   updatePlanBundle(params: UpdatePlanBundleParams, options?: SyncRequestOptions): PlanBundleResponseData {
-    return this.core.request(updatePlanBundleOperation, "planBundle.updatePlanBundle", params, options);
+    return this.core.request(
+      { method: "planBundle.updatePlanBundle", route: "PUT /plan-bundles/{plan_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 }

@@ -2,15 +2,10 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
-import {
-  createPlanGroupRequestBodyCodec,
-  planGroupDetailResponseDataCodec,
-  planGroupResponseDataCodec,
-  updatePlanGroupRequestBodyCodec,
-} from "../codecs.js";
 import type {
   CreatePlanGroupRequestBody,
   PlanGroupDetailResponseData,
@@ -18,36 +13,10 @@ import type {
   UpdatePlanGroupRequestBody,
 } from "../types.js";
 
-/**
- * How `createPlanGroup` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createPlanGroupOperation: Operation<PlanGroupResponseData> = {
-  method: "POST",
-  path: "/plan-groups",
-  server: "api",
-  body: createPlanGroupRequestBodyCodec,
-  response: planGroupResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getPlanGroup`. */
 export interface GetPlanGroupParams {
   includeCompanyCounts?: boolean;
 }
-
-/**
- * How `getPlanGroup` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getPlanGroupOperation: Operation<PlanGroupDetailResponseData> = {
-  method: "GET",
-  path: "/plan-groups",
-  server: "api",
-  query: [["includeCompanyCounts", "include_company_counts", "scalar"]],
-  response: planGroupDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updatePlanGroup`: its path and query parameters beside the fields of UpdatePlanGroupRequestBody. */
 export interface UpdatePlanGroupParams extends UpdatePlanGroupRequestBody {
@@ -55,19 +24,8 @@ export interface UpdatePlanGroupParams extends UpdatePlanGroupRequestBody {
   planGroupId: string;
 }
 
-/**
- * How `updatePlanGroup` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updatePlanGroupOperation: Operation<PlanGroupResponseData> = {
-  method: "PUT",
-  path: "/plan-groups/{plan_group_id}",
-  server: "api",
-  pathParams: [["planGroupId", "plan_group_id"]],
-  body: updatePlanGroupRequestBodyCodec,
-  response: planGroupResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.planGroups`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.planGroups", () => import("../operations/plan-groups.js"));
 
 /** @remarks Reached as `client.planGroups`. */
 export class PlanGroupsResource {
@@ -80,7 +38,11 @@ export class PlanGroupsResource {
    * const planGroup = await client.planGroups.createPlanGroup({ addOnIds: ["example"], checkoutCollectAddress: true, checkoutCollectEmail: true, checkoutCollectPhone: true, checkoutCollectTaxId: true, enableTaxCollection: true, optInEnabled: true, orderedAddOns: [{ planId: "example" }], orderedBundleList: [{ bundleId: "example" }], orderedPlans: [{ planId: "example" }], preventDowngradesWhenOverLimit: true, preventSelfServiceDowngrade: true, prorationBehavior: "create_prorations", showAsMonthlyPrices: true, showCredits: true, showFeatureDescription: true, showHardLimit: true, showPeriodToggle: true, showZeroPriceAsFree: true, syncCustomerBillingDetails: true });
    */
   createPlanGroup(params: CreatePlanGroupRequestBody, options?: RequestOptions): ApiPromise<PlanGroupResponseData> {
-    return this.core.call(createPlanGroupOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createPlanGroupOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -90,7 +52,11 @@ export class PlanGroupsResource {
    * const planGroup = await client.planGroups.getPlanGroup();
    */
   getPlanGroup(params?: GetPlanGroupParams, options?: RequestOptions): ApiPromise<PlanGroupDetailResponseData> {
-    return this.core.call(getPlanGroupOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getPlanGroupOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -100,7 +66,11 @@ export class PlanGroupsResource {
    * const planGroup = await client.planGroups.updatePlanGroup({ planGroupId: "example", addOnIds: ["example"], checkoutCollectAddress: true, checkoutCollectEmail: true, checkoutCollectPhone: true, checkoutCollectTaxId: true, enableTaxCollection: true, optInEnabled: true, orderedAddOns: [{ planId: "example" }], orderedBundleList: [{ bundleId: "example" }], orderedPlans: [{ planId: "example" }], preventDowngradesWhenOverLimit: true, preventSelfServiceDowngrade: true, prorationBehavior: "create_prorations", showAsMonthlyPrices: true, showCredits: true, showFeatureDescription: true, showHardLimit: true, showPeriodToggle: true, showZeroPriceAsFree: true, syncCustomerBillingDetails: true });
    */
   updatePlanGroup(params: UpdatePlanGroupParams, options?: RequestOptions): ApiPromise<PlanGroupResponseData> {
-    return this.core.call(updatePlanGroupOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updatePlanGroupOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -115,7 +85,11 @@ export class PlanGroupsSyncResource {
    * const planGroup = client.planGroups.createPlanGroup({ addOnIds: ["example"], checkoutCollectAddress: true, checkoutCollectEmail: true, checkoutCollectPhone: true, checkoutCollectTaxId: true, enableTaxCollection: true, optInEnabled: true, orderedAddOns: [{ planId: "example" }], orderedBundleList: [{ bundleId: "example" }], orderedPlans: [{ planId: "example" }], preventDowngradesWhenOverLimit: true, preventSelfServiceDowngrade: true, prorationBehavior: "create_prorations", showAsMonthlyPrices: true, showCredits: true, showFeatureDescription: true, showHardLimit: true, showPeriodToggle: true, showZeroPriceAsFree: true, syncCustomerBillingDetails: true });
    */
   createPlanGroup(params: CreatePlanGroupRequestBody, options?: SyncRequestOptions): PlanGroupResponseData {
-    return this.core.request(createPlanGroupOperation, "planGroups.createPlanGroup", params, options);
+    return this.core.request(
+      { method: "planGroups.createPlanGroup", route: "POST /plan-groups", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -125,7 +99,11 @@ export class PlanGroupsSyncResource {
    * const planGroup = client.planGroups.getPlanGroup();
    */
   getPlanGroup(params?: GetPlanGroupParams, options?: SyncRequestOptions): PlanGroupDetailResponseData {
-    return this.core.request(getPlanGroupOperation, "planGroups.getPlanGroup", params, options);
+    return this.core.request(
+      { method: "planGroups.getPlanGroup", route: "GET /plan-groups", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -135,6 +113,10 @@ export class PlanGroupsSyncResource {
    * const planGroup = client.planGroups.updatePlanGroup({ planGroupId: "example", addOnIds: ["example"], checkoutCollectAddress: true, checkoutCollectEmail: true, checkoutCollectPhone: true, checkoutCollectTaxId: true, enableTaxCollection: true, optInEnabled: true, orderedAddOns: [{ planId: "example" }], orderedBundleList: [{ bundleId: "example" }], orderedPlans: [{ planId: "example" }], preventDowngradesWhenOverLimit: true, preventSelfServiceDowngrade: true, prorationBehavior: "create_prorations", showAsMonthlyPrices: true, showCredits: true, showFeatureDescription: true, showHardLimit: true, showPeriodToggle: true, showZeroPriceAsFree: true, syncCustomerBillingDetails: true });
    */
   updatePlanGroup(params: UpdatePlanGroupParams, options?: SyncRequestOptions): PlanGroupResponseData {
-    return this.core.request(updatePlanGroupOperation, "planGroups.updatePlanGroup", params, options);
+    return this.core.request(
+      { method: "planGroups.updatePlanGroup", route: "PUT /plan-groups/{plan_group_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 }

@@ -2,21 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  countResponseCodec,
-  createMigrationInputCodec,
-  planVersionCompanyMigrationResponseDataCodec,
-  planVersionMigrationPreviewResponseDataCodec,
-  planVersionMigrationResponseDataCodec,
-  previewMigrationRequestBodyCodec,
-  retryMigrationRequestBodyCodec,
-} from "../codecs.js";
 import type {
   CountResponse,
   CreateMigrationInput,
@@ -45,25 +36,6 @@ export interface CountCompanyMigrationsParams {
   status?: PlanVersionCompanyMigrationStatus;
 }
 
-/**
- * How `countCompanyMigrations` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countCompanyMigrationsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/plan-version-company-migrations/count",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["migrationId", "migration_id", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["status", "status", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countMigrations`. */
 export interface CountMigrationsParams {
   /**
@@ -78,55 +50,11 @@ export interface CountMigrationsParams {
   status?: PlanVersionMigrationStatus;
 }
 
-/**
- * How `countMigrations` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countMigrationsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/plan-version-migrations/count",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["status", "status", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createMigration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createMigrationOperation: Operation<PlanVersionMigrationResponseData> = {
-  method: "POST",
-  path: "/plan-version-migrations",
-  server: "api",
-  body: createMigrationInputCodec,
-  response: planVersionMigrationResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getMigration`. */
 export interface GetMigrationParams {
   /** plan_version_migration_id */
   planVersionMigrationId: string;
 }
-
-/**
- * How `getMigration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getMigrationOperation: Operation<PlanVersionMigrationResponseData> = {
-  method: "GET",
-  path: "/plan-version-migrations/{plan_version_migration_id}",
-  server: "api",
-  pathParams: [["planVersionMigrationId", "plan_version_migration_id"]],
-  response: planVersionMigrationResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listCompanyMigrations`. */
 export interface ListCompanyMigrationsParams {
@@ -144,26 +72,6 @@ export interface ListCompanyMigrationsParams {
   status?: PlanVersionCompanyMigrationStatus;
 }
 
-/**
- * How `listCompanyMigrations` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCompanyMigrationsOperation: Operation<PlanVersionCompanyMigrationResponseData[]> = {
-  method: "GET",
-  path: "/plan-version-company-migrations",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["migrationId", "migration_id", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["status", "status", "scalar"],
-  ],
-  response: listCodec(planVersionCompanyMigrationResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listMigrations`. */
 export interface ListMigrationsParams {
   /**
@@ -178,56 +86,11 @@ export interface ListMigrationsParams {
   status?: PlanVersionMigrationStatus;
 }
 
-/**
- * How `listMigrations` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listMigrationsOperation: Operation<PlanVersionMigrationResponseData[]> = {
-  method: "GET",
-  path: "/plan-version-migrations",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planVersionId", "plan_version_id", "scalar"],
-    ["status", "status", "scalar"],
-  ],
-  response: listCodec(planVersionMigrationResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
-/**
- * How `previewMigration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const previewMigrationOperation: Operation<PlanVersionMigrationPreviewResponseData> = {
-  method: "POST",
-  path: "/plan-version-migrations/preview",
-  server: "api",
-  body: previewMigrationRequestBodyCodec,
-  response: planVersionMigrationPreviewResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `retryCompanyMigration`. */
 export interface RetryCompanyMigrationParams {
   /** plan_version_company_migration_id */
   planVersionCompanyMigrationId: string;
 }
-
-/**
- * How `retryCompanyMigration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const retryCompanyMigrationOperation: Operation<PlanVersionCompanyMigrationResponseData> = {
-  method: "POST",
-  path: "/plan-version-company-migrations/{plan_version_company_migration_id}/retry",
-  server: "api",
-  pathParams: [["planVersionCompanyMigrationId", "plan_version_company_migration_id"]],
-  response: planVersionCompanyMigrationResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `retryMigration`: its path and query parameters beside the fields of RetryMigrationRequestBody. */
 export interface RetryMigrationParams extends RetryMigrationRequestBody {
@@ -235,19 +98,11 @@ export interface RetryMigrationParams extends RetryMigrationRequestBody {
   planVersionMigrationId: string;
 }
 
-/**
- * How `retryMigration` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const retryMigrationOperation: Operation<PlanVersionMigrationResponseData> = {
-  method: "POST",
-  path: "/plan-version-migrations/{plan_version_migration_id}/retry",
-  server: "api",
-  pathParams: [["planVersionMigrationId", "plan_version_migration_id"]],
-  body: retryMigrationRequestBodyCodec,
-  response: planVersionMigrationResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.planMigrations`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse(
+  "the operations of client.planMigrations",
+  () => import("../operations/plan-migrations.js"),
+);
 
 /** @remarks Reached as `client.planMigrations`. */
 export class PlanMigrationsResource {
@@ -260,7 +115,11 @@ export class PlanMigrationsResource {
    * const result = await client.planMigrations.countCompanyMigrations({ migrationId: "example" });
    */
   countCompanyMigrations(params: CountCompanyMigrationsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countCompanyMigrationsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countCompanyMigrationsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -270,7 +129,11 @@ export class PlanMigrationsResource {
    * const result = await client.planMigrations.countMigrations({ planVersionId: "example" });
    */
   countMigrations(params: CountMigrationsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countMigrationsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countMigrationsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -283,7 +146,11 @@ export class PlanMigrationsResource {
     params: CreateMigrationInput,
     options?: RequestOptions,
   ): ApiPromise<PlanVersionMigrationResponseData> {
-    return this.core.call(createMigrationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createMigrationOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -293,7 +160,11 @@ export class PlanMigrationsResource {
    * const migration = await client.planMigrations.getMigration({ planVersionMigrationId: "example" });
    */
   getMigration(params: GetMigrationParams, options?: RequestOptions): ApiPromise<PlanVersionMigrationResponseData> {
-    return this.core.call(getMigrationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getMigrationOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -306,7 +177,11 @@ export class PlanMigrationsResource {
     params: ListCompanyMigrationsParams,
     options?: RequestOptions,
   ): PagePromise<PlanVersionCompanyMigrationResponseData> {
-    return this.core.page(listCompanyMigrationsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCompanyMigrationsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -319,7 +194,11 @@ export class PlanMigrationsResource {
     params: ListMigrationsParams,
     options?: RequestOptions,
   ): PagePromise<PlanVersionMigrationResponseData> {
-    return this.core.page(listMigrationsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listMigrationsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -332,7 +211,11 @@ export class PlanMigrationsResource {
     params: PreviewMigrationRequestBody,
     options?: RequestOptions,
   ): ApiPromise<PlanVersionMigrationPreviewResponseData> {
-    return this.core.call(previewMigrationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.previewMigrationOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -345,7 +228,11 @@ export class PlanMigrationsResource {
     params: RetryCompanyMigrationParams,
     options?: RequestOptions,
   ): ApiPromise<PlanVersionCompanyMigrationResponseData> {
-    return this.core.call(retryCompanyMigrationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.retryCompanyMigrationOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -355,7 +242,11 @@ export class PlanMigrationsResource {
    * const result = await client.planMigrations.retryMigration({ planVersionMigrationId: "example", errorCodes: ["ambiguous_subscription_item"] });
    */
   retryMigration(params: RetryMigrationParams, options?: RequestOptions): ApiPromise<PlanVersionMigrationResponseData> {
-    return this.core.call(retryMigrationOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.retryMigrationOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -370,7 +261,15 @@ export class PlanMigrationsSyncResource {
    * const result = client.planMigrations.countCompanyMigrations({ migrationId: "example" });
    */
   countCompanyMigrations(params: CountCompanyMigrationsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countCompanyMigrationsOperation, "planMigrations.countCompanyMigrations", params, options);
+    return this.core.request(
+      {
+        method: "planMigrations.countCompanyMigrations",
+        route: "GET /plan-version-company-migrations/count",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -380,7 +279,11 @@ export class PlanMigrationsSyncResource {
    * const result = client.planMigrations.countMigrations({ planVersionId: "example" });
    */
   countMigrations(params: CountMigrationsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countMigrationsOperation, "planMigrations.countMigrations", params, options);
+    return this.core.request(
+      { method: "planMigrations.countMigrations", route: "GET /plan-version-migrations/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -390,7 +293,11 @@ export class PlanMigrationsSyncResource {
    * const migration = client.planMigrations.createMigration({ planId: "example", planVersionIdTo: "example", strategy: "immediate", targetPlanType: "add_on" });
    */
   createMigration(params: CreateMigrationInput, options?: SyncRequestOptions): PlanVersionMigrationResponseData {
-    return this.core.request(createMigrationOperation, "planMigrations.createMigration", params, options);
+    return this.core.request(
+      { method: "planMigrations.createMigration", route: "POST /plan-version-migrations", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -400,7 +307,15 @@ export class PlanMigrationsSyncResource {
    * const migration = client.planMigrations.getMigration({ planVersionMigrationId: "example" });
    */
   getMigration(params: GetMigrationParams, options?: SyncRequestOptions): PlanVersionMigrationResponseData {
-    return this.core.request(getMigrationOperation, "planMigrations.getMigration", params, options);
+    return this.core.request(
+      {
+        method: "planMigrations.getMigration",
+        route: "GET /plan-version-migrations/{plan_version_migration_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -413,7 +328,16 @@ export class PlanMigrationsSyncResource {
     params: ListCompanyMigrationsParams,
     options?: SyncRequestOptions,
   ): SyncPage<PlanVersionCompanyMigrationResponseData> {
-    return this.core.page(listCompanyMigrationsOperation, "planMigrations.listCompanyMigrations", params, options);
+    return this.core.page(
+      {
+        method: "planMigrations.listCompanyMigrations",
+        route: "GET /plan-version-company-migrations",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -426,7 +350,16 @@ export class PlanMigrationsSyncResource {
     params: ListMigrationsParams,
     options?: SyncRequestOptions,
   ): SyncPage<PlanVersionMigrationResponseData> {
-    return this.core.page(listMigrationsOperation, "planMigrations.listMigrations", params, options);
+    return this.core.page(
+      {
+        method: "planMigrations.listMigrations",
+        route: "GET /plan-version-migrations",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -439,7 +372,11 @@ export class PlanMigrationsSyncResource {
     params: PreviewMigrationRequestBody,
     options?: SyncRequestOptions,
   ): PlanVersionMigrationPreviewResponseData {
-    return this.core.request(previewMigrationOperation, "planMigrations.previewMigration", params, options);
+    return this.core.request(
+      { method: "planMigrations.previewMigration", route: "POST /plan-version-migrations/preview", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -452,7 +389,15 @@ export class PlanMigrationsSyncResource {
     params: RetryCompanyMigrationParams,
     options?: SyncRequestOptions,
   ): PlanVersionCompanyMigrationResponseData {
-    return this.core.request(retryCompanyMigrationOperation, "planMigrations.retryCompanyMigration", params, options);
+    return this.core.request(
+      {
+        method: "planMigrations.retryCompanyMigration",
+        route: "POST /plan-version-company-migrations/{plan_version_company_migration_id}/retry",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -462,6 +407,14 @@ export class PlanMigrationsSyncResource {
    * const result = client.planMigrations.retryMigration({ planVersionMigrationId: "example", errorCodes: ["ambiguous_subscription_item"] });
    */
   retryMigration(params: RetryMigrationParams, options?: SyncRequestOptions): PlanVersionMigrationResponseData {
-    return this.core.request(retryMigrationOperation, "planMigrations.retryMigration", params, options);
+    return this.core.request(
+      {
+        method: "planMigrations.retryMigration",
+        route: "POST /plan-version-migrations/{plan_version_migration_id}/retry",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 }

@@ -2,31 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  billingProductPlanResponseDataCodec,
-  companyDetailResponseDataCodec,
-  countResponseCodec,
-  createBillingLinkedPlanRequestBodyCodec,
-  createCustomPlanRequestBodyCodec,
-  createPlanRequestBodyCodec,
-  customPlanBillingResponseDataCodec,
-  deleteResponseCodec,
-  markCustomPlanBillingPaidRequestBodyCodec,
-  planDetailResponseDataCodec,
-  planIssueResponseDataCodec,
-  planVersionResponseDataCodec,
-  publishPlanVersionRequestBodyCodec,
-  retryCustomPlanBillingRequestBodyCodec,
-  updateCompanyPlansRequestBodyCodec,
-  updatePlanRequestBodyCodec,
-  upsertBillingProductRequestBodyCodec,
-} from "../codecs.js";
 import type {
   BillingProductPlanResponseData,
   CompanyDetailResponseData,
@@ -69,24 +50,6 @@ export interface CountBillingProductMatchCompaniesParams {
   q?: string;
 }
 
-/**
- * How `countBillingProductMatchCompanies` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countBillingProductMatchCompaniesOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/plans/billing-product-match-companies/count",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countPlans`. */
 export interface CountPlansParams {
   companyId?: string;
@@ -128,81 +91,11 @@ export interface CountPlansParams {
   withoutPaidProductId?: boolean;
 }
 
-/**
- * How `countPlans` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countPlansOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/plans/count",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["companyScopedOnly", "company_scoped_only", "scalar"],
-    ["excludeCompanyScoped", "exclude_company_scoped", "scalar"],
-    ["forFallbackPlan", "for_fallback_plan", "scalar"],
-    ["forInitialPlan", "for_initial_plan", "scalar"],
-    ["forTrialExpiryPlan", "for_trial_expiry_plan", "scalar"],
-    ["hasProductId", "has_product_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["includeDraftVersions", "include_draft_versions", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planType", "plan_type", "scalar"],
-    ["q", "q", "scalar"],
-    ["scopedToCompanyId", "scoped_to_company_id", "scalar"],
-    ["withEntitlements", "with_entitlements", "scalar"],
-    ["withoutEntitlementFor", "without_entitlement_for", "scalar"],
-    ["withoutPaidProductId", "without_paid_product_id", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createCustomPlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createCustomPlanOperation: Operation<PlanDetailResponseData> = {
-  method: "POST",
-  path: "/custom-plans",
-  server: "api",
-  body: createCustomPlanRequestBodyCodec,
-  response: planDetailResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `createPlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createPlanOperation: Operation<PlanDetailResponseData> = {
-  method: "POST",
-  path: "/plans",
-  server: "api",
-  body: createPlanRequestBodyCodec,
-  response: planDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deletePlan`. */
 export interface DeletePlanParams {
   /** plan_id */
   planId: string;
 }
-
-/**
- * How `deletePlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deletePlanOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/plans/{plan_id}",
-  server: "api",
-  pathParams: [["planId", "plan_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `deletePlanVersion`. */
 export interface DeletePlanVersionParams {
@@ -211,20 +104,6 @@ export interface DeletePlanVersionParams {
   promoteArchivedVersion?: boolean;
 }
 
-/**
- * How `deletePlanVersion` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deletePlanVersionOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/plans/version/{plan_version_id}",
-  server: "api",
-  pathParams: [["planVersionId", "plan_version_id"]],
-  query: [["promoteArchivedVersion", "promote_archived_version", "scalar"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getPlan`. */
 export interface GetPlanParams {
   /** plan_id */
@@ -232,20 +111,6 @@ export interface GetPlanParams {
   /** Fetch billing settings for a specific plan version */
   planVersionId?: string;
 }
-
-/**
- * How `getPlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getPlanOperation: Operation<PlanDetailResponseData> = {
-  method: "GET",
-  path: "/plans/{plan_id}",
-  server: "api",
-  pathParams: [["planId", "plan_id"]],
-  query: [["planVersionId", "plan_version_id", "scalar"]],
-  response: planDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listBillingProductMatchCompanies`. */
 export interface ListBillingProductMatchCompaniesParams {
@@ -265,25 +130,6 @@ export interface ListBillingProductMatchCompaniesParams {
    */
   q?: string;
 }
-
-/**
- * How `listBillingProductMatchCompanies` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listBillingProductMatchCompaniesOperation: Operation<CompanyDetailResponseData[]> = {
-  method: "GET",
-  path: "/plans/billing-product-match-companies",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(companyDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
 
 /** Parameters of `listCustomPlanBillings`. */
 export interface ListCustomPlanBillingsParams {
@@ -310,49 +156,11 @@ export interface ListCustomPlanBillingsParams {
   statuses?: CustomPlanBillingStatus[];
 }
 
-/**
- * How `listCustomPlanBillings` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listCustomPlanBillingsOperation: Operation<CustomPlanBillingResponseData[]> = {
-  method: "GET",
-  path: "/custom-plan-billings",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planBillingSource", "plan_billing_source", "scalar"],
-    ["planId", "plan_id", "scalar"],
-    ["status", "status", "scalar"],
-    ["statuses", "statuses", "list"],
-  ],
-  response: listCodec(customPlanBillingResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listPlanIssues`. */
 export interface ListPlanIssuesParams {
   planId: string;
   planVersionId?: string;
 }
-
-/**
- * How `listPlanIssues` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listPlanIssuesOperation: Operation<PlanIssueResponseData[]> = {
-  method: "GET",
-  path: "/plans/issues",
-  server: "api",
-  query: [
-    ["planId", "plan_id", "scalar"],
-    ["planVersionId", "plan_version_id", "scalar"],
-  ],
-  response: listCodec(planIssueResponseDataCodec),
-  envelope: "data",
-};
 
 /** Parameters of `listPlans`. */
 export interface ListPlansParams {
@@ -395,57 +203,11 @@ export interface ListPlansParams {
   withoutPaidProductId?: boolean;
 }
 
-/**
- * How `listPlans` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listPlansOperation: Operation<PlanDetailResponseData[]> = {
-  method: "GET",
-  path: "/plans",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["companyScopedOnly", "company_scoped_only", "scalar"],
-    ["excludeCompanyScoped", "exclude_company_scoped", "scalar"],
-    ["forFallbackPlan", "for_fallback_plan", "scalar"],
-    ["forInitialPlan", "for_initial_plan", "scalar"],
-    ["forTrialExpiryPlan", "for_trial_expiry_plan", "scalar"],
-    ["hasProductId", "has_product_id", "scalar"],
-    ["ids", "ids", "list"],
-    ["includeDraftVersions", "include_draft_versions", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["planType", "plan_type", "scalar"],
-    ["q", "q", "scalar"],
-    ["scopedToCompanyId", "scoped_to_company_id", "scalar"],
-    ["withEntitlements", "with_entitlements", "scalar"],
-    ["withoutEntitlementFor", "without_entitlement_for", "scalar"],
-    ["withoutPaidProductId", "without_paid_product_id", "scalar"],
-  ],
-  response: listCodec(planDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `markCustomPlanBillingPaid`: its path and query parameters beside the fields of MarkCustomPlanBillingPaidRequestBody. */
 export interface MarkCustomPlanBillingPaidParams extends MarkCustomPlanBillingPaidRequestBody {
   /** custom_plan_billing_id */
   customPlanBillingId: string;
 }
-
-/**
- * How `markCustomPlanBillingPaid` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const markCustomPlanBillingPaidOperation: Operation<CustomPlanBillingResponseData> = {
-  method: "PUT",
-  path: "/custom-plan-billings/{custom_plan_billing_id}/mark-paid",
-  server: "api",
-  pathParams: [["customPlanBillingId", "custom_plan_billing_id"]],
-  body: markCustomPlanBillingPaidRequestBodyCodec,
-  response: customPlanBillingResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `publishPlanVersion`: its path and query parameters beside the fields of PublishPlanVersionRequestBody. */
 export interface PublishPlanVersionParams extends PublishPlanVersionRequestBody {
@@ -453,39 +215,11 @@ export interface PublishPlanVersionParams extends PublishPlanVersionRequestBody 
   planVersionId: string;
 }
 
-/**
- * How `publishPlanVersion` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const publishPlanVersionOperation: Operation<PlanVersionResponseData> = {
-  method: "PUT",
-  path: "/plans/version/{plan_version_id}/publish",
-  server: "api",
-  pathParams: [["planVersionId", "plan_version_id"]],
-  body: publishPlanVersionRequestBodyCodec,
-  response: planVersionResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `retryCustomPlanBilling`: its path and query parameters beside the fields of RetryCustomPlanBillingRequestBody. */
 export interface RetryCustomPlanBillingParams extends RetryCustomPlanBillingRequestBody {
   /** custom_plan_billing_id */
   customPlanBillingId: string;
 }
-
-/**
- * How `retryCustomPlanBilling` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const retryCustomPlanBillingOperation: Operation<CustomPlanBillingResponseData> = {
-  method: "PUT",
-  path: "/custom-plan-billings/{custom_plan_billing_id}/retry",
-  server: "api",
-  pathParams: [["customPlanBillingId", "custom_plan_billing_id"]],
-  body: retryCustomPlanBillingRequestBodyCodec,
-  response: customPlanBillingResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updateCompanyPlans`: its path and query parameters beside the fields of UpdateCompanyPlansRequestBody. */
 export interface UpdateCompanyPlansParams extends UpdateCompanyPlansRequestBody {
@@ -493,39 +227,11 @@ export interface UpdateCompanyPlansParams extends UpdateCompanyPlansRequestBody 
   companyId: string;
 }
 
-/**
- * How `updateCompanyPlans` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateCompanyPlansOperation: Operation<CompanyDetailResponseData> = {
-  method: "PUT",
-  path: "/company-plans/{company_id}",
-  server: "api",
-  pathParams: [["companyId", "company_id"]],
-  body: updateCompanyPlansRequestBodyCodec,
-  response: companyDetailResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `updatePlan`: its path and query parameters beside the fields of UpdatePlanRequestBody. */
 export interface UpdatePlanParams extends UpdatePlanRequestBody {
   /** plan_id */
   planId: string;
 }
-
-/**
- * How `updatePlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updatePlanOperation: Operation<PlanDetailResponseData> = {
-  method: "PUT",
-  path: "/plans/{plan_id}",
-  server: "api",
-  pathParams: [["planId", "plan_id"]],
-  body: updatePlanRequestBodyCodec,
-  response: planDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `upsertBillingProductPlan`: its path and query parameters beside the fields of UpsertBillingProductRequestBody. */
 export interface UpsertBillingProductPlanParams extends UpsertBillingProductRequestBody {
@@ -533,32 +239,8 @@ export interface UpsertBillingProductPlanParams extends UpsertBillingProductRequ
   planId: string;
 }
 
-/**
- * How `upsertBillingProductPlan` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertBillingProductPlanOperation: Operation<BillingProductPlanResponseData> = {
-  method: "PUT",
-  path: "/plans/{plan_id}/billing_products",
-  server: "api",
-  pathParams: [["planId", "plan_id"]],
-  body: upsertBillingProductRequestBodyCodec,
-  response: billingProductPlanResponseDataCodec,
-  envelope: "data",
-};
-
-/**
- * How `upsertPlanForBillingProduct` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const upsertPlanForBillingProductOperation: Operation<PlanDetailResponseData> = {
-  method: "POST",
-  path: "/plans/billing-linked",
-  server: "api",
-  body: createBillingLinkedPlanRequestBodyCodec,
-  response: planDetailResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.plans`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.plans", () => import("../operations/plans.js"));
 
 /** @remarks Reached as `client.plans`. */
 export class PlansResource {
@@ -574,7 +256,11 @@ export class PlansResource {
     params: CountBillingProductMatchCompaniesParams,
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
-    return this.core.call(countBillingProductMatchCompaniesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countBillingProductMatchCompaniesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -584,7 +270,11 @@ export class PlansResource {
    * const result = await client.plans.countPlans();
    */
   countPlans(params?: CountPlansParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countPlansOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countPlansOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -594,7 +284,11 @@ export class PlansResource {
    * const customPlan = await client.plans.createCustomPlan({ companyId: "example", name: "example" });
    */
   createCustomPlan(params: CreateCustomPlanRequestBody, options?: RequestOptions): ApiPromise<PlanDetailResponseData> {
-    return this.core.call(createCustomPlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createCustomPlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -604,7 +298,11 @@ export class PlansResource {
    * const plan = await client.plans.createPlan({ name: "example", planType: "add_on" });
    */
   createPlan(params: CreatePlanRequestBody, options?: RequestOptions): ApiPromise<PlanDetailResponseData> {
-    return this.core.call(createPlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createPlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -614,7 +312,11 @@ export class PlansResource {
    * const plan = await client.plans.deletePlan({ planId: "example" });
    */
   deletePlan(params: DeletePlanParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deletePlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deletePlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -624,7 +326,11 @@ export class PlansResource {
    * const planVersion = await client.plans.deletePlanVersion({ planVersionId: "example" });
    */
   deletePlanVersion(params: DeletePlanVersionParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deletePlanVersionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deletePlanVersionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -634,7 +340,11 @@ export class PlansResource {
    * const plan = await client.plans.getPlan({ planId: "example" });
    */
   getPlan(params: GetPlanParams, options?: RequestOptions): ApiPromise<PlanDetailResponseData> {
-    return this.core.call(getPlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getPlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -647,7 +357,11 @@ export class PlansResource {
     params: ListBillingProductMatchCompaniesParams,
     options?: RequestOptions,
   ): PagePromise<CompanyDetailResponseData> {
-    return this.core.page(listBillingProductMatchCompaniesOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listBillingProductMatchCompaniesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -660,7 +374,11 @@ export class PlansResource {
     params?: ListCustomPlanBillingsParams,
     options?: RequestOptions,
   ): PagePromise<CustomPlanBillingResponseData> {
-    return this.core.page(listCustomPlanBillingsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listCustomPlanBillingsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -670,7 +388,11 @@ export class PlansResource {
    * const planIssues = await client.plans.listPlanIssues({ planId: "example" });
    */
   listPlanIssues(params: ListPlanIssuesParams, options?: RequestOptions): ApiPromise<PlanIssueResponseData[]> {
-    return this.core.call(listPlanIssuesOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.listPlanIssuesOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -680,7 +402,11 @@ export class PlansResource {
    * for await (const item of client.plans.listPlans()) console.log(item);
    */
   listPlans(params?: ListPlansParams, options?: RequestOptions): PagePromise<PlanDetailResponseData> {
-    return this.core.page(listPlansOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listPlansOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -693,7 +419,11 @@ export class PlansResource {
     params: MarkCustomPlanBillingPaidParams,
     options?: RequestOptions,
   ): ApiPromise<CustomPlanBillingResponseData> {
-    return this.core.call(markCustomPlanBillingPaidOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.markCustomPlanBillingPaidOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -703,7 +433,11 @@ export class PlansResource {
    * const result = await client.plans.publishPlanVersion({ planVersionId: "example", excludedCompanyIds: ["example"], migrationStrategy: "immediate" });
    */
   publishPlanVersion(params: PublishPlanVersionParams, options?: RequestOptions): ApiPromise<PlanVersionResponseData> {
-    return this.core.call(publishPlanVersionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.publishPlanVersionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -716,7 +450,11 @@ export class PlansResource {
     params: RetryCustomPlanBillingParams,
     options?: RequestOptions,
   ): ApiPromise<CustomPlanBillingResponseData> {
-    return this.core.call(retryCustomPlanBillingOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.retryCustomPlanBillingOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -729,7 +467,11 @@ export class PlansResource {
     params: UpdateCompanyPlansParams,
     options?: RequestOptions,
   ): ApiPromise<CompanyDetailResponseData> {
-    return this.core.call(updateCompanyPlansOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateCompanyPlansOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -739,7 +481,11 @@ export class PlansResource {
    * const plan = await client.plans.updatePlan({ planId: "example", name: "example" });
    */
   updatePlan(params: UpdatePlanParams, options?: RequestOptions): ApiPromise<PlanDetailResponseData> {
-    return this.core.call(updatePlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updatePlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -752,7 +498,11 @@ export class PlansResource {
     params: UpsertBillingProductPlanParams,
     options?: RequestOptions,
   ): ApiPromise<BillingProductPlanResponseData> {
-    return this.core.call(upsertBillingProductPlanOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertBillingProductPlanOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -765,7 +515,11 @@ export class PlansResource {
     params: CreateBillingLinkedPlanRequestBody,
     options?: RequestOptions,
   ): ApiPromise<PlanDetailResponseData> {
-    return this.core.call(upsertPlanForBillingProductOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.upsertPlanForBillingProductOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -784,8 +538,11 @@ export class PlansSyncResource {
     options?: SyncRequestOptions,
   ): CountResponse {
     return this.core.request(
-      countBillingProductMatchCompaniesOperation,
-      "plans.countBillingProductMatchCompanies",
+      {
+        method: "plans.countBillingProductMatchCompanies",
+        route: "GET /plans/billing-product-match-companies/count",
+        takesParams: true,
+      },
       params,
       options,
     );
@@ -798,7 +555,11 @@ export class PlansSyncResource {
    * const result = client.plans.countPlans();
    */
   countPlans(params?: CountPlansParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countPlansOperation, "plans.countPlans", params, options);
+    return this.core.request(
+      { method: "plans.countPlans", route: "GET /plans/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -808,7 +569,11 @@ export class PlansSyncResource {
    * const customPlan = client.plans.createCustomPlan({ companyId: "example", name: "example" });
    */
   createCustomPlan(params: CreateCustomPlanRequestBody, options?: SyncRequestOptions): PlanDetailResponseData {
-    return this.core.request(createCustomPlanOperation, "plans.createCustomPlan", params, options);
+    return this.core.request(
+      { method: "plans.createCustomPlan", route: "POST /custom-plans", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -818,7 +583,7 @@ export class PlansSyncResource {
    * const plan = client.plans.createPlan({ name: "example", planType: "add_on" });
    */
   createPlan(params: CreatePlanRequestBody, options?: SyncRequestOptions): PlanDetailResponseData {
-    return this.core.request(createPlanOperation, "plans.createPlan", params, options);
+    return this.core.request({ method: "plans.createPlan", route: "POST /plans", takesParams: true }, params, options);
   }
 
   /**
@@ -828,7 +593,11 @@ export class PlansSyncResource {
    * const plan = client.plans.deletePlan({ planId: "example" });
    */
   deletePlan(params: DeletePlanParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deletePlanOperation, "plans.deletePlan", params, options);
+    return this.core.request(
+      { method: "plans.deletePlan", route: "DELETE /plans/{plan_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -838,7 +607,11 @@ export class PlansSyncResource {
    * const planVersion = client.plans.deletePlanVersion({ planVersionId: "example" });
    */
   deletePlanVersion(params: DeletePlanVersionParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deletePlanVersionOperation, "plans.deletePlanVersion", params, options);
+    return this.core.request(
+      { method: "plans.deletePlanVersion", route: "DELETE /plans/version/{plan_version_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -848,7 +621,11 @@ export class PlansSyncResource {
    * const plan = client.plans.getPlan({ planId: "example" });
    */
   getPlan(params: GetPlanParams, options?: SyncRequestOptions): PlanDetailResponseData {
-    return this.core.request(getPlanOperation, "plans.getPlan", params, options);
+    return this.core.request(
+      { method: "plans.getPlan", route: "GET /plans/{plan_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -862,8 +639,12 @@ export class PlansSyncResource {
     options?: SyncRequestOptions,
   ): SyncPage<CompanyDetailResponseData> {
     return this.core.page(
-      listBillingProductMatchCompaniesOperation,
-      "plans.listBillingProductMatchCompanies",
+      {
+        method: "plans.listBillingProductMatchCompanies",
+        route: "GET /plans/billing-product-match-companies",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
       params,
       options,
     );
@@ -879,7 +660,16 @@ export class PlansSyncResource {
     params?: ListCustomPlanBillingsParams,
     options?: SyncRequestOptions,
   ): SyncPage<CustomPlanBillingResponseData> {
-    return this.core.page(listCustomPlanBillingsOperation, "plans.listCustomPlanBillings", params, options);
+    return this.core.page(
+      {
+        method: "plans.listCustomPlanBillings",
+        route: "GET /custom-plan-billings",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -889,7 +679,11 @@ export class PlansSyncResource {
    * const planIssues = client.plans.listPlanIssues({ planId: "example" });
    */
   listPlanIssues(params: ListPlanIssuesParams, options?: SyncRequestOptions): PlanIssueResponseData[] {
-    return this.core.request(listPlanIssuesOperation, "plans.listPlanIssues", params, options);
+    return this.core.request(
+      { method: "plans.listPlanIssues", route: "GET /plans/issues", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -899,7 +693,16 @@ export class PlansSyncResource {
    * for (const item of client.plans.listPlans()) console.log(item);
    */
   listPlans(params?: ListPlansParams, options?: SyncRequestOptions): SyncPage<PlanDetailResponseData> {
-    return this.core.page(listPlansOperation, "plans.listPlans", params, options);
+    return this.core.page(
+      {
+        method: "plans.listPlans",
+        route: "GET /plans",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -912,7 +715,15 @@ export class PlansSyncResource {
     params: MarkCustomPlanBillingPaidParams,
     options?: SyncRequestOptions,
   ): CustomPlanBillingResponseData {
-    return this.core.request(markCustomPlanBillingPaidOperation, "plans.markCustomPlanBillingPaid", params, options);
+    return this.core.request(
+      {
+        method: "plans.markCustomPlanBillingPaid",
+        route: "PUT /custom-plan-billings/{custom_plan_billing_id}/mark-paid",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -922,7 +733,11 @@ export class PlansSyncResource {
    * const result = client.plans.publishPlanVersion({ planVersionId: "example", excludedCompanyIds: ["example"], migrationStrategy: "immediate" });
    */
   publishPlanVersion(params: PublishPlanVersionParams, options?: SyncRequestOptions): PlanVersionResponseData {
-    return this.core.request(publishPlanVersionOperation, "plans.publishPlanVersion", params, options);
+    return this.core.request(
+      { method: "plans.publishPlanVersion", route: "PUT /plans/version/{plan_version_id}/publish", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -935,7 +750,15 @@ export class PlansSyncResource {
     params: RetryCustomPlanBillingParams,
     options?: SyncRequestOptions,
   ): CustomPlanBillingResponseData {
-    return this.core.request(retryCustomPlanBillingOperation, "plans.retryCustomPlanBilling", params, options);
+    return this.core.request(
+      {
+        method: "plans.retryCustomPlanBilling",
+        route: "PUT /custom-plan-billings/{custom_plan_billing_id}/retry",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -945,7 +768,11 @@ export class PlansSyncResource {
    * const companyPlans = client.plans.updateCompanyPlans({ companyId: "example", addOnIds: ["example"] });
    */
   updateCompanyPlans(params: UpdateCompanyPlansParams, options?: SyncRequestOptions): CompanyDetailResponseData {
-    return this.core.request(updateCompanyPlansOperation, "plans.updateCompanyPlans", params, options);
+    return this.core.request(
+      { method: "plans.updateCompanyPlans", route: "PUT /company-plans/{company_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -955,7 +782,11 @@ export class PlansSyncResource {
    * const plan = client.plans.updatePlan({ planId: "example", name: "example" });
    */
   updatePlan(params: UpdatePlanParams, options?: SyncRequestOptions): PlanDetailResponseData {
-    return this.core.request(updatePlanOperation, "plans.updatePlan", params, options);
+    return this.core.request(
+      { method: "plans.updatePlan", route: "PUT /plans/{plan_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -968,7 +799,11 @@ export class PlansSyncResource {
     params: UpsertBillingProductPlanParams,
     options?: SyncRequestOptions,
   ): BillingProductPlanResponseData {
-    return this.core.request(upsertBillingProductPlanOperation, "plans.upsertBillingProductPlan", params, options);
+    return this.core.request(
+      { method: "plans.upsertBillingProductPlan", route: "PUT /plans/{plan_id}/billing_products", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -982,8 +817,7 @@ export class PlansSyncResource {
     options?: SyncRequestOptions,
   ): PlanDetailResponseData {
     return this.core.request(
-      upsertPlanForBillingProductOperation,
-      "plans.upsertPlanForBillingProduct",
+      { method: "plans.upsertPlanForBillingProduct", route: "POST /plans/billing-linked", takesParams: true },
       params,
       options,
     );

@@ -2,17 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  createScheduledCheckoutRequestCodec,
-  scheduledCheckoutResponseDataCodec,
-  updateScheduledCheckoutRequestCodec,
-} from "../codecs.js";
 import type {
   CreateScheduledCheckoutRequest,
   ScheduledCheckoutResponseData,
@@ -20,37 +15,11 @@ import type {
   UpdateScheduledCheckoutRequest,
 } from "../types.js";
 
-/**
- * How `createScheduledCheckout` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createScheduledCheckoutOperation: Operation<ScheduledCheckoutResponseData> = {
-  method: "POST",
-  path: "/scheduled-checkout",
-  server: "api",
-  body: createScheduledCheckoutRequestCodec,
-  response: scheduledCheckoutResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getScheduledCheckout`. */
 export interface GetScheduledCheckoutParams {
   /** scheduled_checkout_id */
   scheduledCheckoutId: string;
 }
-
-/**
- * How `getScheduledCheckout` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getScheduledCheckoutOperation: Operation<ScheduledCheckoutResponseData> = {
-  method: "GET",
-  path: "/scheduled-checkout/{scheduled_checkout_id}",
-  server: "api",
-  pathParams: [["scheduledCheckoutId", "scheduled_checkout_id"]],
-  response: scheduledCheckoutResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listScheduledCheckouts`. */
 export interface ListScheduledCheckoutsParams {
@@ -66,44 +35,17 @@ export interface ListScheduledCheckoutsParams {
   status?: ScheduledCheckoutStatus;
 }
 
-/**
- * How `listScheduledCheckouts` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listScheduledCheckoutsOperation: Operation<ScheduledCheckoutResponseData[]> = {
-  method: "GET",
-  path: "/scheduled-checkout",
-  server: "api",
-  query: [
-    ["companyId", "company_id", "scalar"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["status", "status", "scalar"],
-  ],
-  response: listCodec(scheduledCheckoutResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `updateScheduledCheckout`: its path and query parameters beside the fields of UpdateScheduledCheckoutRequest. */
 export interface UpdateScheduledCheckoutParams extends UpdateScheduledCheckoutRequest {
   /** scheduled_checkout_id */
   scheduledCheckoutId: string;
 }
 
-/**
- * How `updateScheduledCheckout` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateScheduledCheckoutOperation: Operation<ScheduledCheckoutResponseData> = {
-  method: "PUT",
-  path: "/scheduled-checkout/{scheduled_checkout_id}",
-  server: "api",
-  pathParams: [["scheduledCheckoutId", "scheduled_checkout_id"]],
-  body: updateScheduledCheckoutRequestCodec,
-  response: scheduledCheckoutResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.scheduledCheckout`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse(
+  "the operations of client.scheduledCheckout",
+  () => import("../operations/scheduled-checkout.js"),
+);
 
 /** @remarks Reached as `client.scheduledCheckout`. */
 export class ScheduledCheckoutResource {
@@ -119,7 +61,11 @@ export class ScheduledCheckoutResource {
     params: CreateScheduledCheckoutRequest,
     options?: RequestOptions,
   ): ApiPromise<ScheduledCheckoutResponseData> {
-    return this.core.call(createScheduledCheckoutOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createScheduledCheckoutOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -132,7 +78,11 @@ export class ScheduledCheckoutResource {
     params: GetScheduledCheckoutParams,
     options?: RequestOptions,
   ): ApiPromise<ScheduledCheckoutResponseData> {
-    return this.core.call(getScheduledCheckoutOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getScheduledCheckoutOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -145,7 +95,11 @@ export class ScheduledCheckoutResource {
     params?: ListScheduledCheckoutsParams,
     options?: RequestOptions,
   ): PagePromise<ScheduledCheckoutResponseData> {
-    return this.core.page(listScheduledCheckoutsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listScheduledCheckoutsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -158,7 +112,11 @@ export class ScheduledCheckoutResource {
     params: UpdateScheduledCheckoutParams,
     options?: RequestOptions,
   ): ApiPromise<ScheduledCheckoutResponseData> {
-    return this.core.call(updateScheduledCheckoutOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateScheduledCheckoutOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -177,8 +135,7 @@ export class ScheduledCheckoutSyncResource {
     options?: SyncRequestOptions,
   ): ScheduledCheckoutResponseData {
     return this.core.request(
-      createScheduledCheckoutOperation,
-      "scheduledCheckout.createScheduledCheckout",
+      { method: "scheduledCheckout.createScheduledCheckout", route: "POST /scheduled-checkout", takesParams: true },
       params,
       options,
     );
@@ -194,7 +151,15 @@ export class ScheduledCheckoutSyncResource {
     params: GetScheduledCheckoutParams,
     options?: SyncRequestOptions,
   ): ScheduledCheckoutResponseData {
-    return this.core.request(getScheduledCheckoutOperation, "scheduledCheckout.getScheduledCheckout", params, options);
+    return this.core.request(
+      {
+        method: "scheduledCheckout.getScheduledCheckout",
+        route: "GET /scheduled-checkout/{scheduled_checkout_id}",
+        takesParams: true,
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -207,7 +172,16 @@ export class ScheduledCheckoutSyncResource {
     params?: ListScheduledCheckoutsParams,
     options?: SyncRequestOptions,
   ): SyncPage<ScheduledCheckoutResponseData> {
-    return this.core.page(listScheduledCheckoutsOperation, "scheduledCheckout.listScheduledCheckouts", params, options);
+    return this.core.page(
+      {
+        method: "scheduledCheckout.listScheduledCheckouts",
+        route: "GET /scheduled-checkout",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -221,8 +195,11 @@ export class ScheduledCheckoutSyncResource {
     options?: SyncRequestOptions,
   ): ScheduledCheckoutResponseData {
     return this.core.request(
-      updateScheduledCheckoutOperation,
-      "scheduledCheckout.updateScheduledCheckout",
+      {
+        method: "scheduledCheckout.updateScheduledCheckout",
+        route: "PUT /scheduled-checkout/{scheduled_checkout_id}",
+        takesParams: true,
+      },
       params,
       options,
     );

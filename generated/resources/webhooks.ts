@@ -2,22 +2,12 @@
 // manifest.yaml or the generator, then run `npm run generate`.
 
 import type { ApiPromise } from "../../runtime/api-promise.js";
-import type { ClientCore, Operation } from "../../runtime/client-core.js";
-import { listCodec } from "../../runtime/codec.js";
+import type { ClientCore } from "../../runtime/client-core.js";
+import { loadOnFirstUse } from "../../runtime/lazy-module.js";
 import type { RequestOptions, SyncRequestOptions } from "../../runtime/options.js";
 import type { PagePromise } from "../../runtime/pagination.js";
 import type { SyncClientCore } from "../../runtime/sync/client-core.js";
 import type { SyncPage } from "../../runtime/sync/pagination.js";
-import {
-  countResponseCodec,
-  createWebhookRequestBodyCodec,
-  deleteResponseCodec,
-  testWebhookRequestBodyCodec,
-  testWebhookResponseDataCodec,
-  updateWebhookRequestBodyCodec,
-  webhookEventDetailResponseDataCodec,
-  webhookResponseDataCodec,
-} from "../codecs.js";
 import type {
   CountResponse,
   CreateWebhookRequestBody,
@@ -45,25 +35,6 @@ export interface CountWebhookEventsParams {
   webhookId?: string;
 }
 
-/**
- * How `countWebhookEvents` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countWebhookEventsOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/webhook-events/count",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["webhookId", "webhook_id", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
 /** Parameters of `countWebhooks`. */
 export interface CountWebhooksParams {
   /**
@@ -77,54 +48,11 @@ export interface CountWebhooksParams {
   q?: string;
 }
 
-/**
- * How `countWebhooks` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const countWebhooksOperation: Operation<CountResponse> = {
-  method: "GET",
-  path: "/webhooks/count",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: countResponseCodec,
-  envelope: "data",
-};
-
-/**
- * How `createWebhook` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const createWebhookOperation: Operation<WebhookResponseData> = {
-  method: "POST",
-  path: "/webhooks",
-  server: "api",
-  body: createWebhookRequestBodyCodec,
-  response: webhookResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `deleteWebhook`. */
 export interface DeleteWebhookParams {
   /** webhook_id */
   webhookId: string;
 }
-
-/**
- * How `deleteWebhook` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const deleteWebhookOperation: Operation<DeleteResponse> = {
-  method: "DELETE",
-  path: "/webhooks/{webhook_id}",
-  server: "api",
-  pathParams: [["webhookId", "webhook_id"]],
-  response: deleteResponseCodec,
-  envelope: "data",
-};
 
 /** Parameters of `getWebhook`. */
 export interface GetWebhookParams {
@@ -132,37 +60,11 @@ export interface GetWebhookParams {
   webhookId: string;
 }
 
-/**
- * How `getWebhook` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getWebhookOperation: Operation<WebhookResponseData> = {
-  method: "GET",
-  path: "/webhooks/{webhook_id}",
-  server: "api",
-  pathParams: [["webhookId", "webhook_id"]],
-  response: webhookResponseDataCodec,
-  envelope: "data",
-};
-
 /** Parameters of `getWebhookEvent`. */
 export interface GetWebhookEventParams {
   /** webhook_event_id */
   webhookEventId: string;
 }
-
-/**
- * How `getWebhookEvent` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const getWebhookEventOperation: Operation<WebhookEventDetailResponseData> = {
-  method: "GET",
-  path: "/webhook-events/{webhook_event_id}",
-  server: "api",
-  pathParams: [["webhookEventId", "webhook_event_id"]],
-  response: webhookEventDetailResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `listWebhookEvents`. */
 export interface ListWebhookEventsParams {
@@ -180,26 +82,6 @@ export interface ListWebhookEventsParams {
   webhookId?: string;
 }
 
-/**
- * How `listWebhookEvents` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listWebhookEventsOperation: Operation<WebhookEventDetailResponseData[]> = {
-  method: "GET",
-  path: "/webhook-events",
-  server: "api",
-  query: [
-    ["ids", "ids", "list"],
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-    ["webhookId", "webhook_id", "scalar"],
-  ],
-  response: listCodec(webhookEventDetailResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `listWebhooks`. */
 export interface ListWebhooksParams {
   /**
@@ -213,43 +95,11 @@ export interface ListWebhooksParams {
   q?: string;
 }
 
-/**
- * How `listWebhooks` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const listWebhooksOperation: Operation<WebhookResponseData[]> = {
-  method: "GET",
-  path: "/webhooks",
-  server: "api",
-  query: [
-    ["limit", "limit", "scalar"],
-    ["offset", "offset", "scalar"],
-    ["q", "q", "scalar"],
-  ],
-  response: listCodec(webhookResponseDataCodec),
-  envelope: "data",
-  pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
-};
-
 /** Parameters of `sendTestWebhookAction`: its path and query parameters beside the fields of TestWebhookRequestBody. */
 export interface SendTestWebhookActionParams extends TestWebhookRequestBody {
   /** webhook_id */
   webhookId: string;
 }
-
-/**
- * How `sendTestWebhookAction` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const sendTestWebhookActionOperation: Operation<TestWebhookResponseData> = {
-  method: "POST",
-  path: "/webhooks/{webhook_id}/test",
-  server: "api",
-  pathParams: [["webhookId", "webhook_id"]],
-  body: testWebhookRequestBodyCodec,
-  response: testWebhookResponseDataCodec,
-  envelope: "data",
-};
 
 /** Parameters of `updateWebhook`: its path and query parameters beside the fields of UpdateWebhookRequestBody. */
 export interface UpdateWebhookParams extends UpdateWebhookRequestBody {
@@ -257,19 +107,8 @@ export interface UpdateWebhookParams extends UpdateWebhookRequestBody {
   webhookId: string;
 }
 
-/**
- * How `updateWebhook` is sent; for the runtime, not part of the public API.
- * @internal
- */
-export const updateWebhookOperation: Operation<WebhookResponseData> = {
-  method: "PUT",
-  path: "/webhooks/{webhook_id}",
-  server: "api",
-  pathParams: [["webhookId", "webhook_id"]],
-  body: updateWebhookRequestBodyCodec,
-  response: webhookResponseDataCodec,
-  envelope: "data",
-};
+/** The descriptors of `client.webhooks`'s operations, loaded on its first call. */
+const operations = loadOnFirstUse("the operations of client.webhooks", () => import("../operations/webhooks.js"));
 
 /** @remarks Reached as `client.webhooks`. */
 export class WebhooksResource {
@@ -282,7 +121,11 @@ export class WebhooksResource {
    * const result = await client.webhooks.countWebhookEvents();
    */
   countWebhookEvents(params?: CountWebhookEventsParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countWebhookEventsOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countWebhookEventsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -292,7 +135,11 @@ export class WebhooksResource {
    * const result = await client.webhooks.countWebhooks();
    */
   countWebhooks(params?: CountWebhooksParams, options?: RequestOptions): ApiPromise<CountResponse> {
-    return this.core.call(countWebhooksOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.countWebhooksOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -302,7 +149,11 @@ export class WebhooksResource {
    * const webhook = await client.webhooks.createWebhook({ name: "example", requestTypes: ["auto.topup.hard.failure"], url: "example" });
    */
   createWebhook(params: CreateWebhookRequestBody, options?: RequestOptions): ApiPromise<WebhookResponseData> {
-    return this.core.call(createWebhookOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.createWebhookOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -312,7 +163,11 @@ export class WebhooksResource {
    * const webhook = await client.webhooks.deleteWebhook({ webhookId: "example" });
    */
   deleteWebhook(params: DeleteWebhookParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
-    return this.core.call(deleteWebhookOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.deleteWebhookOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -322,7 +177,11 @@ export class WebhooksResource {
    * const webhook = await client.webhooks.getWebhook({ webhookId: "example" });
    */
   getWebhook(params: GetWebhookParams, options?: RequestOptions): ApiPromise<WebhookResponseData> {
-    return this.core.call(getWebhookOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getWebhookOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -332,7 +191,11 @@ export class WebhooksResource {
    * const webhookEvent = await client.webhooks.getWebhookEvent({ webhookEventId: "example" });
    */
   getWebhookEvent(params: GetWebhookEventParams, options?: RequestOptions): ApiPromise<WebhookEventDetailResponseData> {
-    return this.core.call(getWebhookEventOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.getWebhookEventOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -345,7 +208,11 @@ export class WebhooksResource {
     params?: ListWebhookEventsParams,
     options?: RequestOptions,
   ): PagePromise<WebhookEventDetailResponseData> {
-    return this.core.page(listWebhookEventsOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listWebhookEventsOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -355,7 +222,11 @@ export class WebhooksResource {
    * for await (const item of client.webhooks.listWebhooks()) console.log(item);
    */
   listWebhooks(params?: ListWebhooksParams, options?: RequestOptions): PagePromise<WebhookResponseData> {
-    return this.core.page(listWebhooksOperation, params, options);
+    return this.core.page(
+      operations().then((m) => m.listWebhooksOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -368,7 +239,11 @@ export class WebhooksResource {
     params: SendTestWebhookActionParams,
     options?: RequestOptions,
   ): ApiPromise<TestWebhookResponseData> {
-    return this.core.call(sendTestWebhookActionOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.sendTestWebhookActionOperation),
+      params,
+      options,
+    );
   }
 
   /**
@@ -378,7 +253,11 @@ export class WebhooksResource {
    * const webhook = await client.webhooks.updateWebhook({ webhookId: "example" });
    */
   updateWebhook(params: UpdateWebhookParams, options?: RequestOptions): ApiPromise<WebhookResponseData> {
-    return this.core.call(updateWebhookOperation, params, options);
+    return this.core.call(
+      operations().then((m) => m.updateWebhookOperation),
+      params,
+      options,
+    );
   }
 }
 
@@ -393,7 +272,11 @@ export class WebhooksSyncResource {
    * const result = client.webhooks.countWebhookEvents();
    */
   countWebhookEvents(params?: CountWebhookEventsParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countWebhookEventsOperation, "webhooks.countWebhookEvents", params, options);
+    return this.core.request(
+      { method: "webhooks.countWebhookEvents", route: "GET /webhook-events/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -403,7 +286,11 @@ export class WebhooksSyncResource {
    * const result = client.webhooks.countWebhooks();
    */
   countWebhooks(params?: CountWebhooksParams, options?: SyncRequestOptions): CountResponse {
-    return this.core.request(countWebhooksOperation, "webhooks.countWebhooks", params, options);
+    return this.core.request(
+      { method: "webhooks.countWebhooks", route: "GET /webhooks/count", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -413,7 +300,11 @@ export class WebhooksSyncResource {
    * const webhook = client.webhooks.createWebhook({ name: "example", requestTypes: ["auto.topup.hard.failure"], url: "example" });
    */
   createWebhook(params: CreateWebhookRequestBody, options?: SyncRequestOptions): WebhookResponseData {
-    return this.core.request(createWebhookOperation, "webhooks.createWebhook", params, options);
+    return this.core.request(
+      { method: "webhooks.createWebhook", route: "POST /webhooks", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -423,7 +314,11 @@ export class WebhooksSyncResource {
    * const webhook = client.webhooks.deleteWebhook({ webhookId: "example" });
    */
   deleteWebhook(params: DeleteWebhookParams, options?: SyncRequestOptions): DeleteResponse {
-    return this.core.request(deleteWebhookOperation, "webhooks.deleteWebhook", params, options);
+    return this.core.request(
+      { method: "webhooks.deleteWebhook", route: "DELETE /webhooks/{webhook_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -433,7 +328,11 @@ export class WebhooksSyncResource {
    * const webhook = client.webhooks.getWebhook({ webhookId: "example" });
    */
   getWebhook(params: GetWebhookParams, options?: SyncRequestOptions): WebhookResponseData {
-    return this.core.request(getWebhookOperation, "webhooks.getWebhook", params, options);
+    return this.core.request(
+      { method: "webhooks.getWebhook", route: "GET /webhooks/{webhook_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -443,7 +342,11 @@ export class WebhooksSyncResource {
    * const webhookEvent = client.webhooks.getWebhookEvent({ webhookEventId: "example" });
    */
   getWebhookEvent(params: GetWebhookEventParams, options?: SyncRequestOptions): WebhookEventDetailResponseData {
-    return this.core.request(getWebhookEventOperation, "webhooks.getWebhookEvent", params, options);
+    return this.core.request(
+      { method: "webhooks.getWebhookEvent", route: "GET /webhook-events/{webhook_event_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -456,7 +359,16 @@ export class WebhooksSyncResource {
     params?: ListWebhookEventsParams,
     options?: SyncRequestOptions,
   ): SyncPage<WebhookEventDetailResponseData> {
-    return this.core.page(listWebhookEventsOperation, "webhooks.listWebhookEvents", params, options);
+    return this.core.page(
+      {
+        method: "webhooks.listWebhookEvents",
+        route: "GET /webhook-events",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -466,7 +378,16 @@ export class WebhooksSyncResource {
    * for (const item of client.webhooks.listWebhooks()) console.log(item);
    */
   listWebhooks(params?: ListWebhooksParams, options?: SyncRequestOptions): SyncPage<WebhookResponseData> {
-    return this.core.page(listWebhooksOperation, "webhooks.listWebhooks", params, options);
+    return this.core.page(
+      {
+        method: "webhooks.listWebhooks",
+        route: "GET /webhooks",
+        takesParams: true,
+        pagination: { style: "offset", offset: "offset", limit: "limit", maxPageSize: 250 },
+      },
+      params,
+      options,
+    );
   }
 
   /**
@@ -476,7 +397,11 @@ export class WebhooksSyncResource {
    * const testWebhookAction = client.webhooks.sendTestWebhookAction({ webhookId: "example", requestType: "auto.topup.hard.failure" });
    */
   sendTestWebhookAction(params: SendTestWebhookActionParams, options?: SyncRequestOptions): TestWebhookResponseData {
-    return this.core.request(sendTestWebhookActionOperation, "webhooks.sendTestWebhookAction", params, options);
+    return this.core.request(
+      { method: "webhooks.sendTestWebhookAction", route: "POST /webhooks/{webhook_id}/test", takesParams: true },
+      params,
+      options,
+    );
   }
 
   /**
@@ -486,6 +411,10 @@ export class WebhooksSyncResource {
    * const webhook = client.webhooks.updateWebhook({ webhookId: "example" });
    */
   updateWebhook(params: UpdateWebhookParams, options?: SyncRequestOptions): WebhookResponseData {
-    return this.core.request(updateWebhookOperation, "webhooks.updateWebhook", params, options);
+    return this.core.request(
+      { method: "webhooks.updateWebhook", route: "PUT /webhooks/{webhook_id}", takesParams: true },
+      params,
+      options,
+    );
   }
 }

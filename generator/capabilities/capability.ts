@@ -108,6 +108,13 @@ export interface Capability<Section, Ir> {
   readonly client: ClientEmitter<Ir>;
   /** Files of standalone exports beside the clients, if it has any (`runtimeEntry` as in EmitSettings). */
   standalone?(api: IrApi, ir: Ir, runtimeEntry: string): StandaloneFile[];
+  /**
+   * Operations its client code sends itself (a flag check): their descriptors load with the client instead of on their
+   * resource's first call.
+   */
+  eagerOperations?(ir: Ir): IrOperation[];
+  /** Models its standalone code converts (a webhook's event): their codecs load with the package too. */
+  eagerModels?(ir: Ir): string[];
   /** What the sync client answers without a round trip, as phrases for its docs ("cache hits"). */
   localWork(ir: Ir): string[];
   docs(api: IrApi, ir: Ir): DocParts;

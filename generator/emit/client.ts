@@ -224,7 +224,7 @@ function syncClientModule(api: IrApi): string {
 /** What the sync client answers in the calling thread (only what the API has), as a phrase of its docs. */
 export function localWork(api: IrApi): string {
   const parts = [
-    "argument checks",
+    "calls whose arguments or options are not objects",
     ...usedCapabilities(api).flatMap(({ capability, ir }) => capability.localWork(ir)),
   ];
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;

@@ -31,7 +31,7 @@ export function emitErrors(api: IrApi, runtimeEntry: string): SourceFileStructur
     const types = bodyTypes(api, error);
     if (types) imports.add(files.types, types, true);
     const messageField = messageFieldOf(error);
-    if (error.body) imports.add(files.codecs, [codecName(error.body.type)]);
+    if (error.body) imports.add(files.clientCodecs, [codecName(error.body.type)]);
     return {
       kind: StructureKind.Class,
       name: error.className,

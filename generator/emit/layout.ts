@@ -7,10 +7,14 @@ import { kebabCase } from "../naming.js";
 export const files = {
   types: "types.ts",
   codecs: "codecs.ts",
+  /** The codecs loaded with the package (error bodies, what capabilities convert themselves); codecs.ts loads on first use. */
+  clientCodecs: "client-codecs.ts",
   errors: "errors.ts",
   client: "client.ts",
   index: "index.ts",
   resource: (resource: string) => `resources/${kebabCase(resource)}.ts`,
+  /** A resource's operation descriptors, which its async class loads on its first call. */
+  operations: (resource: string) => `operations/${kebabCase(resource)}.ts`,
 };
 
 export interface EmitSettings {

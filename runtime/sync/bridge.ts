@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { MessagePort, Worker } from "node:worker_threads";
 import { ApiError, InvalidArgumentError, RUNTIME_ERROR_CLASSES, type ApiErrorClass } from "../errors.js";
 import type { Logger } from "../options.js";
-import { IDLE, LOADED, SIGNAL_WORDS, STOPPED, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
+import { IDLE, LOADED, SIGNAL_WORDS, STOPPED, uncrossable, type CallMessage, type ErrorData, type ReplyMessage, type WorkerData } from "./protocol.js";
 
 /** node:worker_threads, loaded by the first sync client to start: it costs an import of the package milliseconds. */
 let threads: typeof import("node:worker_threads") | undefined;
@@ -129,7 +129,9 @@ export class SyncBridge {
     try {
       port.postMessage(message);
     } catch (error) {
-      throw new InvalidArgumentError(`${message.method}: arguments must be plain data (objects, arrays, strings, numbers, booleans, null, Date): ${(error as Error).message}`);
+      const culprit = uncrossable(message.args);
+      const why = culprit === undefined ? (error as Error).message : `${culprit}, which cannot cross to the worker thread`;
+      throw new InvalidArgumentError(`${message.method}: arguments must be plain data (objects, arrays, strings, numbers, booleans, null, Date): ${why}`);
     }
   }
 

@@ -1,9 +1,9 @@
-import { ClientCore, checkCall, checkParams, type ClientSettings, type Operation, type RequestGate } from "../client-core.js";
+import { ClientCore, checkCall, type ClientSettings, type RequestGate } from "../client-core.js";
 import { InvalidArgumentError } from "../errors.js";
 import { checkSyncTransport, type SyncRequestOptions, type SyncRuntimeOptions } from "../options.js";
 import type { WithResponse } from "../api-promise.js";
 import { SyncBridge } from "./bridge.js";
-import { trailOf, type CursorTrail } from "../pagination.js";
+import { trailOf, type CursorTrail, type PaginationSpec } from "../pagination.js";
 import { SyncPage } from "./pagination.js";
 
 /**
@@ -22,8 +22,24 @@ export interface SyncClientModule {
 const CALLER_OPTIONS: readonly string[] = ["logger", "proxyUrl", "dispatcherModule", "dispatcher"];
 
 /**
- * What the sync client's resources call: checks a call as the async client does, answers what needs no network
- * (bad arguments, a closed request gate) in the calling thread, and sends the rest to the worker through the bridge.
+ * A sync resource method's call, as the calling thread needs it: the operation's descriptor stays in the worker (the
+ * async client there loads it), so the sync client loads no descriptors and no codecs.
+ */
+export interface SyncCall {
+  /** The async client's method the worker calls: "companies.upsertCompany". */
+  readonly method: string;
+  /** Method and path template, for messages: "POST /companies". */
+  readonly route: string;
+  /** Whether the method takes an argument object before its options. */
+  readonly takesParams: boolean;
+  /** How its pages follow one another, for a list that answers in pages. */
+  readonly pagination?: PaginationSpec;
+}
+
+/**
+ * What the sync client's resources call: refuses in the calling thread what needs no network (arguments or options
+ * that are not objects, a signal, a closed request gate), and sends the rest to the worker through the bridge, where
+ * the async client checks the parameters themselves with the same messages.
  */
 export class SyncClientCore {
   readonly bridge: SyncBridge;
@@ -62,36 +78,32 @@ export class SyncClientCore {
     return this.#responses;
   }
 
-  /** Sends an operation through the worker's client method `method` ("companies.upsertCompany") and returns its result. */
-  request<Result>(op: Operation<Result>, method: string, args: object = {}, options: SyncRequestOptions = {}): Result {
-    return this.send(op, method, args, options, this.withResponse) as Result;
+  /** Sends a call through the worker's client method (`call.method`) and returns its result. */
+  request<Result>(call: SyncCall, args: object = {}, options: SyncRequestOptions = {}): Result {
+    return this.send(call, args, options, this.withResponse) as Result;
   }
 
-  /** Sends a list operation's first page through the worker; each next one is sent as its SyncPage is asked. */
-  page<Item>(op: Operation<unknown>, method: string, args: object = {}, options: SyncRequestOptions = {}): SyncPage<Item> {
-    const where = `${op.method} ${op.path}`;
-    const spec = op.pagination!;
+  /** Sends a list call's first page through the worker; each next one is sent as its SyncPage is asked. */
+  page<Item>(call: SyncCall, args: object = {}, options: SyncRequestOptions = {}): SyncPage<Item> {
+    const { route: where } = call;
+    const spec = call.pagination!;
     // The worker answers each page alone; the trail of cursors, which tells a cycle, is kept here.
     const toPage = ({ items, next }: CrossedPage<Item>, params: object, before: CursorTrail | undefined): SyncPage<Item> =>
       new SyncPage(items, next, fetch, where, trailOf(spec, params as Readonly<Record<string, unknown>>, next, before, where));
     const fetch = (params: object, trail: CursorTrail | undefined): SyncPage<Item> =>
-      toPage(this.send(op, method, params, options, false) as CrossedPage<Item>, params, trail);
+      toPage(this.send(call, params, options, false) as CrossedPage<Item>, params, trail);
     if (!this.withResponse) return fetch(args, undefined);
-    const { data, response } = this.send(op, method, args, options, true) as WithResponse<CrossedPage<Item>>;
+    const { data, response } = this.send(call, args, options, true) as WithResponse<CrossedPage<Item>>;
     // The view's declared type maps SyncPage<Item> to WithResponse<SyncPage<Item>>.
     return { data: toPage(data, args, undefined), response } as unknown as SyncPage<Item>;
   }
 
-  private send(op: Operation<unknown>, method: string, args: object, options: SyncRequestOptions, withResponse: boolean): unknown {
-    checkCall(op, args, options, this.gate);
-    // Here rather than in the worker: a function or symbol could not even cross to it, and the error names the parameter.
-    checkParams(op, args);
+  private send(call: SyncCall, args: object, options: SyncRequestOptions, withResponse: boolean): unknown {
+    checkCall(call.route, args, options, this.gate);
     if ("signal" in options && options.signal !== undefined) {
-      throw new InvalidArgumentError(`${method}: the sync client takes no signal (nothing could fire it while the call blocks); use timeoutMs or totalTimeoutMs`);
+      throw new InvalidArgumentError(`${call.method}: the sync client takes no signal (nothing could fire it while the call blocks); use timeoutMs or totalTimeoutMs`);
     }
-    // The worker calls the async client's method, which takes the argument object only when the operation has one.
-    const takesArguments = op.pathParams !== undefined || op.query !== undefined || op.body !== undefined;
-    return this.bridge.call(method, takesArguments ? [args, options] : [options], withResponse);
+    return this.bridge.call(call.method, call.takesParams ? [args, options] : [options], withResponse);
   }
 }
 

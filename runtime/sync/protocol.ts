@@ -58,3 +58,27 @@ export const SIGNAL_WORDS = 3;
 /** Values of the signal word. */
 export const IDLE = 0;
 export const WORKER_POSTED = 1;
+
+/**
+ * What in a call's arguments cannot cross to the worker (a function or a symbol: structured clone refuses both), named
+ * by its path: `parameter "limit" is a function`, `options.headers.x is a symbol`. The last argument is the options.
+ */
+export function uncrossable(args: readonly unknown[]): string | undefined {
+  for (const [index, arg] of args.entries()) {
+    const isOptions = index === args.length - 1 && args.length > 1;
+    const found = at(arg, isOptions ? "options" : "", new Set());
+    if (found !== undefined) return isOptions ? `${found.path} is a ${found.kind}` : `parameter ${JSON.stringify(found.path)} is a ${found.kind}`;
+  }
+  return undefined;
+}
+
+function at(value: unknown, path: string, seen: Set<object>): { path: string; kind: string } | undefined {
+  if (typeof value === "function" || typeof value === "symbol") return { path, kind: typeof value };
+  if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  for (const [key, item] of Object.entries(value)) {
+    const found = at(item, Array.isArray(value) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

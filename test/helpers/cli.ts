@@ -18,7 +18,7 @@ export interface CliResult {
  */
 export function runGenerator(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env, typedIn = repoRoot): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "generator/cli.ts"), ...args], {
+    const child = spawn(process.execPath, [path.join(repoRoot, "generator/launch.mjs"), "generate", ...args], {
       cwd: repoRoot,
       timeout: timeoutMs,
       // Typed where the caller says, whatever folder `npm test` itself was started in.

@@ -20,6 +20,7 @@ export const events: Capability<ManifestEvents, IrEvents> = {
   check: checkEvents,
   normalize: normalizeEvents,
   client: eventClient,
+  eagerOperations: (events) => [events.operation],
   localWork: (events) => [`queuing events (${kindList(events, "/")} hand the event to the worker without waiting)`],
   docs: (api, events) => ({
     template: new URL("./readme.md.hbs", import.meta.url),

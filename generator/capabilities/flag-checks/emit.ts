@@ -1,5 +1,6 @@
 import { Scope, StructureKind, VariableDeclarationKind, type OptionalKind, type PropertySignatureStructure, type StatementStructures } from "ts-morph";
 import { jsDoc } from "../../emit/docs.js";
+import { syncCall } from "../../emit/resources.js";
 import { type Imports, files, propertyKey } from "../../emit/layout.js";
 import { tsType } from "../../emit/type-expr.js";
 import type { ClientFlavour } from "../../flavour.js";
@@ -152,9 +153,8 @@ const CHECKERS = { async: "FlagChecker", sync: "SyncFlagChecker" } as const;
 /** The statement that creates the checker in a client's constructor; the sync one reaches the service through its core. */
 function init(checks: IrFlagChecks, flavour: ClientFlavour): string {
   if (flavour.kind === "async") return "this.flags = new FlagChecker(core, flagCheckSpec, flagCheckSettings(options));";
-  const method = JSON.stringify(`${checks.resource.name}.${checks.operation.name}`);
   return `this.flags = new SyncFlagChecker(
-    (args, callOptions) => core.request(${operationConst(checks)}, ${method}, args, callOptions),
+    (args, callOptions) => core.request(${syncCall(checks.resource, checks.operation)}, args, callOptions),
     flagCheckSpec,
     flagCheckSettings(options),
   );`;

@@ -18,6 +18,7 @@ export const flagChecks: Capability<ManifestFlagChecks, IrFlagChecks> = {
   check: checkFlagChecks,
   normalize: normalizeFlagChecks,
   client: flagCheckClient,
+  eagerOperations: (checks) => [checks.operation],
   localWork: () => ["flag-check cache hits and defaults", "offline answers"],
   docs: (_api, checks) => {
     const example = `${checks.contextFields[0]!.tsName}: { id: "example" }`;

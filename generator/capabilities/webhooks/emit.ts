@@ -24,7 +24,7 @@ function standalone(_api: IrApi, webhooks: IrWebhooks, runtimeEntry: string): St
     "WebhookSpec",
     "WebhookVerifyOptions",
   );
-  imports.add(files.codecs, [codecName(event)]);
+  imports.add(files.clientCodecs, [codecName(event)]);
   imports.add(files.types, [event], true);
   const structure: SourceFileStructure = {
     kind: StructureKind.SourceFile,

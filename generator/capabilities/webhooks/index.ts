@@ -17,6 +17,7 @@ export const webhooks: Capability<ManifestWebhooks, IrWebhooks> = {
   normalize: normalizeWebhooks,
   client: webhookClient,
   standalone: webhookStandalone,
+  eagerModels: (webhooks) => [webhooks.eventType],
   localWork: () => [],
   docs: (_api, webhooks) => ({
     template: new URL("./readme.md.hbs", import.meta.url),
