@@ -273,18 +273,28 @@ export class Formatter {
 /** A fenced TypeScript block of generated Markdown, as the templates write it: its code is the first group. */
 const TS_BLOCK = /^```ts\n([^]*?)\n```$/gm;
 
+/** The info string of every opening code fence (any indent, backticks or tildes); closing fences have none. */
+const FENCE_INFO = /^ *(?:`{3,}|~{3,})[ \t]*(\S+)/gm;
+
+/** Languages of code blocks prettier leaves as they are: a file may hold these beside its TypeScript blocks. */
+const UNFORMATTED_LANGUAGES: ReadonlySet<string> = new Set(["sh", "bash", "shell", "console", "text", "txt"]);
+
+/** Whether every block prettier would format in `text` is one of its `count` column-0 ```ts blocks. */
+const onlyTsBlocks = (text: string, count: number) =>
+  [...text.matchAll(FENCE_INFO)].filter((match) => !UNFORMATTED_LANGUAGES.has(match[1]!)).length === count;
+
 /**
  * A Markdown file with its TypeScript blocks formatted in one go. Prettier formats each block of a Markdown file on
  * its own, and each costs a whole format call: in reference.md of a large API (an example per operation) that was a
  * third of the file's time. Here the Markdown is formatted with its blocks left as they are (or, `codeBlocksOnly`,
  * left as its template printed it), and the blocks together as one file, each inside braces: a block statement,
- * indented by 2, so 2 more columns give each line the width it has alone. Same text as prettier's own (test/format-pool.test.ts checks it); anything else (a block that is no
- * statement list, such as an import; one that holds a backtick, whose template text indentation would not move; one
+ * indented by 2, so 2 more columns give each line the width it has alone. Same text as prettier's own (test/format-pool.test.ts checks it); anything else (a block of another
+ * language prettier formats, or indented in a list; a block that is no statement list, such as an import; one that holds a backtick, whose template text indentation would not move; one
  * that starts with a string, a directive alone but not in braces) is formatted by prettier as a whole.
  */
 async function formatMarkdown(pool: FormatPool, file: string, text: string, codeBlocksOnly: boolean): Promise<string> {
   const blocks = [...text.matchAll(TS_BLOCK)].map((match) => match[1]!);
-  if (blocks.length > 1 && !blocks.some((code) => code.includes("`") || /^\s*["']/.test(code))) {
+  if (blocks.length > 1 && onlyTsBlocks(text, blocks.length) && !blocks.some((code) => code.includes("`") || /^\s*["']/.test(code))) {
     const together = blocks.map((code) => `{\n${code}\n}\n`).join("");
     const [markdown, code] = await Promise.all([
       codeBlocksOnly ? text : pool.format(file, text, { embeddedLanguageFormatting: "off" }),

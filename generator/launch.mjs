@@ -2,13 +2,14 @@
 // TypeScript sources bundled by esbuild (packages left external) into node_modules/.cache/sdk-generator, and bundled
 // again whenever a source changes. Loading ~70 modules through a TypeScript loader costs a run about 0.35 s more.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const COMMANDS = { generate: "cli.ts", "import-openapi": "import-cli.ts" };
 const generatorDir = import.meta.dirname;
 const cacheDir = path.join(generatorDir, "..", "node_modules", ".cache", "sdk-generator");
+const STALE_PARTIAL_MS = 3_600_000;
 
 /** A digest of what the bundle is built from: every source, and this file, which says how. */
 function sourcesDigest() {
@@ -53,8 +54,11 @@ async function bundleOf(command, entry) {
     logLevel: "warning",
   });
   renameSync(partial, bundle);
+  // Older bundles of the command, and what a build stopped before its rename left (an hour old: not one under way).
   for (const old of readdirSync(cacheDir)) {
-    if (old.startsWith(`${command}-`) && old.endsWith(".mjs") && old !== path.basename(bundle)) rmSync(path.join(cacheDir, old), { force: true });
+    const file = path.join(cacheDir, old);
+    const stale = old.endsWith(".mjs") ? old !== path.basename(bundle) : Date.now() - statSync(file).mtimeMs > STALE_PARTIAL_MS;
+    if (old.startsWith(`${command}-`) && stale) rmSync(file, { force: true });
   }
   return bundle;
 }

@@ -62,10 +62,17 @@ export interface Operation<Result> {
 }
 
 /**
- * An operation as a generated method hands it to the core: its descriptor, or the promise of it that the resource's
- * operations module gives when it is loaded on the resource's first call.
+ * An operation whose descriptor is in its resource's operations module, loaded on the resource's first call. Its route
+ * ("GET /plans/{plan_id}") is all that what a call is refused for before anything is sent needs (arguments or options
+ * that are not objects, an offline client): such a call loads nothing.
  */
-export type OperationRef<Result> = Operation<Result> | Promise<Operation<Result>>;
+export interface DeferredOperation<Result> {
+  readonly route: string;
+  load(): Promise<Operation<Result>>;
+}
+
+/** An operation as a generated method hands it to the core: its descriptor, or the way to load it. */
+export type OperationRef<Result> = Operation<Result> | DeferredOperation<Result>;
 
 /** How an operation's error responses are read, where it differs from its error classes. */
 type OperationErrorBody = { messageField: string | undefined; bodyCodec: Codec<unknown> | undefined };
@@ -164,7 +171,7 @@ export class ClientCore {
 
   /** What a generated list method answers: its first page, and the way through the others. */
   page<Item>(op: OperationRef<unknown>, args: object = {}, options: RequestOptions = {}): PagePromise<Item> {
-    const answer = Promise.resolve(op).then((loaded) => {
+    const answer = this.loaded(op, args, options).then((loaded) => {
       const fetch = (params: object, pageOptions: RequestOptions) => this.redactedRequest(loaded, params, pageOptions);
       const source = { spec: loaded.pagination!, fetch, describe: this.describeResponse, options, where: `${loaded.method} ${loaded.path}` };
       return fetchPage<Item>(source, args as Readonly<Record<string, unknown>>);
@@ -172,9 +179,16 @@ export class ClientCore {
     return new PagePromise<Item>(answer, this.describeResponse);
   }
 
+  /** The descriptor of `op`, loaded unless the call is refused first (see DeferredOperation). */
+  private async loaded<Result>(op: OperationRef<Result>, args: object, options: RequestOptions): Promise<Operation<Result>> {
+    if (!("load" in op)) return op;
+    checkCall(op.route, args, options, this.settings.gate);
+    return op.load();
+  }
+
   private async redactedRequest<Result>(op: OperationRef<Result>, args: object, options: RequestOptions): Promise<Exchanged<Result>> {
     try {
-      return await this.unredactedRequest(op instanceof Promise ? await op : op, args, options);
+      return await this.unredactedRequest(await this.loaded(op, args, options), args, options);
     } catch (error) {
       // A server may echo the request (the credentials included) into an error body, its headers or a message.
       for (const secret of this.#secrets) redactError(error as Error, secret);

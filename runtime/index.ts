@@ -1,4 +1,4 @@
-export { ClientCore, type ClientSettings, type Operation, type OperationRef, type RequestGate } from "./client-core.js";
+export { ClientCore, type ClientSettings, type DeferredOperation, type Operation, type OperationRef, type RequestGate } from "./client-core.js";
 export { loadOnFirstUse } from "./lazy-module.js";
 export {
   dateCodec,

@@ -2,7 +2,7 @@
 // into node_modules/.cache/sdk-generator and bundled again when one changes, with the same output as the sources.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink } from "node:fs/promises";
+import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -77,12 +77,19 @@ describe("generator/launch.mjs", () => {
     assert.deepEqual(await bundles(), [bundle]);
     assert.equal((await stat(path.join(root, "node_modules/.cache/sdk-generator", bundle!))).mtimeMs, builtAt, "not built again");
 
+    // What builds stopped before their rename left: one long ago (removed), one maybe under way (kept).
+    const cache = path.join(root, "node_modules/.cache/sdk-generator");
+    await writeFile(path.join(cache, "generate-0000000000000000.mjs.1.partial"), "stopped");
+    await utimes(path.join(cache, "generate-0000000000000000.mjs.1.partial"), new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+    await writeFile(path.join(cache, "generate-0000000000000000.mjs.2.partial"), "under way");
     await appendFile(path.join(root, "generator/render.ts"), "\n// changed by the test\n");
     const changed = await launch(root, ["generate", "--manifest", "manifest.yaml", "--out", "out", "--check"]);
     assert.equal(changed.code, 0, changed.stderr);
-    const [rebuilt, ...others] = await bundles();
+    const left = await bundles();
+    const [rebuilt, ...others] = left.filter((name) => name.endsWith(".mjs"));
     assert.notEqual(rebuilt, bundle, "a changed source gives a new bundle");
     assert.deepEqual(others, [], "and the old one is removed");
+    assert.deepEqual(left.filter((name) => name.endsWith(".partial")), ["generate-0000000000000000.mjs.2.partial"], "with the partial file of long ago");
   });
 
   it("runs import-openapi too, and refuses an unknown command", T, async () => {

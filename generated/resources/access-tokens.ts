@@ -29,7 +29,10 @@ export class AccessTokensResource {
     options?: RequestOptions,
   ): ApiPromise<IssueTemporaryAccessTokenResponseData> {
     return this.core.call(
-      operations().then((m) => m.issueTemporaryAccessTokenOperation),
+      {
+        route: "POST /temporary-access-tokens",
+        load: () => operations().then((m) => m.issueTemporaryAccessTokenOperation),
+      },
       params,
       options,
     );

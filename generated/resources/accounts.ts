@@ -213,7 +213,7 @@ export class AccountsResource {
    */
   countAccountMembers(params?: CountAccountMembersParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countAccountMembersOperation),
+      { route: "GET /account-members/count", load: () => operations().then((m) => m.countAccountMembersOperation) },
       params,
       options,
     );
@@ -227,7 +227,7 @@ export class AccountsResource {
    */
   countApiKeys(params: CountApiKeysParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countApiKeysOperation),
+      { route: "GET /api-keys/count", load: () => operations().then((m) => m.countApiKeysOperation) },
       params,
       options,
     );
@@ -241,7 +241,7 @@ export class AccountsResource {
    */
   countAuditLogs(params?: CountAuditLogsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countAuditLogsOperation),
+      { route: "GET /audit-log/count", load: () => operations().then((m) => m.countAuditLogsOperation) },
       params,
       options,
     );
@@ -255,7 +255,7 @@ export class AccountsResource {
    */
   createApiKey(params: CreateApiKeyRequestBody, options?: RequestOptions): ApiPromise<ApiKeyCreateResponseData> {
     return this.core.call(
-      operations().then((m) => m.createApiKeyOperation),
+      { route: "POST /api-keys", load: () => operations().then((m) => m.createApiKeyOperation) },
       params,
       options,
     );
@@ -272,7 +272,7 @@ export class AccountsResource {
     options?: RequestOptions,
   ): ApiPromise<EnvironmentDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.createEnvironmentOperation),
+      { route: "POST /environments", load: () => operations().then((m) => m.createEnvironmentOperation) },
       params,
       options,
     );
@@ -286,7 +286,7 @@ export class AccountsResource {
    */
   deleteApiKey(params: DeleteApiKeyParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteApiKeyOperation),
+      { route: "DELETE /api-keys/{api_key_id}", load: () => operations().then((m) => m.deleteApiKeyOperation) },
       params,
       options,
     );
@@ -300,7 +300,10 @@ export class AccountsResource {
    */
   deleteEnvironment(params: DeleteEnvironmentParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteEnvironmentOperation),
+      {
+        route: "DELETE /environments/{environment_id}",
+        load: () => operations().then((m) => m.deleteEnvironmentOperation),
+      },
       params,
       options,
     );
@@ -314,7 +317,10 @@ export class AccountsResource {
    */
   getAccountMember(params: GetAccountMemberParams, options?: RequestOptions): ApiPromise<AccountMemberResponseData> {
     return this.core.call(
-      operations().then((m) => m.getAccountMemberOperation),
+      {
+        route: "GET /account-members/{account_member_id}",
+        load: () => operations().then((m) => m.getAccountMemberOperation),
+      },
       params,
       options,
     );
@@ -328,7 +334,7 @@ export class AccountsResource {
    */
   getApiKey(params: GetApiKeyParams, options?: RequestOptions): ApiPromise<ApiKeyResponseData> {
     return this.core.call(
-      operations().then((m) => m.getApiKeyOperation),
+      { route: "GET /api-keys/{api_key_id}", load: () => operations().then((m) => m.getApiKeyOperation) },
       params,
       options,
     );
@@ -342,7 +348,7 @@ export class AccountsResource {
    */
   getAuditLog(params: GetAuditLogParams, options?: RequestOptions): ApiPromise<AuditLogResponseData> {
     return this.core.call(
-      operations().then((m) => m.getAuditLogOperation),
+      { route: "GET /audit-log/{audit_log_id}", load: () => operations().then((m) => m.getAuditLogOperation) },
       params,
       options,
     );
@@ -356,7 +362,7 @@ export class AccountsResource {
    */
   getEnvironment(params: GetEnvironmentParams, options?: RequestOptions): ApiPromise<EnvironmentResponseData> {
     return this.core.call(
-      operations().then((m) => m.getEnvironmentOperation),
+      { route: "GET /environments/{environment_id}", load: () => operations().then((m) => m.getEnvironmentOperation) },
       params,
       options,
     );
@@ -370,7 +376,7 @@ export class AccountsResource {
    */
   getOnboardingState(options?: RequestOptions): ApiPromise<GetOnboardingStateResp> {
     return this.core.call(
-      operations().then((m) => m.getOnboardingStateOperation),
+      { route: "GET /onboarding-state", load: () => operations().then((m) => m.getOnboardingStateOperation) },
       {},
       options,
     );
@@ -384,7 +390,7 @@ export class AccountsResource {
    */
   getWhoAmI(options?: RequestOptions): ApiPromise<WhoAmIResponseData> {
     return this.core.call(
-      operations().then((m) => m.getWhoAmIOperation),
+      { route: "GET /whoami", load: () => operations().then((m) => m.getWhoAmIOperation) },
       {},
       options,
     );
@@ -401,7 +407,7 @@ export class AccountsResource {
     options?: RequestOptions,
   ): PagePromise<AccountMemberResponseData> {
     return this.core.page(
-      operations().then((m) => m.listAccountMembersOperation),
+      { route: "GET /account-members", load: () => operations().then((m) => m.listAccountMembersOperation) },
       params,
       options,
     );
@@ -415,7 +421,7 @@ export class AccountsResource {
    */
   listApiKeys(params: ListApiKeysParams, options?: RequestOptions): PagePromise<ApiKeyResponseData> {
     return this.core.page(
-      operations().then((m) => m.listApiKeysOperation),
+      { route: "GET /api-keys", load: () => operations().then((m) => m.listApiKeysOperation) },
       params,
       options,
     );
@@ -429,7 +435,7 @@ export class AccountsResource {
    */
   listAuditLogs(params?: ListAuditLogsParams, options?: RequestOptions): PagePromise<AuditLogListResponseData> {
     return this.core.page(
-      operations().then((m) => m.listAuditLogsOperation),
+      { route: "GET /audit-log", load: () => operations().then((m) => m.listAuditLogsOperation) },
       params,
       options,
     );
@@ -443,7 +449,7 @@ export class AccountsResource {
    */
   listEnvironments(params?: ListEnvironmentsParams, options?: RequestOptions): PagePromise<EnvironmentResponseData> {
     return this.core.page(
-      operations().then((m) => m.listEnvironmentsOperation),
+      { route: "GET /environments", load: () => operations().then((m) => m.listEnvironmentsOperation) },
       params,
       options,
     );
@@ -457,7 +463,7 @@ export class AccountsResource {
    */
   quickstart(options?: RequestOptions): ApiPromise<QuickstartResp> {
     return this.core.call(
-      operations().then((m) => m.quickstartOperation),
+      { route: "POST /quickstart", load: () => operations().then((m) => m.quickstartOperation) },
       {},
       options,
     );
@@ -471,7 +477,7 @@ export class AccountsResource {
    */
   updateApiKey(params: UpdateApiKeyParams, options?: RequestOptions): ApiPromise<ApiKeyResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateApiKeyOperation),
+      { route: "PUT /api-keys/{api_key_id}", load: () => operations().then((m) => m.updateApiKeyOperation) },
       params,
       options,
     );
@@ -485,7 +491,10 @@ export class AccountsResource {
    */
   updateEnvironment(params: UpdateEnvironmentParams, options?: RequestOptions): ApiPromise<EnvironmentResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateEnvironmentOperation),
+      {
+        route: "PUT /environments/{environment_id}",
+        load: () => operations().then((m) => m.updateEnvironmentOperation),
+      },
       params,
       options,
     );
@@ -502,7 +511,7 @@ export class AccountsResource {
     options?: RequestOptions,
   ): ApiPromise<GetOnboardingStateResp> {
     return this.core.call(
-      operations().then((m) => m.updateOnboardingStateOperation),
+      { route: "POST /onboarding-state", load: () => operations().then((m) => m.updateOnboardingStateOperation) },
       params,
       options,
     );

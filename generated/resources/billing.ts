@@ -338,7 +338,7 @@ export class BillingResource {
    */
   countBillingProducts(params?: CountBillingProductsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countBillingProductsOperation),
+      { route: "GET /billing/products/count", load: () => operations().then((m) => m.countBillingProductsOperation) },
       params,
       options,
     );
@@ -352,7 +352,7 @@ export class BillingResource {
    */
   countCustomers(params?: CountCustomersParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countCustomersOperation),
+      { route: "GET /billing/customers/count", load: () => operations().then((m) => m.countCustomersOperation) },
       params,
       options,
     );
@@ -366,7 +366,10 @@ export class BillingResource {
    */
   deleteBillingCoupon(params: DeleteBillingCouponParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteBillingCouponOperation),
+      {
+        route: "DELETE /billing/coupons/{billing_id}",
+        load: () => operations().then((m) => m.deleteBillingCouponOperation),
+      },
       params,
       options,
     );
@@ -380,7 +383,10 @@ export class BillingResource {
    */
   deleteBillingCustomer(params: DeleteBillingCustomerParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteBillingCustomerOperation),
+      {
+        route: "DELETE /billing/customer/{billing_id}",
+        load: () => operations().then((m) => m.deleteBillingCustomerOperation),
+      },
       params,
       options,
     );
@@ -394,7 +400,10 @@ export class BillingResource {
    */
   deleteBillingInvoice(params: DeleteBillingInvoiceParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteBillingInvoiceOperation),
+      {
+        route: "DELETE /billing/invoices/{billing_id}",
+        load: () => operations().then((m) => m.deleteBillingInvoiceOperation),
+      },
       params,
       options,
     );
@@ -408,7 +417,10 @@ export class BillingResource {
    */
   deleteBillingProduct(params: DeleteBillingProductParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteBillingProductOperation),
+      {
+        route: "DELETE /billing/product/{billing_id}",
+        load: () => operations().then((m) => m.deleteBillingProductOperation),
+      },
       params,
       options,
     );
@@ -425,7 +437,10 @@ export class BillingResource {
     options?: RequestOptions,
   ): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deletePaymentMethodByExternalIdOperation),
+      {
+        route: "DELETE /billing/payment-methods/{billing_id}",
+        load: () => operations().then((m) => m.deletePaymentMethodByExternalIdOperation),
+      },
       params,
       options,
     );
@@ -439,7 +454,10 @@ export class BillingResource {
    */
   deleteProductPrice(params: DeleteProductPriceParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteProductPriceOperation),
+      {
+        route: "DELETE /billing/product/prices/{billing_id}",
+        load: () => operations().then((m) => m.deleteProductPriceOperation),
+      },
       params,
       options,
     );
@@ -453,7 +471,7 @@ export class BillingResource {
    */
   listBillingPrices(params?: ListBillingPricesParams, options?: RequestOptions): PagePromise<BillingPriceView> {
     return this.core.page(
-      operations().then((m) => m.listBillingPricesOperation),
+      { route: "GET /billing/price", load: () => operations().then((m) => m.listBillingPricesOperation) },
       params,
       options,
     );
@@ -470,7 +488,10 @@ export class BillingResource {
     options?: RequestOptions,
   ): PagePromise<BillingPriceView> {
     return this.core.page(
-      operations().then((m) => m.listBillingProductPricesOperation),
+      {
+        route: "GET /billing/product/prices",
+        load: () => operations().then((m) => m.listBillingProductPricesOperation),
+      },
       params,
       options,
     );
@@ -487,7 +508,7 @@ export class BillingResource {
     options?: RequestOptions,
   ): PagePromise<BillingProductDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listBillingProductsOperation),
+      { route: "GET /billing/products", load: () => operations().then((m) => m.listBillingProductsOperation) },
       params,
       options,
     );
@@ -501,7 +522,7 @@ export class BillingResource {
    */
   listCoupons(params?: ListCouponsParams, options?: RequestOptions): PagePromise<BillingCouponResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCouponsOperation),
+      { route: "GET /billing/coupons", load: () => operations().then((m) => m.listCouponsOperation) },
       params,
       options,
     );
@@ -518,7 +539,10 @@ export class BillingResource {
     options?: RequestOptions,
   ): PagePromise<BillingCustomerWithSubscriptionsResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCustomersWithSubscriptionsOperation),
+      {
+        route: "GET /billing/customers",
+        load: () => operations().then((m) => m.listCustomersWithSubscriptionsOperation),
+      },
       params,
       options,
     );
@@ -532,7 +556,7 @@ export class BillingResource {
    */
   listInvoices(params: ListInvoicesParams, options?: RequestOptions): PagePromise<InvoiceResponseData> {
     return this.core.page(
-      operations().then((m) => m.listInvoicesOperation),
+      { route: "GET /billing/invoices", load: () => operations().then((m) => m.listInvoicesOperation) },
       params,
       options,
     );
@@ -546,7 +570,7 @@ export class BillingResource {
    */
   listMeters(params?: ListMetersParams, options?: RequestOptions): PagePromise<BillingMeterResponseData> {
     return this.core.page(
-      operations().then((m) => m.listMetersOperation),
+      { route: "GET /billing/meter", load: () => operations().then((m) => m.listMetersOperation) },
       params,
       options,
     );
@@ -563,7 +587,7 @@ export class BillingResource {
     options?: RequestOptions,
   ): PagePromise<PaymentMethodResponseData> {
     return this.core.page(
-      operations().then((m) => m.listPaymentMethodsOperation),
+      { route: "GET /billing/payment-methods", load: () => operations().then((m) => m.listPaymentMethodsOperation) },
       params,
       options,
     );
@@ -580,7 +604,7 @@ export class BillingResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCouponResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertBillingCouponOperation),
+      { route: "POST /billing/coupons", load: () => operations().then((m) => m.upsertBillingCouponOperation) },
       params,
       options,
     );
@@ -597,7 +621,10 @@ export class BillingResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCustomerResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertBillingCustomerOperation),
+      {
+        route: "POST /billing/customer/upsert",
+        load: () => operations().then((m) => m.upsertBillingCustomerOperation),
+      },
       params,
       options,
     );
@@ -611,7 +638,7 @@ export class BillingResource {
    */
   upsertBillingMeter(params: CreateMeterRequestBody, options?: RequestOptions): ApiPromise<BillingMeterResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertBillingMeterOperation),
+      { route: "POST /billing/meter/upsert", load: () => operations().then((m) => m.upsertBillingMeterOperation) },
       params,
       options,
     );
@@ -628,7 +655,7 @@ export class BillingResource {
     options?: RequestOptions,
   ): ApiPromise<BillingPriceResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertBillingPriceOperation),
+      { route: "POST /billing/price/upsert", load: () => operations().then((m) => m.upsertBillingPriceOperation) },
       params,
       options,
     );
@@ -645,7 +672,7 @@ export class BillingResource {
     options?: RequestOptions,
   ): ApiPromise<BillingProductResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertBillingProductOperation),
+      { route: "POST /billing/product/upsert", load: () => operations().then((m) => m.upsertBillingProductOperation) },
       params,
       options,
     );
@@ -662,7 +689,10 @@ export class BillingResource {
     options?: RequestOptions,
   ): ApiPromise<BillingSubscriptionResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertBillingSubscriptionOperation),
+      {
+        route: "POST /billing/subscription/upsert",
+        load: () => operations().then((m) => m.upsertBillingSubscriptionOperation),
+      },
       params,
       options,
     );
@@ -676,7 +706,7 @@ export class BillingResource {
    */
   upsertInvoice(params: CreateInvoiceRequestBody, options?: RequestOptions): ApiPromise<InvoiceResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertInvoiceOperation),
+      { route: "POST /billing/invoices", load: () => operations().then((m) => m.upsertInvoiceOperation) },
       params,
       options,
     );
@@ -693,7 +723,7 @@ export class BillingResource {
     options?: RequestOptions,
   ): ApiPromise<PaymentMethodResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertPaymentMethodOperation),
+      { route: "POST /billing/payment-methods", load: () => operations().then((m) => m.upsertPaymentMethodOperation) },
       params,
       options,
     );

@@ -133,7 +133,10 @@ export class CatalogsResource {
    */
   addCreditBundle(params: AddCreditBundleParams, options?: RequestOptions): ApiPromise<void> {
     return this.core.call(
-      operations().then((m) => m.addCreditBundleOperation),
+      {
+        route: "POST /catalogs/{catalog_id}/credit-bundles/{credit_bundle_id}",
+        load: () => operations().then((m) => m.addCreditBundleOperation),
+      },
       params,
       options,
     );
@@ -147,7 +150,10 @@ export class CatalogsResource {
    */
   addPlan(params: AddPlanParams, options?: RequestOptions): ApiPromise<void> {
     return this.core.call(
-      operations().then((m) => m.addPlanOperation),
+      {
+        route: "POST /catalogs/{catalog_id}/plans/{plan_id}",
+        load: () => operations().then((m) => m.addPlanOperation),
+      },
       params,
       options,
     );
@@ -161,7 +167,7 @@ export class CatalogsResource {
    */
   createCatalog(params: CreateCatalogRequestBody, options?: RequestOptions): ApiPromise<CatalogResponseData> {
     return this.core.call(
-      operations().then((m) => m.createCatalogOperation),
+      { route: "POST /catalogs", load: () => operations().then((m) => m.createCatalogOperation) },
       params,
       options,
     );
@@ -175,7 +181,7 @@ export class CatalogsResource {
    */
   deleteCatalog(params: DeleteCatalogParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteCatalogOperation),
+      { route: "DELETE /catalogs/{catalog_id}", load: () => operations().then((m) => m.deleteCatalogOperation) },
       params,
       options,
     );
@@ -189,7 +195,7 @@ export class CatalogsResource {
    */
   getCatalog(params: GetCatalogParams, options?: RequestOptions): ApiPromise<CatalogResponseData> {
     return this.core.call(
-      operations().then((m) => m.getCatalogOperation),
+      { route: "GET /catalogs/{catalog_id}", load: () => operations().then((m) => m.getCatalogOperation) },
       params,
       options,
     );
@@ -206,7 +212,10 @@ export class CatalogsResource {
     options?: RequestOptions,
   ): ApiPromise<CatalogConfigurationResponseData> {
     return this.core.call(
-      operations().then((m) => m.getConfigurationOperation),
+      {
+        route: "GET /catalogs/{catalog_id}/configuration",
+        load: () => operations().then((m) => m.getConfigurationOperation),
+      },
       params,
       options,
     );
@@ -223,7 +232,10 @@ export class CatalogsResource {
     options?: RequestOptions,
   ): ApiPromise<CatalogCreditBundleIDsResponseData> {
     return this.core.call(
-      operations().then((m) => m.getCreditBundlesInCatalogOperation),
+      {
+        route: "GET /catalogs/{catalog_id}/credit-bundles",
+        load: () => operations().then((m) => m.getCreditBundlesInCatalogOperation),
+      },
       params,
       options,
     );
@@ -240,7 +252,10 @@ export class CatalogsResource {
     options?: RequestOptions,
   ): ApiPromise<CatalogDerivedFeaturesResponseData> {
     return this.core.call(
-      operations().then((m) => m.getDerivedFeaturesOperation),
+      {
+        route: "GET /catalogs/{catalog_id}/features",
+        load: () => operations().then((m) => m.getDerivedFeaturesOperation),
+      },
       params,
       options,
     );
@@ -254,7 +269,7 @@ export class CatalogsResource {
    */
   getPlansInCatalog(params: GetPlansInCatalogParams, options?: RequestOptions): ApiPromise<CatalogPlanIDsResponseData> {
     return this.core.call(
-      operations().then((m) => m.getPlansInCatalogOperation),
+      { route: "GET /catalogs/{catalog_id}/plans", load: () => operations().then((m) => m.getPlansInCatalogOperation) },
       params,
       options,
     );
@@ -268,7 +283,7 @@ export class CatalogsResource {
    */
   listCatalogs(params?: ListCatalogsParams, options?: RequestOptions): PagePromise<CatalogResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCatalogsOperation),
+      { route: "GET /catalogs", load: () => operations().then((m) => m.listCatalogsOperation) },
       params,
       options,
     );
@@ -282,7 +297,10 @@ export class CatalogsResource {
    */
   removeCreditBundle(params: RemoveCreditBundleParams, options?: RequestOptions): ApiPromise<void> {
     return this.core.call(
-      operations().then((m) => m.removeCreditBundleOperation),
+      {
+        route: "DELETE /catalogs/{catalog_id}/credit-bundles/{credit_bundle_id}",
+        load: () => operations().then((m) => m.removeCreditBundleOperation),
+      },
       params,
       options,
     );
@@ -296,7 +314,10 @@ export class CatalogsResource {
    */
   removePlan(params: RemovePlanParams, options?: RequestOptions): ApiPromise<void> {
     return this.core.call(
-      operations().then((m) => m.removePlanOperation),
+      {
+        route: "DELETE /catalogs/{catalog_id}/plans/{plan_id}",
+        load: () => operations().then((m) => m.removePlanOperation),
+      },
       params,
       options,
     );
@@ -310,7 +331,7 @@ export class CatalogsResource {
    */
   updateCatalog(params: UpdateCatalogParams, options?: RequestOptions): ApiPromise<CatalogResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateCatalogOperation),
+      { route: "PUT /catalogs/{catalog_id}", load: () => operations().then((m) => m.updateCatalogOperation) },
       params,
       options,
     );
@@ -324,7 +345,10 @@ export class CatalogsResource {
    */
   updateConfiguration(params: UpdateConfigurationParams, options?: RequestOptions): ApiPromise<CatalogResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateConfigurationOperation),
+      {
+        route: "PUT /catalogs/{catalog_id}/configuration",
+        load: () => operations().then((m) => m.updateConfigurationOperation),
+      },
       params,
       options,
     );

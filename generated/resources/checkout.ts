@@ -58,7 +58,10 @@ export class CheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<ManagePlanResponseResponseData> {
     return this.core.call(
-      operations().then((m) => m.cancelSubscriptionOperation),
+      {
+        route: "POST /manage-plan/subscription/cancel",
+        load: () => operations().then((m) => m.cancelSubscriptionOperation),
+      },
       params,
       options,
     );
@@ -75,7 +78,7 @@ export class CheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<CheckoutSubscription> {
     return this.core.call(
-      operations().then((m) => m.checkoutInternalOperation),
+      { route: "POST /checkout-internal", load: () => operations().then((m) => m.checkoutInternalOperation) },
       params,
       options,
     );
@@ -89,7 +92,7 @@ export class CheckoutResource {
    */
   getCheckoutData(params: CheckoutDataRequestBody, options?: RequestOptions): ApiPromise<CheckoutDataResponseData> {
     return this.core.call(
-      operations().then((m) => m.getCheckoutDataOperation),
+      { route: "POST /checkout-internal/data", load: () => operations().then((m) => m.getCheckoutDataOperation) },
       params,
       options,
     );
@@ -106,7 +109,10 @@ export class CheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyBillingDetailsResponseData> {
     return this.core.call(
-      operations().then((m) => m.getCompanyBillingDetailsOperation),
+      {
+        route: "GET /companies/{company_id}/billing-details",
+        load: () => operations().then((m) => m.getCompanyBillingDetailsOperation),
+      },
       params,
       options,
     );
@@ -120,7 +126,7 @@ export class CheckoutResource {
    */
   managePlan(params: ManagePlanRequest, options?: RequestOptions): ApiPromise<ManagePlanResponseResponseData> {
     return this.core.call(
-      operations().then((m) => m.managePlanOperation),
+      { route: "POST /manage-plan", load: () => operations().then((m) => m.managePlanOperation) },
       params,
       options,
     );
@@ -137,7 +143,10 @@ export class CheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<PreviewSubscriptionChangeResponseData> {
     return this.core.call(
-      operations().then((m) => m.previewCheckoutInternalOperation),
+      {
+        route: "POST /checkout-internal/preview",
+        load: () => operations().then((m) => m.previewCheckoutInternalOperation),
+      },
       params,
       options,
     );
@@ -154,7 +163,7 @@ export class CheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<ManagePlanPreviewResponseResponseData> {
     return this.core.call(
-      operations().then((m) => m.previewManagePlanOperation),
+      { route: "POST /manage-plan/preview", load: () => operations().then((m) => m.previewManagePlanOperation) },
       params,
       options,
     );
@@ -171,7 +180,10 @@ export class CheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyBillingDetailsResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateCompanyBillingDetailsOperation),
+      {
+        route: "PUT /companies/{company_id}/billing-details",
+        load: () => operations().then((m) => m.updateCompanyBillingDetailsOperation),
+      },
       params,
       options,
     );
@@ -188,7 +200,10 @@ export class CheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<BillingSubscriptionView> {
     return this.core.call(
-      operations().then((m) => m.updateCustomerSubscriptionTrialEndOperation),
+      {
+        route: "PUT /subscription/{subscription_id}/edit-trial-end",
+        load: () => operations().then((m) => m.updateCustomerSubscriptionTrialEndOperation),
+      },
       params,
       options,
     );

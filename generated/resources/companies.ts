@@ -550,7 +550,7 @@ export class CompaniesResource {
    */
   countCompanies(params?: CountCompaniesParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countCompaniesOperation),
+      { route: "GET /companies/count", load: () => operations().then((m) => m.countCompaniesOperation) },
       params,
       options,
     );
@@ -567,7 +567,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countEntityKeyDefinitionsOperation),
+      {
+        route: "GET /entity-key-definitions/count",
+        load: () => operations().then((m) => m.countEntityKeyDefinitionsOperation),
+      },
       params,
       options,
     );
@@ -581,7 +584,7 @@ export class CompaniesResource {
    */
   countEntityKeys(params?: CountEntityKeysParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countEntityKeysOperation),
+      { route: "GET /entity-keys/count", load: () => operations().then((m) => m.countEntityKeysOperation) },
       params,
       options,
     );
@@ -598,7 +601,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countEntityTraitDefinitionsOperation),
+      {
+        route: "GET /entity-trait-definitions/count",
+        load: () => operations().then((m) => m.countEntityTraitDefinitionsOperation),
+      },
       params,
       options,
     );
@@ -612,7 +618,7 @@ export class CompaniesResource {
    */
   countEntityTraits(params?: CountEntityTraitsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countEntityTraitsOperation),
+      { route: "GET /entity-traits/count", load: () => operations().then((m) => m.countEntityTraitsOperation) },
       params,
       options,
     );
@@ -626,7 +632,7 @@ export class CompaniesResource {
    */
   countPlanTraits(params?: CountPlanTraitsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countPlanTraitsOperation),
+      { route: "GET /plan-traits/count", load: () => operations().then((m) => m.countPlanTraitsOperation) },
       params,
       options,
     );
@@ -640,7 +646,7 @@ export class CompaniesResource {
    */
   countUsers(params?: CountUsersParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countUsersOperation),
+      { route: "GET /users/count", load: () => operations().then((m) => m.countUsersOperation) },
       params,
       options,
     );
@@ -654,7 +660,7 @@ export class CompaniesResource {
    */
   createCompany(params: UpsertCompanyRequestBody, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.createCompanyOperation),
+      { route: "POST /companies/create", load: () => operations().then((m) => m.createCompanyOperation) },
       params,
       options,
     );
@@ -668,7 +674,7 @@ export class CompaniesResource {
    */
   createUser(params: UpsertUserRequestBody, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.createUserOperation),
+      { route: "POST /users/create", load: () => operations().then((m) => m.createUserOperation) },
       params,
       options,
     );
@@ -682,7 +688,7 @@ export class CompaniesResource {
    */
   deleteCompany(params: DeleteCompanyParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteCompanyOperation),
+      { route: "DELETE /companies/{company_id}", load: () => operations().then((m) => m.deleteCompanyOperation) },
       params,
       options,
     );
@@ -696,7 +702,7 @@ export class CompaniesResource {
    */
   deleteCompanyByKeys(params: KeysRequestBody, options?: RequestOptions): ApiPromise<CompanyResponseData> {
     return this.core.call(
-      operations().then((m) => m.deleteCompanyByKeysOperation),
+      { route: "POST /companies/delete", load: () => operations().then((m) => m.deleteCompanyByKeysOperation) },
       params,
       options,
     );
@@ -710,7 +716,10 @@ export class CompaniesResource {
    */
   deleteCompanyMembership(params: DeleteCompanyMembershipParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteCompanyMembershipOperation),
+      {
+        route: "DELETE /company-memberships/{company_membership_id}",
+        load: () => operations().then((m) => m.deleteCompanyMembershipOperation),
+      },
       params,
       options,
     );
@@ -727,7 +736,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteEntityKeyDefinitionOperation),
+      {
+        route: "DELETE /entity-key-definitions/{entity_key_definition_id}",
+        load: () => operations().then((m) => m.deleteEntityKeyDefinitionOperation),
+      },
       params,
       options,
     );
@@ -744,7 +756,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteEntityTraitDefinitionOperation),
+      {
+        route: "DELETE /entity-trait-definitions/{entity_trait_definition_id}",
+        load: () => operations().then((m) => m.deleteEntityTraitDefinitionOperation),
+      },
       params,
       options,
     );
@@ -758,7 +773,7 @@ export class CompaniesResource {
    */
   deleteUser(params: DeleteUserParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteUserOperation),
+      { route: "DELETE /users/{user_id}", load: () => operations().then((m) => m.deleteUserOperation) },
       params,
       options,
     );
@@ -772,7 +787,7 @@ export class CompaniesResource {
    */
   deleteUserByKeys(params: KeysRequestBody, options?: RequestOptions): ApiPromise<UserResponseData> {
     return this.core.call(
-      operations().then((m) => m.deleteUserByKeysOperation),
+      { route: "POST /users/delete", load: () => operations().then((m) => m.deleteUserByKeysOperation) },
       params,
       options,
     );
@@ -789,7 +804,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): PagePromise<CompanySubscriptionResponseData> {
     return this.core.page(
-      operations().then((m) => m.getActiveCompanySubscriptionOperation),
+      {
+        route: "GET /company-subscriptions",
+        load: () => operations().then((m) => m.getActiveCompanySubscriptionOperation),
+      },
       params,
       options,
     );
@@ -806,7 +824,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyBillingEntitySubscriptionResponseData[]> {
     return this.core.call(
-      operations().then((m) => m.getBillingEntityChildSubscriptionsOperation),
+      {
+        route: "GET /company-billing-entity-subscriptions",
+        load: () => operations().then((m) => m.getBillingEntityChildSubscriptionsOperation),
+      },
       params,
       options,
     );
@@ -820,7 +841,7 @@ export class CompaniesResource {
    */
   getCompany(params: GetCompanyParams, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getCompanyOperation),
+      { route: "GET /companies/{company_id}", load: () => operations().then((m) => m.getCompanyOperation) },
       params,
       options,
     );
@@ -837,7 +858,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyBillingEntityResponseData[]> {
     return this.core.call(
-      operations().then((m) => m.getCompanyBillingEntityOperation),
+      {
+        route: "GET /company-billing-entity",
+        load: () => operations().then((m) => m.getCompanyBillingEntityOperation),
+      },
       params,
       options,
     );
@@ -854,7 +878,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<EntityTraitDefinitionResponseData> {
     return this.core.call(
-      operations().then((m) => m.getEntityTraitDefinitionOperation),
+      {
+        route: "GET /entity-trait-definitions/{entity_trait_definition_id}",
+        load: () => operations().then((m) => m.getEntityTraitDefinitionOperation),
+      },
       params,
       options,
     );
@@ -871,7 +898,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<EntityTraitDefinitionUsage> {
     return this.core.call(
-      operations().then((m) => m.getEntityTraitDefinitionUsageOperation),
+      {
+        route: "GET /entity-trait-definitions/{entity_trait_definition_id}/usage",
+        load: () => operations().then((m) => m.getEntityTraitDefinitionUsageOperation),
+      },
       params,
       options,
     );
@@ -885,7 +915,7 @@ export class CompaniesResource {
    */
   getEntityTraitValues(params: GetEntityTraitValuesParams, options?: RequestOptions): PagePromise<EntityTraitValue> {
     return this.core.page(
-      operations().then((m) => m.getEntityTraitValuesOperation),
+      { route: "GET /entity-trait-values", load: () => operations().then((m) => m.getEntityTraitValuesOperation) },
       params,
       options,
     );
@@ -902,7 +932,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyMembershipDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getOrCreateCompanyMembershipOperation),
+      {
+        route: "POST /company-memberships",
+        load: () => operations().then((m) => m.getOrCreateCompanyMembershipOperation),
+      },
       params,
       options,
     );
@@ -919,7 +952,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<EntityTraitDefinitionResponseData> {
     return this.core.call(
-      operations().then((m) => m.getOrCreateEntityTraitDefinitionOperation),
+      {
+        route: "POST /entity-trait-definitions",
+        load: () => operations().then((m) => m.getOrCreateEntityTraitDefinitionOperation),
+      },
       params,
       options,
     );
@@ -933,7 +969,7 @@ export class CompaniesResource {
    */
   getPlanChange(params: GetPlanChangeParams, options?: RequestOptions): ApiPromise<PlanChangeResponseData> {
     return this.core.call(
-      operations().then((m) => m.getPlanChangeOperation),
+      { route: "GET /plan-changes/{plan_change_id}", load: () => operations().then((m) => m.getPlanChangeOperation) },
       params,
       options,
     );
@@ -947,7 +983,7 @@ export class CompaniesResource {
    */
   getPlanTrait(params: GetPlanTraitParams, options?: RequestOptions): ApiPromise<PlanTraitResponseData> {
     return this.core.call(
-      operations().then((m) => m.getPlanTraitOperation),
+      { route: "GET /plan-traits/{plan_trait_id}", load: () => operations().then((m) => m.getPlanTraitOperation) },
       params,
       options,
     );
@@ -961,7 +997,7 @@ export class CompaniesResource {
    */
   getUser(params: GetUserParams, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getUserOperation),
+      { route: "GET /users/{user_id}", load: () => operations().then((m) => m.getUserOperation) },
       params,
       options,
     );
@@ -975,7 +1011,7 @@ export class CompaniesResource {
    */
   listCompanies(params?: ListCompaniesParams, options?: RequestOptions): PagePromise<CompanyDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCompaniesOperation),
+      { route: "GET /companies", load: () => operations().then((m) => m.listCompaniesOperation) },
       params,
       options,
     );
@@ -992,7 +1028,7 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): PagePromise<CompanyMembershipDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCompanyMembershipsOperation),
+      { route: "GET /company-memberships", load: () => operations().then((m) => m.listCompanyMembershipsOperation) },
       params,
       options,
     );
@@ -1009,7 +1045,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): PagePromise<EntityKeyDefinitionResponseData> {
     return this.core.page(
-      operations().then((m) => m.listEntityKeyDefinitionsOperation),
+      {
+        route: "GET /entity-key-definitions",
+        load: () => operations().then((m) => m.listEntityKeyDefinitionsOperation),
+      },
       params,
       options,
     );
@@ -1026,7 +1065,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): PagePromise<EntityTraitDefinitionResponseData> {
     return this.core.page(
-      operations().then((m) => m.listEntityTraitDefinitionsOperation),
+      {
+        route: "GET /entity-trait-definitions",
+        load: () => operations().then((m) => m.listEntityTraitDefinitionsOperation),
+      },
       params,
       options,
     );
@@ -1040,7 +1082,7 @@ export class CompaniesResource {
    */
   listPlanChanges(params?: ListPlanChangesParams, options?: RequestOptions): PagePromise<PlanChangeResponseData> {
     return this.core.page(
-      operations().then((m) => m.listPlanChangesOperation),
+      { route: "GET /plan-changes", load: () => operations().then((m) => m.listPlanChangesOperation) },
       params,
       options,
     );
@@ -1054,7 +1096,7 @@ export class CompaniesResource {
    */
   listPlanTraits(params?: ListPlanTraitsParams, options?: RequestOptions): PagePromise<PlanTraitResponseData> {
     return this.core.page(
-      operations().then((m) => m.listPlanTraitsOperation),
+      { route: "GET /plan-traits", load: () => operations().then((m) => m.listPlanTraitsOperation) },
       params,
       options,
     );
@@ -1068,7 +1110,7 @@ export class CompaniesResource {
    */
   listUsers(params?: ListUsersParams, options?: RequestOptions): PagePromise<UserDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listUsersOperation),
+      { route: "GET /users", load: () => operations().then((m) => m.listUsersOperation) },
       params,
       options,
     );
@@ -1082,7 +1124,7 @@ export class CompaniesResource {
    */
   lookupCompany(params: LookupCompanyParams, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.lookupCompanyOperation),
+      { route: "GET /companies/lookup", load: () => operations().then((m) => m.lookupCompanyOperation) },
       params,
       options,
     );
@@ -1096,7 +1138,7 @@ export class CompaniesResource {
    */
   lookupUser(params: LookupUserParams, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.lookupUserOperation),
+      { route: "GET /users/lookup", load: () => operations().then((m) => m.lookupUserOperation) },
       params,
       options,
     );
@@ -1113,7 +1155,10 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<EntityTraitDefinitionResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateEntityTraitDefinitionOperation),
+      {
+        route: "PUT /entity-trait-definitions/{entity_trait_definition_id}",
+        load: () => operations().then((m) => m.updateEntityTraitDefinitionOperation),
+      },
       params,
       options,
     );
@@ -1130,7 +1175,7 @@ export class CompaniesResource {
     options?: RequestOptions,
   ): ApiPromise<PlanTraitResponseData[]> {
     return this.core.call(
-      operations().then((m) => m.updatePlanTraitsBulkOperation),
+      { route: "POST /plan-traits/bulk", load: () => operations().then((m) => m.updatePlanTraitsBulkOperation) },
       params,
       options,
     );
@@ -1144,7 +1189,7 @@ export class CompaniesResource {
    */
   upsertCompany(params: UpsertCompanyRequestBody, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertCompanyOperation),
+      { route: "POST /companies", load: () => operations().then((m) => m.upsertCompanyOperation) },
       params,
       options,
     );
@@ -1158,7 +1203,7 @@ export class CompaniesResource {
    */
   upsertCompanyTrait(params: UpsertTraitRequestBody, options?: RequestOptions): ApiPromise<CompanyDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertCompanyTraitOperation),
+      { route: "POST /company-traits", load: () => operations().then((m) => m.upsertCompanyTraitOperation) },
       params,
       options,
     );
@@ -1172,7 +1217,7 @@ export class CompaniesResource {
    */
   upsertUser(params: UpsertUserRequestBody, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertUserOperation),
+      { route: "POST /users", load: () => operations().then((m) => m.upsertUserOperation) },
       params,
       options,
     );
@@ -1186,7 +1231,7 @@ export class CompaniesResource {
    */
   upsertUserTrait(params: UpsertTraitRequestBody, options?: RequestOptions): ApiPromise<UserDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertUserTraitOperation),
+      { route: "POST /user-traits", load: () => operations().then((m) => m.upsertUserTraitOperation) },
       params,
       options,
     );

@@ -26,7 +26,7 @@ export class ComponentsPublicResource {
    */
   getPublicPlans(options?: RequestOptions): ApiPromise<PublicPlansResponseData> {
     return this.core.call(
-      operations().then((m) => m.getPublicPlansOperation),
+      { route: "GET /public/plans", load: () => operations().then((m) => m.getPublicPlansOperation) },
       {},
       options,
     );

@@ -91,7 +91,7 @@ export class ComponentsResource {
    */
   bindCatalog(params: BindCatalogParams, options?: RequestOptions): ApiPromise<ComponentResponseData> {
     return this.core.call(
-      operations().then((m) => m.bindCatalogOperation),
+      { route: "PUT /components/{component_id}/catalog", load: () => operations().then((m) => m.bindCatalogOperation) },
       params,
       options,
     );
@@ -105,7 +105,7 @@ export class ComponentsResource {
    */
   countComponents(params?: CountComponentsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countComponentsOperation),
+      { route: "GET /components/count", load: () => operations().then((m) => m.countComponentsOperation) },
       params,
       options,
     );
@@ -119,7 +119,7 @@ export class ComponentsResource {
    */
   createComponent(params: CreateComponentRequestBody, options?: RequestOptions): ApiPromise<ComponentResponseData> {
     return this.core.call(
-      operations().then((m) => m.createComponentOperation),
+      { route: "POST /components", load: () => operations().then((m) => m.createComponentOperation) },
       params,
       options,
     );
@@ -133,7 +133,7 @@ export class ComponentsResource {
    */
   deleteComponent(params: DeleteComponentParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteComponentOperation),
+      { route: "DELETE /components/{component_id}", load: () => operations().then((m) => m.deleteComponentOperation) },
       params,
       options,
     );
@@ -147,7 +147,7 @@ export class ComponentsResource {
    */
   getComponent(params: GetComponentParams, options?: RequestOptions): ApiPromise<ComponentResponseData> {
     return this.core.call(
-      operations().then((m) => m.getComponentOperation),
+      { route: "GET /components/{component_id}", load: () => operations().then((m) => m.getComponentOperation) },
       params,
       options,
     );
@@ -161,7 +161,7 @@ export class ComponentsResource {
    */
   listComponents(params?: ListComponentsParams, options?: RequestOptions): PagePromise<ComponentResponseData> {
     return this.core.page(
-      operations().then((m) => m.listComponentsOperation),
+      { route: "GET /components", load: () => operations().then((m) => m.listComponentsOperation) },
       params,
       options,
     );
@@ -178,7 +178,7 @@ export class ComponentsResource {
     options?: RequestOptions,
   ): ApiPromise<ComponentPreviewResponseData> {
     return this.core.call(
-      operations().then((m) => m.previewComponentDataOperation),
+      { route: "GET /components/preview-data", load: () => operations().then((m) => m.previewComponentDataOperation) },
       params,
       options,
     );
@@ -192,7 +192,7 @@ export class ComponentsResource {
    */
   updateComponent(params: UpdateComponentParams, options?: RequestOptions): ApiPromise<ComponentResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateComponentOperation),
+      { route: "PUT /components/{component_id}", load: () => operations().then((m) => m.updateComponentOperation) },
       params,
       options,
     );

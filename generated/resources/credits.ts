@@ -335,7 +335,7 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<CreditLeaseResponseData> {
     return this.core.call(
-      operations().then((m) => m.acquireCreditLeaseOperation),
+      { route: "POST /billing/credits/lease", load: () => operations().then((m) => m.acquireCreditLeaseOperation) },
       params,
       options,
     );
@@ -349,7 +349,7 @@ export class CreditsResource {
    */
   countBillingCredits(params?: CountBillingCreditsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countBillingCreditsOperation),
+      { route: "GET /billing/credits/count", load: () => operations().then((m) => m.countBillingCreditsOperation) },
       params,
       options,
     );
@@ -366,7 +366,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countBillingCreditsGrantsOperation),
+      {
+        route: "GET /billing/credits/grants/count",
+        load: () => operations().then((m) => m.countBillingCreditsGrantsOperation),
+      },
       params,
       options,
     );
@@ -383,7 +386,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countBillingPlanCreditGrantsOperation),
+      {
+        route: "GET /billing/credits/plan-grants/count",
+        load: () => operations().then((m) => m.countBillingPlanCreditGrantsOperation),
+      },
       params,
       options,
     );
@@ -397,7 +403,10 @@ export class CreditsResource {
    */
   countCompanyGrants(params: CountCompanyGrantsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countCompanyGrantsOperation),
+      {
+        route: "GET /billing/credits/grants/company/count",
+        load: () => operations().then((m) => m.countCompanyGrantsOperation),
+      },
       params,
       options,
     );
@@ -411,7 +420,10 @@ export class CreditsResource {
    */
   countCreditBundles(params?: CountCreditBundlesParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countCreditBundlesOperation),
+      {
+        route: "GET /billing/credits/bundles/count",
+        load: () => operations().then((m) => m.countCreditBundlesOperation),
+      },
       params,
       options,
     );
@@ -425,7 +437,10 @@ export class CreditsResource {
    */
   countCreditEventLedger(params: CountCreditEventLedgerParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countCreditEventLedgerOperation),
+      {
+        route: "GET /v2/billing/credits/ledger/count",
+        load: () => operations().then((m) => m.countCreditEventLedgerOperation),
+      },
       params,
       options,
     );
@@ -442,7 +457,7 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCreditResponseData> {
     return this.core.call(
-      operations().then((m) => m.createBillingCreditOperation),
+      { route: "POST /billing/credits", load: () => operations().then((m) => m.createBillingCreditOperation) },
       params,
       options,
     );
@@ -459,7 +474,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingPlanCreditGrantResponseData> {
     return this.core.call(
-      operations().then((m) => m.createBillingPlanCreditGrantOperation),
+      {
+        route: "POST /billing/credits/plan-grants",
+        load: () => operations().then((m) => m.createBillingPlanCreditGrantOperation),
+      },
       params,
       options,
     );
@@ -476,7 +494,7 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCreditBundleResponseData> {
     return this.core.call(
-      operations().then((m) => m.createCreditBundleOperation),
+      { route: "POST /billing/credits/bundles", load: () => operations().then((m) => m.createCreditBundleOperation) },
       params,
       options,
     );
@@ -493,7 +511,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteBillingPlanCreditGrantOperation),
+      {
+        route: "DELETE /billing/credits/plan-grants/{plan_grant_id}",
+        load: () => operations().then((m) => m.deleteBillingPlanCreditGrantOperation),
+      },
       params,
       options,
     );
@@ -507,7 +528,10 @@ export class CreditsResource {
    */
   deleteCreditBundle(params: DeleteCreditBundleParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteCreditBundleOperation),
+      {
+        route: "DELETE /billing/credits/bundles/{bundle_id}",
+        load: () => operations().then((m) => m.deleteCreditBundleOperation),
+      },
       params,
       options,
     );
@@ -521,7 +545,10 @@ export class CreditsResource {
    */
   extendCreditLease(params: ExtendCreditLeaseParams, options?: RequestOptions): ApiPromise<CreditLeaseResponseData> {
     return this.core.call(
-      operations().then((m) => m.extendCreditLeaseOperation),
+      {
+        route: "PUT /billing/credits/lease/{lease_id}/extend",
+        load: () => operations().then((m) => m.extendCreditLeaseOperation),
+      },
       params,
       options,
     );
@@ -538,7 +565,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCreditBundleResponseData> {
     return this.core.call(
-      operations().then((m) => m.getCreditBundleOperation),
+      {
+        route: "GET /billing/credits/bundles/{bundle_id}",
+        load: () => operations().then((m) => m.getCreditBundleOperation),
+      },
       params,
       options,
     );
@@ -555,7 +585,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCreditResponseData> {
     return this.core.call(
-      operations().then((m) => m.getSingleBillingCreditOperation),
+      {
+        route: "GET /billing/credits/{credit_id}",
+        load: () => operations().then((m) => m.getSingleBillingCreditOperation),
+      },
       params,
       options,
     );
@@ -572,7 +605,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingPlanCreditGrantResponseData> {
     return this.core.call(
-      operations().then((m) => m.getSingleBillingPlanCreditGrantOperation),
+      {
+        route: "GET /billing/credits/plan-grants/{plan_grant_id}",
+        load: () => operations().then((m) => m.getSingleBillingPlanCreditGrantOperation),
+      },
       params,
       options,
     );
@@ -589,7 +625,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCreditGrantResponseData> {
     return this.core.call(
-      operations().then((m) => m.grantBillingCreditsToCompanyOperation),
+      {
+        route: "POST /billing/credits/grants/company",
+        load: () => operations().then((m) => m.grantBillingCreditsToCompanyOperation),
+      },
       params,
       options,
     );
@@ -606,7 +645,7 @@ export class CreditsResource {
     options?: RequestOptions,
   ): PagePromise<BillingCreditResponseData> {
     return this.core.page(
-      operations().then((m) => m.listBillingCreditsOperation),
+      { route: "GET /billing/credits", load: () => operations().then((m) => m.listBillingCreditsOperation) },
       params,
       options,
     );
@@ -623,7 +662,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): PagePromise<BillingPlanCreditGrantResponseData> {
     return this.core.page(
-      operations().then((m) => m.listBillingPlanCreditGrantsOperation),
+      {
+        route: "GET /billing/credits/plan-grants",
+        load: () => operations().then((m) => m.listBillingPlanCreditGrantsOperation),
+      },
       params,
       options,
     );
@@ -640,7 +682,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyCreditBalanceResponseData[]> {
     return this.core.call(
-      operations().then((m) => m.listCompanyCreditBalancesOperation),
+      {
+        route: "GET /billing/credits/balance",
+        load: () => operations().then((m) => m.listCompanyCreditBalancesOperation),
+      },
       params,
       options,
     );
@@ -657,7 +702,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): PagePromise<BillingCreditGrantResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCompanyGrantsOperation),
+      {
+        route: "GET /billing/credits/grants/company/list",
+        load: () => operations().then((m) => m.listCompanyGrantsOperation),
+      },
       params,
       options,
     );
@@ -674,7 +722,7 @@ export class CreditsResource {
     options?: RequestOptions,
   ): PagePromise<BillingCreditBundleResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCreditBundlesOperation),
+      { route: "GET /billing/credits/bundles", load: () => operations().then((m) => m.listCreditBundlesOperation) },
       params,
       options,
     );
@@ -691,7 +739,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): PagePromise<CreditEventLedgerResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCreditEventLedgerOperation),
+      {
+        route: "GET /v2/billing/credits/ledger",
+        load: () => operations().then((m) => m.listCreditEventLedgerOperation),
+      },
       params,
       options,
     );
@@ -708,7 +759,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): PagePromise<BillingCreditGrantResponseData> {
     return this.core.page(
-      operations().then((m) => m.listGrantsForCreditOperation),
+      {
+        route: "GET /billing/credits/grants/list",
+        load: () => operations().then((m) => m.listGrantsForCreditOperation),
+      },
       params,
       options,
     );
@@ -722,7 +776,10 @@ export class CreditsResource {
    */
   releaseCreditLease(params: ReleaseCreditLeaseParams, options?: RequestOptions): ApiPromise<CreditLeaseResponseData> {
     return this.core.call(
-      operations().then((m) => m.releaseCreditLeaseOperation),
+      {
+        route: "PUT /billing/credits/lease/{lease_id}/release",
+        load: () => operations().then((m) => m.releaseCreditLeaseOperation),
+      },
       params,
       options,
     );
@@ -736,7 +793,10 @@ export class CreditsResource {
    */
   softDeleteBillingCredit(params: SoftDeleteBillingCreditParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.softDeleteBillingCreditOperation),
+      {
+        route: "DELETE /billing/credits/{credit_id}",
+        load: () => operations().then((m) => m.softDeleteBillingCreditOperation),
+      },
       params,
       options,
     );
@@ -753,7 +813,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCreditResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateBillingCreditOperation),
+      {
+        route: "PUT /billing/credits/{credit_id}",
+        load: () => operations().then((m) => m.updateBillingCreditOperation),
+      },
       params,
       options,
     );
@@ -770,7 +833,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingPlanCreditGrantResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateBillingPlanCreditGrantOperation),
+      {
+        route: "PUT /billing/credits/plan-grants/{plan_grant_id}",
+        load: () => operations().then((m) => m.updateBillingPlanCreditGrantOperation),
+      },
       params,
       options,
     );
@@ -787,7 +853,10 @@ export class CreditsResource {
     options?: RequestOptions,
   ): ApiPromise<BillingCreditBundleResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateCreditBundleDetailsOperation),
+      {
+        route: "PUT /billing/credits/bundles/{bundle_id}",
+        load: () => operations().then((m) => m.updateCreditBundleDetailsOperation),
+      },
       params,
       options,
     );
@@ -801,7 +870,10 @@ export class CreditsResource {
    */
   zeroOutGrant(params: ZeroOutGrantParams, options?: RequestOptions): ApiPromise<BillingCreditGrantResponseData> {
     return this.core.call(
-      operations().then((m) => m.zeroOutGrantOperation),
+      {
+        route: "PUT /billing/credits/grants/{grant_id}/zero-out",
+        load: () => operations().then((m) => m.zeroOutGrantOperation),
+      },
       params,
       options,
     );

@@ -60,7 +60,7 @@ export class DataExportsResource {
    */
   createDataExport(params: CreateDataExportRequestBody, options?: RequestOptions): ApiPromise<DataExportResponseData> {
     return this.core.call(
-      operations().then((m) => m.createDataExportOperation),
+      { route: "POST /data-exports", load: () => operations().then((m) => m.createDataExportOperation) },
       params,
       options,
     );
@@ -74,7 +74,7 @@ export class DataExportsResource {
    */
   getDataExport(params: GetDataExportParams, options?: RequestOptions): ApiPromise<DataExportResponseData> {
     return this.core.call(
-      operations().then((m) => m.getDataExportOperation),
+      { route: "GET /data-exports/{data_export_id}", load: () => operations().then((m) => m.getDataExportOperation) },
       params,
       options,
     );
@@ -88,7 +88,10 @@ export class DataExportsResource {
    */
   getDataExportArtifact(params: GetDataExportArtifactParams, options?: RequestOptions): ApiPromise<Download> {
     return this.core.call(
-      operations().then((m) => m.getDataExportArtifactOperation),
+      {
+        route: "GET /data-exports/{data_export_id}/artifact",
+        load: () => operations().then((m) => m.getDataExportArtifactOperation),
+      },
       params,
       options,
     );
@@ -102,7 +105,7 @@ export class DataExportsResource {
    */
   listDataExports(params?: ListDataExportsParams, options?: RequestOptions): PagePromise<DataExportResponseData> {
     return this.core.page(
-      operations().then((m) => m.listDataExportsOperation),
+      { route: "GET /data-exports", load: () => operations().then((m) => m.listDataExportsOperation) },
       params,
       options,
     );

@@ -407,7 +407,7 @@ export class EntitlementsResource {
    */
   countCompanyOverrides(params?: CountCompanyOverridesParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countCompanyOverridesOperation),
+      { route: "GET /company-overrides/count", load: () => operations().then((m) => m.countCompanyOverridesOperation) },
       params,
       options,
     );
@@ -421,7 +421,7 @@ export class EntitlementsResource {
    */
   countFeatureCompanies(params: CountFeatureCompaniesParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countFeatureCompaniesOperation),
+      { route: "GET /feature-companies/count", load: () => operations().then((m) => m.countFeatureCompaniesOperation) },
       params,
       options,
     );
@@ -435,7 +435,7 @@ export class EntitlementsResource {
    */
   countFeatureUsage(params?: CountFeatureUsageParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countFeatureUsageOperation),
+      { route: "GET /feature-usage/count", load: () => operations().then((m) => m.countFeatureUsageOperation) },
       params,
       options,
     );
@@ -449,7 +449,7 @@ export class EntitlementsResource {
    */
   countFeatureUsers(params: CountFeatureUsersParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countFeatureUsersOperation),
+      { route: "GET /feature-users/count", load: () => operations().then((m) => m.countFeatureUsersOperation) },
       params,
       options,
     );
@@ -463,7 +463,7 @@ export class EntitlementsResource {
    */
   countPlanEntitlements(params?: CountPlanEntitlementsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countPlanEntitlementsOperation),
+      { route: "GET /plan-entitlements/count", load: () => operations().then((m) => m.countPlanEntitlementsOperation) },
       params,
       options,
     );
@@ -480,7 +480,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyOverrideResponseData> {
     return this.core.call(
-      operations().then((m) => m.createCompanyOverrideOperation),
+      { route: "POST /company-overrides", load: () => operations().then((m) => m.createCompanyOverrideOperation) },
       params,
       options,
     );
@@ -497,7 +497,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<PlanEntitlementResponseData> {
     return this.core.call(
-      operations().then((m) => m.createPlanEntitlementOperation),
+      { route: "POST /plan-entitlements", load: () => operations().then((m) => m.createPlanEntitlementOperation) },
       params,
       options,
     );
@@ -511,7 +511,10 @@ export class EntitlementsResource {
    */
   deleteCompanyOverride(params: DeleteCompanyOverrideParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteCompanyOverrideOperation),
+      {
+        route: "DELETE /company-overrides/{company_override_id}",
+        load: () => operations().then((m) => m.deleteCompanyOverrideOperation),
+      },
       params,
       options,
     );
@@ -525,7 +528,10 @@ export class EntitlementsResource {
    */
   deletePlanEntitlement(params: DeletePlanEntitlementParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deletePlanEntitlementOperation),
+      {
+        route: "DELETE /plan-entitlements/{plan_entitlement_id}",
+        load: () => operations().then((m) => m.deletePlanEntitlementOperation),
+      },
       params,
       options,
     );
@@ -542,7 +548,10 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<DuplicatePlanEntitlementsResponseResponseData> {
     return this.core.call(
-      operations().then((m) => m.duplicatePlanEntitlementsOperation),
+      {
+        route: "POST /plan-entitlements/duplicate",
+        load: () => operations().then((m) => m.duplicatePlanEntitlementsOperation),
+      },
       params,
       options,
     );
@@ -559,7 +568,10 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyOverrideResponseData> {
     return this.core.call(
-      operations().then((m) => m.getCompanyOverrideOperation),
+      {
+        route: "GET /company-overrides/{company_override_id}",
+        load: () => operations().then((m) => m.getCompanyOverrideOperation),
+      },
       params,
       options,
     );
@@ -576,7 +588,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<FeatureUsageDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getFeatureUsageByCompanyOperation),
+      { route: "GET /usage-by-company", load: () => operations().then((m) => m.getFeatureUsageByCompanyOperation) },
       params,
       options,
     );
@@ -593,7 +605,10 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<FeatureUsageTimeSeriesResponseData> {
     return this.core.call(
-      operations().then((m) => m.getFeatureUsageTimeSeriesOperation),
+      {
+        route: "GET /feature-usage-timeseries",
+        load: () => operations().then((m) => m.getFeatureUsageTimeSeriesOperation),
+      },
       params,
       options,
     );
@@ -610,7 +625,10 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<PlanEntitlementResponseData> {
     return this.core.call(
-      operations().then((m) => m.getPlanEntitlementOperation),
+      {
+        route: "GET /plan-entitlements/{plan_entitlement_id}",
+        load: () => operations().then((m) => m.getPlanEntitlementOperation),
+      },
       params,
       options,
     );
@@ -627,7 +645,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<UserUsageByCompanyResponseData> {
     return this.core.call(
-      operations().then((m) => m.getUserUsageByCompanyOperation),
+      { route: "GET /user-usage-by-company", load: () => operations().then((m) => m.getUserUsageByCompanyOperation) },
       params,
       options,
     );
@@ -644,7 +662,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<UserUsageDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getUserUsageDetailOperation),
+      { route: "GET /user-usage-detail", load: () => operations().then((m) => m.getUserUsageDetailOperation) },
       params,
       options,
     );
@@ -661,7 +679,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): PagePromise<CompanyOverrideResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCompanyOverridesOperation),
+      { route: "GET /company-overrides", load: () => operations().then((m) => m.listCompanyOverridesOperation) },
       params,
       options,
     );
@@ -678,7 +696,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): PagePromise<FeatureCompanyResponseData> {
     return this.core.page(
-      operations().then((m) => m.listFeatureCompaniesOperation),
+      { route: "GET /feature-companies", load: () => operations().then((m) => m.listFeatureCompaniesOperation) },
       params,
       options,
     );
@@ -692,7 +710,7 @@ export class EntitlementsResource {
    */
   listFeatureUsage(params?: ListFeatureUsageParams, options?: RequestOptions): PagePromise<FeatureUsageResponseData> {
     return this.core.page(
-      operations().then((m) => m.listFeatureUsageOperation),
+      { route: "GET /feature-usage", load: () => operations().then((m) => m.listFeatureUsageOperation) },
       params,
       options,
     );
@@ -709,7 +727,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): PagePromise<FeatureUsageHistoryResponseData> {
     return this.core.page(
-      operations().then((m) => m.listFeatureUsageHistoryOperation),
+      { route: "GET /feature-usage-history", load: () => operations().then((m) => m.listFeatureUsageHistoryOperation) },
       params,
       options,
     );
@@ -726,7 +744,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): PagePromise<FeatureCompanyUserResponseData> {
     return this.core.page(
-      operations().then((m) => m.listFeatureUsersOperation),
+      { route: "GET /feature-users", load: () => operations().then((m) => m.listFeatureUsersOperation) },
       params,
       options,
     );
@@ -743,7 +761,7 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): PagePromise<PlanEntitlementResponseData> {
     return this.core.page(
-      operations().then((m) => m.listPlanEntitlementsOperation),
+      { route: "GET /plan-entitlements", load: () => operations().then((m) => m.listPlanEntitlementsOperation) },
       params,
       options,
     );
@@ -760,7 +778,10 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyOverrideResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateCompanyOverrideOperation),
+      {
+        route: "PUT /company-overrides/{company_override_id}",
+        load: () => operations().then((m) => m.updateCompanyOverrideOperation),
+      },
       params,
       options,
     );
@@ -777,7 +798,10 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<PlanEntitlementResponseData> {
     return this.core.call(
-      operations().then((m) => m.updatePlanEntitlementOperation),
+      {
+        route: "PUT /plan-entitlements/{plan_entitlement_id}",
+        load: () => operations().then((m) => m.updatePlanEntitlementOperation),
+      },
       params,
       options,
     );
@@ -794,7 +818,10 @@ export class EntitlementsResource {
     options?: RequestOptions,
   ): ApiPromise<PlanEntitlementResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertPlanEntitlementForBillingProductOperation),
+      {
+        route: "POST /plan-entitlements/billing-linked",
+        load: () => operations().then((m) => m.upsertPlanEntitlementForBillingProductOperation),
+      },
       params,
       options,
     );

@@ -80,7 +80,7 @@ export class EventsResource {
    */
   createEvent(params: CreateEventRequestBody, options?: RequestOptions): ApiPromise<RawEventResponseData> {
     return this.core.call(
-      operations().then((m) => m.createEventOperation),
+      { route: "POST /events", load: () => operations().then((m) => m.createEventOperation) },
       params,
       options,
     );
@@ -97,7 +97,7 @@ export class EventsResource {
     options?: RequestOptions,
   ): ApiPromise<RawEventBatchResponseData> {
     return this.core.call(
-      operations().then((m) => m.createEventBatchOperation),
+      { route: "POST /event-batch", load: () => operations().then((m) => m.createEventBatchOperation) },
       params,
       options,
     );
@@ -111,7 +111,7 @@ export class EventsResource {
    */
   getEvent(params: GetEventParams, options?: RequestOptions): ApiPromise<EventDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getEventOperation),
+      { route: "GET /events/{event_id}", load: () => operations().then((m) => m.getEventOperation) },
       params,
       options,
     );
@@ -125,7 +125,7 @@ export class EventsResource {
    */
   getEventSummaries(params?: GetEventSummariesParams, options?: RequestOptions): PagePromise<EventSummaryResponseData> {
     return this.core.page(
-      operations().then((m) => m.getEventSummariesOperation),
+      { route: "GET /event-types", load: () => operations().then((m) => m.getEventSummariesOperation) },
       params,
       options,
     );
@@ -139,7 +139,10 @@ export class EventsResource {
    */
   getSegmentIntegrationStatus(options?: RequestOptions): ApiPromise<SegmentStatusResp> {
     return this.core.call(
-      operations().then((m) => m.getSegmentIntegrationStatusOperation),
+      {
+        route: "GET /segment-integration",
+        load: () => operations().then((m) => m.getSegmentIntegrationStatusOperation),
+      },
       {},
       options,
     );
@@ -153,7 +156,7 @@ export class EventsResource {
    */
   listEvents(params?: ListEventsParams, options?: RequestOptions): PagePromise<EventDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listEventsOperation),
+      { route: "GET /events", load: () => operations().then((m) => m.listEventsOperation) },
       params,
       options,
     );

@@ -227,7 +227,7 @@ export class FeaturesResource {
    */
   checkFlags(params?: CheckFlagRequestBody, options?: RequestOptions): ApiPromise<CheckFlagsResponseData> {
     return this.core.call(
-      operations().then((m) => m.checkFlagsOperation),
+      { route: "POST /flags/check", load: () => operations().then((m) => m.checkFlagsOperation) },
       params,
       options,
     );
@@ -241,7 +241,7 @@ export class FeaturesResource {
    */
   checkFlagsBulk(params: CheckFlagsBulkRequestBody, options?: RequestOptions): ApiPromise<CheckFlagsBulkResponseData> {
     return this.core.call(
-      operations().then((m) => m.checkFlagsBulkOperation),
+      { route: "POST /flags/check-bulk", load: () => operations().then((m) => m.checkFlagsBulkOperation) },
       params,
       options,
     );
@@ -255,7 +255,7 @@ export class FeaturesResource {
    */
   countFeatures(params?: CountFeaturesParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countFeaturesOperation),
+      { route: "GET /features/count", load: () => operations().then((m) => m.countFeaturesOperation) },
       params,
       options,
     );
@@ -269,7 +269,7 @@ export class FeaturesResource {
    */
   countFlags(params?: CountFlagsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countFlagsOperation),
+      { route: "GET /flags/count", load: () => operations().then((m) => m.countFlagsOperation) },
       params,
       options,
     );
@@ -283,7 +283,7 @@ export class FeaturesResource {
    */
   createFeature(params: CreateFeatureRequestBody, options?: RequestOptions): ApiPromise<FeatureDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.createFeatureOperation),
+      { route: "POST /features", load: () => operations().then((m) => m.createFeatureOperation) },
       params,
       options,
     );
@@ -297,7 +297,7 @@ export class FeaturesResource {
    */
   createFlag(params: CreateFlagRequestBody, options?: RequestOptions): ApiPromise<FlagDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.createFlagOperation),
+      { route: "POST /flags", load: () => operations().then((m) => m.createFlagOperation) },
       params,
       options,
     );
@@ -311,7 +311,7 @@ export class FeaturesResource {
    */
   deleteFeature(params: DeleteFeatureParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteFeatureOperation),
+      { route: "DELETE /features/{feature_id}", load: () => operations().then((m) => m.deleteFeatureOperation) },
       params,
       options,
     );
@@ -325,7 +325,7 @@ export class FeaturesResource {
    */
   deleteFlag(params: DeleteFlagParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteFlagOperation),
+      { route: "DELETE /flags/{flag_id}", load: () => operations().then((m) => m.deleteFlagOperation) },
       params,
       options,
     );
@@ -339,7 +339,7 @@ export class FeaturesResource {
    */
   getFeature(params: GetFeatureParams, options?: RequestOptions): ApiPromise<FeatureDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getFeatureOperation),
+      { route: "GET /features/{feature_id}", load: () => operations().then((m) => m.getFeatureOperation) },
       params,
       options,
     );
@@ -353,7 +353,7 @@ export class FeaturesResource {
    */
   getFlag(params: GetFlagParams, options?: RequestOptions): ApiPromise<FlagDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getFlagOperation),
+      { route: "GET /flags/{flag_id}", load: () => operations().then((m) => m.getFlagOperation) },
       params,
       options,
     );
@@ -367,7 +367,7 @@ export class FeaturesResource {
    */
   listFeatures(params?: ListFeaturesParams, options?: RequestOptions): PagePromise<FeatureDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listFeaturesOperation),
+      { route: "GET /features", load: () => operations().then((m) => m.listFeaturesOperation) },
       params,
       options,
     );
@@ -381,7 +381,7 @@ export class FeaturesResource {
    */
   listFlags(params?: ListFlagsParams, options?: RequestOptions): PagePromise<FlagDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listFlagsOperation),
+      { route: "GET /flags", load: () => operations().then((m) => m.listFlagsOperation) },
       params,
       options,
     );
@@ -395,7 +395,7 @@ export class FeaturesResource {
    */
   updateFeature(params: UpdateFeatureParams, options?: RequestOptions): ApiPromise<FeatureDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateFeatureOperation),
+      { route: "PUT /features/{feature_id}", load: () => operations().then((m) => m.updateFeatureOperation) },
       params,
       options,
     );
@@ -409,7 +409,7 @@ export class FeaturesResource {
    */
   updateFlag(params: UpdateFlagParams, options?: RequestOptions): ApiPromise<FlagDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateFlagOperation),
+      { route: "PUT /flags/{flag_id}", load: () => operations().then((m) => m.updateFlagOperation) },
       params,
       options,
     );
@@ -423,7 +423,7 @@ export class FeaturesResource {
    */
   updateFlagRules(params: UpdateFlagRulesParams, options?: RequestOptions): ApiPromise<RulesDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateFlagRulesOperation),
+      { route: "PUT /flags/{flag_id}/rules", load: () => operations().then((m) => m.updateFlagRulesOperation) },
       params,
       options,
     );
@@ -440,7 +440,10 @@ export class FeaturesResource {
     options?: RequestOptions,
   ): ApiPromise<FeatureDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertFeatureForBillingProductOperation),
+      {
+        route: "POST /features/billing-linked",
+        load: () => operations().then((m) => m.upsertFeatureForBillingProductOperation),
+      },
       params,
       options,
     );

@@ -79,7 +79,7 @@ export class InsightsResource {
    */
   getActivity(params?: GetActivityParams, options?: RequestOptions): ApiPromise<ActivityResponseResponseData> {
     return this.core.call(
-      operations().then((m) => m.getActivityOperation),
+      { route: "GET /insights/activity", load: () => operations().then((m) => m.getActivityOperation) },
       params,
       options,
     );
@@ -96,7 +96,10 @@ export class InsightsResource {
     options?: RequestOptions,
   ): ApiPromise<EnvironmentFeatureUsageTimeSeriesResponseData> {
     return this.core.call(
-      operations().then((m) => m.getEnvironmentFeatureUsageTimeSeriesOperation),
+      {
+        route: "GET /insights/feature-usage-timeseries",
+        load: () => operations().then((m) => m.getEnvironmentFeatureUsageTimeSeriesOperation),
+      },
       params,
       options,
     );
@@ -113,7 +116,10 @@ export class InsightsResource {
     options?: RequestOptions,
   ): ApiPromise<EnvironmentTraitUsageTimeSeriesResponseData> {
     return this.core.call(
-      operations().then((m) => m.getEnvironmentTraitUsageTimeSeriesOperation),
+      {
+        route: "GET /insights/trait-usage-timeseries",
+        load: () => operations().then((m) => m.getEnvironmentTraitUsageTimeSeriesOperation),
+      },
       params,
       options,
     );
@@ -127,7 +133,7 @@ export class InsightsResource {
    */
   getPlanGrowth(params?: GetPlanGrowthParams, options?: RequestOptions): ApiPromise<PlanGrowthResponseData> {
     return this.core.call(
-      operations().then((m) => m.getPlanGrowthOperation),
+      { route: "GET /insights/plan-growth", load: () => operations().then((m) => m.getPlanGrowthOperation) },
       params,
       options,
     );
@@ -141,7 +147,7 @@ export class InsightsResource {
    */
   getSummary(options?: RequestOptions): ApiPromise<InsightsSummaryResponseData> {
     return this.core.call(
-      operations().then((m) => m.getSummaryOperation),
+      { route: "GET /insights/summary", load: () => operations().then((m) => m.getSummaryOperation) },
       {},
       options,
     );
@@ -158,7 +164,7 @@ export class InsightsResource {
     options?: RequestOptions,
   ): ApiPromise<TopFeaturesByUsageResponseData> {
     return this.core.call(
-      operations().then((m) => m.getTopFeaturesByUsageOperation),
+      { route: "GET /insights/top-features", load: () => operations().then((m) => m.getTopFeaturesByUsageOperation) },
       params,
       options,
     );

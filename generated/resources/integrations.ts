@@ -78,7 +78,10 @@ export class IntegrationsResource {
     options?: RequestOptions,
   ): ApiPromise<IntegrationInstallResponseData> {
     return this.core.call(
-      operations().then((m) => m.assumeStripeInstalledOperation),
+      {
+        route: "POST /integrations/stripe/v2/assume-installed",
+        load: () => operations().then((m) => m.assumeStripeInstalledOperation),
+      },
       params,
       options,
     );
@@ -95,7 +98,10 @@ export class IntegrationsResource {
     options?: RequestOptions,
   ): ApiPromise<IntegrationWebhookUrlResponseData> {
     return this.core.call(
-      operations().then((m) => m.getIntegrationWebhookUrlOperation),
+      {
+        route: "GET /integrations/{type}/webhook-url",
+        load: () => operations().then((m) => m.getIntegrationWebhookUrlOperation),
+      },
       params,
       options,
     );
@@ -112,7 +118,7 @@ export class IntegrationsResource {
     options?: RequestOptions,
   ): ApiPromise<IntegrationInstallResponseData> {
     return this.core.call(
-      operations().then((m) => m.installIntegrationOperation),
+      { route: "POST /integrations/install", load: () => operations().then((m) => m.installIntegrationOperation) },
       params,
       options,
     );
@@ -129,7 +135,7 @@ export class IntegrationsResource {
     options?: RequestOptions,
   ): ApiPromise<IntegrationInstallResponseData> {
     return this.core.call(
-      operations().then((m) => m.installStripeOperation),
+      { route: "POST /integrations/stripe/v2/install", load: () => operations().then((m) => m.installStripeOperation) },
       params,
       options,
     );
@@ -146,7 +152,7 @@ export class IntegrationsResource {
     options?: RequestOptions,
   ): PagePromise<IntegrationsListResponseData> {
     return this.core.page(
-      operations().then((m) => m.listIntegrationsOperation),
+      { route: "GET /integrations", load: () => operations().then((m) => m.listIntegrationsOperation) },
       params,
       options,
     );
@@ -160,7 +166,10 @@ export class IntegrationsResource {
    */
   loadSampleDataSet(options?: RequestOptions): ApiPromise<IntegrationsDataSetResponseData> {
     return this.core.call(
-      operations().then((m) => m.loadSampleDataSetOperation),
+      {
+        route: "GET /integrations/stripe/dataset-sample-v2",
+        load: () => operations().then((m) => m.loadSampleDataSetOperation),
+      },
       {},
       options,
     );
@@ -174,7 +183,10 @@ export class IntegrationsResource {
    */
   runIntegration(params: RunIntegrationParams, options?: RequestOptions): ApiPromise<IntegrationsResponseData> {
     return this.core.call(
-      operations().then((m) => m.runIntegrationOperation),
+      {
+        route: "GET /integration/start/{integration_id}",
+        load: () => operations().then((m) => m.runIntegrationOperation),
+      },
       params,
       options,
     );
@@ -188,7 +200,10 @@ export class IntegrationsResource {
    */
   startDataImport(params: StartDataImportRequestBody, options?: RequestOptions): ApiPromise<IntegrationsResponseData> {
     return this.core.call(
-      operations().then((m) => m.startDataImportOperation),
+      {
+        route: "POST /integrations/start-data-import",
+        load: () => operations().then((m) => m.startDataImportOperation),
+      },
       params,
       options,
     );
@@ -202,7 +217,10 @@ export class IntegrationsResource {
    */
   uninstallIntegration(params: UninstallIntegrationParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.uninstallIntegrationOperation),
+      {
+        route: "DELETE /integrations/uninstall/{integration_id}",
+        load: () => operations().then((m) => m.uninstallIntegrationOperation),
+      },
       params,
       options,
     );

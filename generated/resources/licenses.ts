@@ -67,7 +67,7 @@ export class LicensesResource {
    */
   countLicenses(params?: CountLicensesParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countLicensesOperation),
+      { route: "GET /licenses/count", load: () => operations().then((m) => m.countLicensesOperation) },
       params,
       options,
     );
@@ -81,7 +81,7 @@ export class LicensesResource {
    */
   getSingleLicense(params: GetSingleLicenseParams, options?: RequestOptions): ApiPromise<LicenseResponseData> {
     return this.core.call(
-      operations().then((m) => m.getSingleLicenseOperation),
+      { route: "GET /licenses/{license_id}", load: () => operations().then((m) => m.getSingleLicenseOperation) },
       params,
       options,
     );
@@ -95,7 +95,7 @@ export class LicensesResource {
    */
   listLicenses(params?: ListLicensesParams, options?: RequestOptions): PagePromise<LicenseResponseData> {
     return this.core.page(
-      operations().then((m) => m.listLicensesOperation),
+      { route: "GET /licenses", load: () => operations().then((m) => m.listLicensesOperation) },
       params,
       options,
     );

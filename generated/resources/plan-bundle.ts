@@ -37,7 +37,7 @@ export class PlanBundleResource {
     options?: RequestOptions,
   ): ApiPromise<PlanBundleResponseData> {
     return this.core.call(
-      operations().then((m) => m.createCustomPlanBundleOperation),
+      { route: "POST /custom-plan-bundles", load: () => operations().then((m) => m.createCustomPlanBundleOperation) },
       params,
       options,
     );
@@ -51,7 +51,7 @@ export class PlanBundleResource {
    */
   createPlanBundle(params: CreatePlanBundleRequestBody, options?: RequestOptions): ApiPromise<PlanBundleResponseData> {
     return this.core.call(
-      operations().then((m) => m.createPlanBundleOperation),
+      { route: "POST /plan-bundles", load: () => operations().then((m) => m.createPlanBundleOperation) },
       params,
       options,
     );
@@ -65,7 +65,7 @@ export class PlanBundleResource {
    */
   updatePlanBundle(params: UpdatePlanBundleParams, options?: RequestOptions): ApiPromise<PlanBundleResponseData> {
     return this.core.call(
-      operations().then((m) => m.updatePlanBundleOperation),
+      { route: "PUT /plan-bundles/{plan_id}", load: () => operations().then((m) => m.updatePlanBundleOperation) },
       params,
       options,
     );

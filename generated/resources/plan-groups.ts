@@ -39,7 +39,7 @@ export class PlanGroupsResource {
    */
   createPlanGroup(params: CreatePlanGroupRequestBody, options?: RequestOptions): ApiPromise<PlanGroupResponseData> {
     return this.core.call(
-      operations().then((m) => m.createPlanGroupOperation),
+      { route: "POST /plan-groups", load: () => operations().then((m) => m.createPlanGroupOperation) },
       params,
       options,
     );
@@ -53,7 +53,7 @@ export class PlanGroupsResource {
    */
   getPlanGroup(params?: GetPlanGroupParams, options?: RequestOptions): ApiPromise<PlanGroupDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getPlanGroupOperation),
+      { route: "GET /plan-groups", load: () => operations().then((m) => m.getPlanGroupOperation) },
       params,
       options,
     );
@@ -67,7 +67,7 @@ export class PlanGroupsResource {
    */
   updatePlanGroup(params: UpdatePlanGroupParams, options?: RequestOptions): ApiPromise<PlanGroupResponseData> {
     return this.core.call(
-      operations().then((m) => m.updatePlanGroupOperation),
+      { route: "PUT /plan-groups/{plan_group_id}", load: () => operations().then((m) => m.updatePlanGroupOperation) },
       params,
       options,
     );

@@ -116,7 +116,10 @@ export class PlanMigrationsResource {
    */
   countCompanyMigrations(params: CountCompanyMigrationsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countCompanyMigrationsOperation),
+      {
+        route: "GET /plan-version-company-migrations/count",
+        load: () => operations().then((m) => m.countCompanyMigrationsOperation),
+      },
       params,
       options,
     );
@@ -130,7 +133,7 @@ export class PlanMigrationsResource {
    */
   countMigrations(params: CountMigrationsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countMigrationsOperation),
+      { route: "GET /plan-version-migrations/count", load: () => operations().then((m) => m.countMigrationsOperation) },
       params,
       options,
     );
@@ -147,7 +150,7 @@ export class PlanMigrationsResource {
     options?: RequestOptions,
   ): ApiPromise<PlanVersionMigrationResponseData> {
     return this.core.call(
-      operations().then((m) => m.createMigrationOperation),
+      { route: "POST /plan-version-migrations", load: () => operations().then((m) => m.createMigrationOperation) },
       params,
       options,
     );
@@ -161,7 +164,10 @@ export class PlanMigrationsResource {
    */
   getMigration(params: GetMigrationParams, options?: RequestOptions): ApiPromise<PlanVersionMigrationResponseData> {
     return this.core.call(
-      operations().then((m) => m.getMigrationOperation),
+      {
+        route: "GET /plan-version-migrations/{plan_version_migration_id}",
+        load: () => operations().then((m) => m.getMigrationOperation),
+      },
       params,
       options,
     );
@@ -178,7 +184,10 @@ export class PlanMigrationsResource {
     options?: RequestOptions,
   ): PagePromise<PlanVersionCompanyMigrationResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCompanyMigrationsOperation),
+      {
+        route: "GET /plan-version-company-migrations",
+        load: () => operations().then((m) => m.listCompanyMigrationsOperation),
+      },
       params,
       options,
     );
@@ -195,7 +204,7 @@ export class PlanMigrationsResource {
     options?: RequestOptions,
   ): PagePromise<PlanVersionMigrationResponseData> {
     return this.core.page(
-      operations().then((m) => m.listMigrationsOperation),
+      { route: "GET /plan-version-migrations", load: () => operations().then((m) => m.listMigrationsOperation) },
       params,
       options,
     );
@@ -212,7 +221,10 @@ export class PlanMigrationsResource {
     options?: RequestOptions,
   ): ApiPromise<PlanVersionMigrationPreviewResponseData> {
     return this.core.call(
-      operations().then((m) => m.previewMigrationOperation),
+      {
+        route: "POST /plan-version-migrations/preview",
+        load: () => operations().then((m) => m.previewMigrationOperation),
+      },
       params,
       options,
     );
@@ -229,7 +241,10 @@ export class PlanMigrationsResource {
     options?: RequestOptions,
   ): ApiPromise<PlanVersionCompanyMigrationResponseData> {
     return this.core.call(
-      operations().then((m) => m.retryCompanyMigrationOperation),
+      {
+        route: "POST /plan-version-company-migrations/{plan_version_company_migration_id}/retry",
+        load: () => operations().then((m) => m.retryCompanyMigrationOperation),
+      },
       params,
       options,
     );
@@ -243,7 +258,10 @@ export class PlanMigrationsResource {
    */
   retryMigration(params: RetryMigrationParams, options?: RequestOptions): ApiPromise<PlanVersionMigrationResponseData> {
     return this.core.call(
-      operations().then((m) => m.retryMigrationOperation),
+      {
+        route: "POST /plan-version-migrations/{plan_version_migration_id}/retry",
+        load: () => operations().then((m) => m.retryMigrationOperation),
+      },
       params,
       options,
     );

@@ -257,7 +257,10 @@ export class PlansResource {
     options?: RequestOptions,
   ): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countBillingProductMatchCompaniesOperation),
+      {
+        route: "GET /plans/billing-product-match-companies/count",
+        load: () => operations().then((m) => m.countBillingProductMatchCompaniesOperation),
+      },
       params,
       options,
     );
@@ -271,7 +274,7 @@ export class PlansResource {
    */
   countPlans(params?: CountPlansParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countPlansOperation),
+      { route: "GET /plans/count", load: () => operations().then((m) => m.countPlansOperation) },
       params,
       options,
     );
@@ -285,7 +288,7 @@ export class PlansResource {
    */
   createCustomPlan(params: CreateCustomPlanRequestBody, options?: RequestOptions): ApiPromise<PlanDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.createCustomPlanOperation),
+      { route: "POST /custom-plans", load: () => operations().then((m) => m.createCustomPlanOperation) },
       params,
       options,
     );
@@ -299,7 +302,7 @@ export class PlansResource {
    */
   createPlan(params: CreatePlanRequestBody, options?: RequestOptions): ApiPromise<PlanDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.createPlanOperation),
+      { route: "POST /plans", load: () => operations().then((m) => m.createPlanOperation) },
       params,
       options,
     );
@@ -313,7 +316,7 @@ export class PlansResource {
    */
   deletePlan(params: DeletePlanParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deletePlanOperation),
+      { route: "DELETE /plans/{plan_id}", load: () => operations().then((m) => m.deletePlanOperation) },
       params,
       options,
     );
@@ -327,7 +330,10 @@ export class PlansResource {
    */
   deletePlanVersion(params: DeletePlanVersionParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deletePlanVersionOperation),
+      {
+        route: "DELETE /plans/version/{plan_version_id}",
+        load: () => operations().then((m) => m.deletePlanVersionOperation),
+      },
       params,
       options,
     );
@@ -341,7 +347,7 @@ export class PlansResource {
    */
   getPlan(params: GetPlanParams, options?: RequestOptions): ApiPromise<PlanDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getPlanOperation),
+      { route: "GET /plans/{plan_id}", load: () => operations().then((m) => m.getPlanOperation) },
       params,
       options,
     );
@@ -358,7 +364,10 @@ export class PlansResource {
     options?: RequestOptions,
   ): PagePromise<CompanyDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listBillingProductMatchCompaniesOperation),
+      {
+        route: "GET /plans/billing-product-match-companies",
+        load: () => operations().then((m) => m.listBillingProductMatchCompaniesOperation),
+      },
       params,
       options,
     );
@@ -375,7 +384,7 @@ export class PlansResource {
     options?: RequestOptions,
   ): PagePromise<CustomPlanBillingResponseData> {
     return this.core.page(
-      operations().then((m) => m.listCustomPlanBillingsOperation),
+      { route: "GET /custom-plan-billings", load: () => operations().then((m) => m.listCustomPlanBillingsOperation) },
       params,
       options,
     );
@@ -389,7 +398,7 @@ export class PlansResource {
    */
   listPlanIssues(params: ListPlanIssuesParams, options?: RequestOptions): ApiPromise<PlanIssueResponseData[]> {
     return this.core.call(
-      operations().then((m) => m.listPlanIssuesOperation),
+      { route: "GET /plans/issues", load: () => operations().then((m) => m.listPlanIssuesOperation) },
       params,
       options,
     );
@@ -403,7 +412,7 @@ export class PlansResource {
    */
   listPlans(params?: ListPlansParams, options?: RequestOptions): PagePromise<PlanDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listPlansOperation),
+      { route: "GET /plans", load: () => operations().then((m) => m.listPlansOperation) },
       params,
       options,
     );
@@ -420,7 +429,10 @@ export class PlansResource {
     options?: RequestOptions,
   ): ApiPromise<CustomPlanBillingResponseData> {
     return this.core.call(
-      operations().then((m) => m.markCustomPlanBillingPaidOperation),
+      {
+        route: "PUT /custom-plan-billings/{custom_plan_billing_id}/mark-paid",
+        load: () => operations().then((m) => m.markCustomPlanBillingPaidOperation),
+      },
       params,
       options,
     );
@@ -434,7 +446,10 @@ export class PlansResource {
    */
   publishPlanVersion(params: PublishPlanVersionParams, options?: RequestOptions): ApiPromise<PlanVersionResponseData> {
     return this.core.call(
-      operations().then((m) => m.publishPlanVersionOperation),
+      {
+        route: "PUT /plans/version/{plan_version_id}/publish",
+        load: () => operations().then((m) => m.publishPlanVersionOperation),
+      },
       params,
       options,
     );
@@ -451,7 +466,10 @@ export class PlansResource {
     options?: RequestOptions,
   ): ApiPromise<CustomPlanBillingResponseData> {
     return this.core.call(
-      operations().then((m) => m.retryCustomPlanBillingOperation),
+      {
+        route: "PUT /custom-plan-billings/{custom_plan_billing_id}/retry",
+        load: () => operations().then((m) => m.retryCustomPlanBillingOperation),
+      },
       params,
       options,
     );
@@ -468,7 +486,7 @@ export class PlansResource {
     options?: RequestOptions,
   ): ApiPromise<CompanyDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateCompanyPlansOperation),
+      { route: "PUT /company-plans/{company_id}", load: () => operations().then((m) => m.updateCompanyPlansOperation) },
       params,
       options,
     );
@@ -482,7 +500,7 @@ export class PlansResource {
    */
   updatePlan(params: UpdatePlanParams, options?: RequestOptions): ApiPromise<PlanDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.updatePlanOperation),
+      { route: "PUT /plans/{plan_id}", load: () => operations().then((m) => m.updatePlanOperation) },
       params,
       options,
     );
@@ -499,7 +517,10 @@ export class PlansResource {
     options?: RequestOptions,
   ): ApiPromise<BillingProductPlanResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertBillingProductPlanOperation),
+      {
+        route: "PUT /plans/{plan_id}/billing_products",
+        load: () => operations().then((m) => m.upsertBillingProductPlanOperation),
+      },
       params,
       options,
     );
@@ -516,7 +537,10 @@ export class PlansResource {
     options?: RequestOptions,
   ): ApiPromise<PlanDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.upsertPlanForBillingProductOperation),
+      {
+        route: "POST /plans/billing-linked",
+        load: () => operations().then((m) => m.upsertPlanForBillingProductOperation),
+      },
       params,
       options,
     );

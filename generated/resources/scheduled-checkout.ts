@@ -62,7 +62,7 @@ export class ScheduledCheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<ScheduledCheckoutResponseData> {
     return this.core.call(
-      operations().then((m) => m.createScheduledCheckoutOperation),
+      { route: "POST /scheduled-checkout", load: () => operations().then((m) => m.createScheduledCheckoutOperation) },
       params,
       options,
     );
@@ -79,7 +79,10 @@ export class ScheduledCheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<ScheduledCheckoutResponseData> {
     return this.core.call(
-      operations().then((m) => m.getScheduledCheckoutOperation),
+      {
+        route: "GET /scheduled-checkout/{scheduled_checkout_id}",
+        load: () => operations().then((m) => m.getScheduledCheckoutOperation),
+      },
       params,
       options,
     );
@@ -96,7 +99,7 @@ export class ScheduledCheckoutResource {
     options?: RequestOptions,
   ): PagePromise<ScheduledCheckoutResponseData> {
     return this.core.page(
-      operations().then((m) => m.listScheduledCheckoutsOperation),
+      { route: "GET /scheduled-checkout", load: () => operations().then((m) => m.listScheduledCheckoutsOperation) },
       params,
       options,
     );
@@ -113,7 +116,10 @@ export class ScheduledCheckoutResource {
     options?: RequestOptions,
   ): ApiPromise<ScheduledCheckoutResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateScheduledCheckoutOperation),
+      {
+        route: "PUT /scheduled-checkout/{scheduled_checkout_id}",
+        load: () => operations().then((m) => m.updateScheduledCheckoutOperation),
+      },
       params,
       options,
     );

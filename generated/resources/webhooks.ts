@@ -122,7 +122,7 @@ export class WebhooksResource {
    */
   countWebhookEvents(params?: CountWebhookEventsParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countWebhookEventsOperation),
+      { route: "GET /webhook-events/count", load: () => operations().then((m) => m.countWebhookEventsOperation) },
       params,
       options,
     );
@@ -136,7 +136,7 @@ export class WebhooksResource {
    */
   countWebhooks(params?: CountWebhooksParams, options?: RequestOptions): ApiPromise<CountResponse> {
     return this.core.call(
-      operations().then((m) => m.countWebhooksOperation),
+      { route: "GET /webhooks/count", load: () => operations().then((m) => m.countWebhooksOperation) },
       params,
       options,
     );
@@ -150,7 +150,7 @@ export class WebhooksResource {
    */
   createWebhook(params: CreateWebhookRequestBody, options?: RequestOptions): ApiPromise<WebhookResponseData> {
     return this.core.call(
-      operations().then((m) => m.createWebhookOperation),
+      { route: "POST /webhooks", load: () => operations().then((m) => m.createWebhookOperation) },
       params,
       options,
     );
@@ -164,7 +164,7 @@ export class WebhooksResource {
    */
   deleteWebhook(params: DeleteWebhookParams, options?: RequestOptions): ApiPromise<DeleteResponse> {
     return this.core.call(
-      operations().then((m) => m.deleteWebhookOperation),
+      { route: "DELETE /webhooks/{webhook_id}", load: () => operations().then((m) => m.deleteWebhookOperation) },
       params,
       options,
     );
@@ -178,7 +178,7 @@ export class WebhooksResource {
    */
   getWebhook(params: GetWebhookParams, options?: RequestOptions): ApiPromise<WebhookResponseData> {
     return this.core.call(
-      operations().then((m) => m.getWebhookOperation),
+      { route: "GET /webhooks/{webhook_id}", load: () => operations().then((m) => m.getWebhookOperation) },
       params,
       options,
     );
@@ -192,7 +192,10 @@ export class WebhooksResource {
    */
   getWebhookEvent(params: GetWebhookEventParams, options?: RequestOptions): ApiPromise<WebhookEventDetailResponseData> {
     return this.core.call(
-      operations().then((m) => m.getWebhookEventOperation),
+      {
+        route: "GET /webhook-events/{webhook_event_id}",
+        load: () => operations().then((m) => m.getWebhookEventOperation),
+      },
       params,
       options,
     );
@@ -209,7 +212,7 @@ export class WebhooksResource {
     options?: RequestOptions,
   ): PagePromise<WebhookEventDetailResponseData> {
     return this.core.page(
-      operations().then((m) => m.listWebhookEventsOperation),
+      { route: "GET /webhook-events", load: () => operations().then((m) => m.listWebhookEventsOperation) },
       params,
       options,
     );
@@ -223,7 +226,7 @@ export class WebhooksResource {
    */
   listWebhooks(params?: ListWebhooksParams, options?: RequestOptions): PagePromise<WebhookResponseData> {
     return this.core.page(
-      operations().then((m) => m.listWebhooksOperation),
+      { route: "GET /webhooks", load: () => operations().then((m) => m.listWebhooksOperation) },
       params,
       options,
     );
@@ -240,7 +243,10 @@ export class WebhooksResource {
     options?: RequestOptions,
   ): ApiPromise<TestWebhookResponseData> {
     return this.core.call(
-      operations().then((m) => m.sendTestWebhookActionOperation),
+      {
+        route: "POST /webhooks/{webhook_id}/test",
+        load: () => operations().then((m) => m.sendTestWebhookActionOperation),
+      },
       params,
       options,
     );
@@ -254,7 +260,7 @@ export class WebhooksResource {
    */
   updateWebhook(params: UpdateWebhookParams, options?: RequestOptions): ApiPromise<WebhookResponseData> {
     return this.core.call(
-      operations().then((m) => m.updateWebhookOperation),
+      { route: "PUT /webhooks/{webhook_id}", load: () => operations().then((m) => m.updateWebhookOperation) },
       params,
       options,
     );

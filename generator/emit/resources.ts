@@ -137,15 +137,19 @@ export const deferredOperations = (api: IrApi, resource: IrResource) => {
   return resource.operations.filter((op) => !eager.has(op));
 };
 
+/** An operation's method and path template as a string literal: how messages name it ("GET /plans/{plan_id}"). */
+const routeLiteral = (op: IrOperation) => stringLiteral(`${op.method} ${op.path}`);
+
 /** The name of the module-level loader of a resource file's operations module. */
 const LOADER = "operations";
 
 /**
- * What a method hands its core for the operation: the async core takes the descriptor, or the promise of it the
- * operations module gives once loaded; the sync core a SyncCall (the descriptor stays in its worker).
+ * What a method hands its core for the operation: the async core takes the descriptor, or a DeferredOperation (its
+ * route, and the way to load it from the operations module); the sync core a SyncCall (the descriptor stays in its
+ * worker).
  */
 function coreTarget(resource: IrResource, op: IrOperation, flavour: ClientFlavour, eager: boolean): string {
-  if (flavour.kind === "async") return eager ? operationConst(op) : `${LOADER}().then((m) => m.${operationConst(op)})`;
+  if (flavour.kind === "async") return eager ? operationConst(op) : `{ route: ${routeLiteral(op)}, load: () => ${LOADER}().then((m) => m.${operationConst(op)}) }`;
   return syncCall(resource, op);
 }
 
@@ -153,7 +157,7 @@ function coreTarget(resource: IrResource, op: IrOperation, flavour: ClientFlavou
 export function syncCall(resource: IrResource, op: IrOperation): string {
   const fields = [
     `method: ${JSON.stringify(`${resource.name}.${op.name}`)}`,
-    `route: ${stringLiteral(`${op.method} ${op.path}`)}`,
+    `route: ${routeLiteral(op)}`,
     `takesParams: ${op.paramsType !== undefined}`,
     ...(op.paging ? [`pagination: ${JSON.stringify(pagingSpec(op, op.paging))}`] : []),
   ];

@@ -84,11 +84,11 @@ export class SyncBridge {
    * Calls a method of the client in the worker and blocks until it settles; returns its value or throws its error.
    * May be re-entered from the logger, which runs while a call waits: each call takes its own reply.
    */
-  call(method: string, args: unknown[], withResponse = false): unknown {
+  call(method: string, args: unknown[], withResponse = false, optionsAt = args.length - 1): unknown {
     const port = this.start();
     const { signal } = this;
     const id = ++this.lastId;
-    this.send(port, withResponse ? { id, method, args, withResponse } : { id, method, args });
+    this.send(port, withResponse ? { id, method, args, withResponse } : { id, method, args }, optionsAt);
     const startBy = Date.now() + WORKER_START_TIMEOUT_MS;
     for (;;) {
       // Reset before reading the port: a message posted after the last read sets the word again, so the wait below
@@ -121,15 +121,16 @@ export class SyncBridge {
   }
 
   /** Posts a call that is not waited for: its errors are logged, not thrown. */
-  post(method: string, args: unknown[]): void {
-    this.send(this.start(), { method, args });
+  post(method: string, args: unknown[], optionsAt = -1): void {
+    this.send(this.start(), { method, args }, optionsAt);
   }
 
-  private send(port: MessagePort, message: CallMessage): void {
+  /** `optionsAt`: the index of the call's options among its arguments (-1: none), for the message of a refusal. */
+  private send(port: MessagePort, message: CallMessage, optionsAt: number): void {
     try {
       port.postMessage(message);
     } catch (error) {
-      const culprit = uncrossable(message.args);
+      const culprit = uncrossable(message.args, optionsAt);
       const why = culprit === undefined ? (error as Error).message : `${culprit}, which cannot cross to the worker thread`;
       throw new InvalidArgumentError(`${message.method}: arguments must be plain data (objects, arrays, strings, numbers, booleans, null, Date): ${why}`);
     }

@@ -103,7 +103,7 @@ export class SyncClientCore {
     if ("signal" in options && options.signal !== undefined) {
       throw new InvalidArgumentError(`${call.method}: the sync client takes no signal (nothing could fire it while the call blocks); use timeoutMs or totalTimeoutMs`);
     }
-    return this.bridge.call(call.method, call.takesParams ? [args, options] : [options], withResponse);
+    return this.bridge.call(call.method, call.takesParams ? [args, options] : [options], withResponse, call.takesParams ? 1 : 0);
   }
 }
 

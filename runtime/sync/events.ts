@@ -64,7 +64,8 @@ export class SyncEvents {
       return;
     }
     // The clone made here is the queued event: later changes to the caller's object do not reach it.
-    this.bridge.post(kind, options === undefined ? [body] : [body, options]);
+    if (options === undefined) this.bridge.post(kind, [body]);
+    else this.bridge.post(kind, [body, options], 1);
     unflushed.add(this);
     installExitHook();
   }

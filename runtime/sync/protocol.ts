@@ -60,25 +60,37 @@ export const IDLE = 0;
 export const WORKER_POSTED = 1;
 
 /**
- * What in a call's arguments cannot cross to the worker (a function or a symbol: structured clone refuses both), named
- * by its path: `parameter "limit" is a function`, `options.headers.x is a symbol`. The last argument is the options.
+ * What in a call's arguments cannot cross to the worker, named by its path: `parameter "limit" is a function`,
+ * `options.headers.x is a symbol`, `parameter "companyId" is a Promise` (a forgotten await). `optionsAt`: the index of
+ * the options argument, if the call has one. Only asked once structured clone has refused the arguments.
  */
-export function uncrossable(args: readonly unknown[]): string | undefined {
-  for (const [index, arg] of args.entries()) {
-    const isOptions = index === args.length - 1 && args.length > 1;
-    const found = at(arg, isOptions ? "options" : "", new Set());
-    if (found !== undefined) return isOptions ? `${found.path} is a ${found.kind}` : `parameter ${JSON.stringify(found.path)} is a ${found.kind}`;
+export function uncrossable(args: readonly unknown[], optionsAt: number): string | undefined {
+  try {
+    for (const [index, arg] of args.entries()) {
+      const isOptions = index === optionsAt;
+      const found = at(arg, isOptions ? "options" : "", new Set());
+      if (found !== undefined) return isOptions || found.path === "" ? `${found.path || "the argument"} is ${found.kind}` : `parameter ${JSON.stringify(found.path)} is ${found.kind}`;
+    }
+  } catch {
+    // A getter that throws: the caller reports structured clone's own message.
   }
   return undefined;
 }
 
 function at(value: unknown, path: string, seen: Set<object>): { path: string; kind: string } | undefined {
-  if (typeof value === "function" || typeof value === "symbol") return { path, kind: typeof value };
+  if (typeof value === "function" || typeof value === "symbol") return { path, kind: `a ${typeof value}` };
   if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
   seen.add(value);
+  try {
+    structuredClone(value);
+    return undefined;
+  } catch {
+    // Something in it, or the object itself (a Promise, a WeakMap), cannot be cloned.
+  }
   for (const [key, item] of Object.entries(value)) {
     const found = at(item, Array.isArray(value) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`, seen);
     if (found !== undefined) return found;
   }
-  return undefined;
+  const name = typeof value.constructor?.name === "string" && value.constructor.name !== "" ? value.constructor.name : "Object";
+  return { path, kind: `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}` };
 }
