@@ -9,6 +9,7 @@ import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { FormatPool, Formatter, formatFile } from "../generator/format.js";
+import { uncrossable } from "../runtime/sync/protocol.js";
 import { repoRoot } from "./helpers/cli.js";
 
 const T = { timeout: 60_000 };
@@ -158,4 +159,16 @@ describe("review: Markdown formatted with its TypeScript blocks together", () =>
       assert.equal(shipped!.text, whole);
     },
   );
+});
+
+describe("review: what cannot cross to the sync client's worker, named", () => {
+  it("names a function, a symbol or an uncopyable object by its path, labels the options, and survives a throwing getter", () => {
+    assert.equal(uncrossable([{ a: { b: [1, () => 2] } }, {}], 1), 'parameter "a.b[1]" is a function');
+    assert.equal(uncrossable([{ id: Promise.resolve(1) }, {}], 1), 'parameter "id" is a Promise');
+    assert.equal(uncrossable([{ id: "x" }, { headers: { h: Symbol("s") } }], 1), "options.headers.h is a symbol");
+    assert.equal(uncrossable([{ headers: { h: new WeakMap() } }], 0), "options.headers.h is a WeakMap");
+    assert.equal(uncrossable([{ id: "x" }, {}], 1), undefined, "nothing to name");
+    const throwing = Object.defineProperty({}, "id", { enumerable: true, get: () => { throw new Error("getter"); } });
+    assert.equal(uncrossable([throwing, {}], 1), undefined, "the caller keeps structured clone's own message");
+  });
 });
