@@ -63,8 +63,8 @@ export interface Operation<Result> {
 
 /**
  * An operation whose descriptor is in its resource's operations module, loaded on the resource's first call. Its route
- * ("GET /plans/{plan_id}") is all that what a call is refused for before anything is sent needs (arguments or options
- * that are not objects, an offline client): such a call loads nothing.
+ * ("GET /plans/{plan_id}") is all a call needs to be refused before anything is sent (arguments or options that are
+ * not objects, a closed request gate), so such a call loads nothing.
  */
 export interface DeferredOperation<Result> {
   readonly route: string;
