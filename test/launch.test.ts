@@ -1,29 +1,15 @@
 // generator/launch.mjs, what `npm run generate` and `npm run import-openapi` run: the generator's sources bundled once
 // into node_modules/.cache/sdk-generator and bundled again when one changes, with the same output as the sources.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type CliResult, repoRoot } from "./helpers/cli.js";
+import { repoRoot, runNode } from "./helpers/cli.js";
 
 const T = { timeout: 120_000 };
 /** The packages the generator and the launcher import (a copy of node_modules of its own: its cache must be its own). */
 const PACKAGES = ["ajv", "esbuild", "handlebars", "prettier", "ts-morph", "yaml"];
-
-/** Runs `node ...command` as typed in `typedIn` (npm's INIT_CWD), from `cwd`. */
-function run(typedIn: string, command: string[], cwd = typedIn): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, command, { cwd, timeout: 60_000, env: { ...process.env, INIT_CWD: typedIn } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Every file below a folder with its text. */
 async function contents(dir: string): Promise<Record<string, string>> {
@@ -35,7 +21,7 @@ async function contents(dir: string): Promise<Record<string, string>> {
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-const launch = (root: string, args: string[]) => run(root, [path.join(root, "generator/launch.mjs"), ...args]);
+const launch = (root: string, args: string[]) => runNode([path.join(root, "generator/launch.mjs"), ...args], { cwd: root, typedIn: root });
 
 describe("generator/launch.mjs", () => {
   let work: string;
@@ -65,7 +51,7 @@ describe("generator/launch.mjs", () => {
     const reference = path.join(work, "reference");
     await mkdir(reference);
     await cp(path.join(root, "manifest.yaml"), path.join(reference, "manifest.yaml"));
-    const fromSources = await run(reference, ["--import", "tsx", path.join(repoRoot, "generator/cli.ts"), "--manifest", "manifest.yaml", "--out", "out"], repoRoot);
+    const fromSources = await runNode(["--import", "tsx", path.join(repoRoot, "generator/cli.ts"), "--manifest", "manifest.yaml", "--out", "out"], { typedIn: reference });
     assert.equal(fromSources.code, 0, fromSources.stderr);
     const launched = await contents(path.join(root, "out"));
     assert.ok(Object.keys(launched).length > 10);

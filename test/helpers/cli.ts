@@ -17,13 +17,17 @@ export interface CliResult {
  * `typedIn` (npm's INIT_CWD; by default the repository's root).
  */
 export function runGenerator(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env, typedIn = repoRoot): Promise<CliResult> {
+  return runNode([path.join(repoRoot, "generator/launch.mjs"), "generate", ...args], { timeoutMs, env, typedIn });
+}
+
+/** Runs `node ...args` from `cwd` (the repository's root) as if typed in `typedIn` (npm's INIT_CWD), bounded in time. */
+export function runNode(
+  args: string[],
+  { cwd = repoRoot, typedIn = repoRoot, timeoutMs = 60_000, env = process.env }: { cwd?: string; typedIn?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "generator/launch.mjs"), "generate", ...args], {
-      cwd: repoRoot,
-      timeout: timeoutMs,
-      // Typed where the caller says, whatever folder `npm test` itself was started in.
-      env: { ...env, INIT_CWD: typedIn },
-    });
+    // Typed where the caller says, whatever folder `npm test` itself was started in.
+    const child = spawn(process.execPath, args, { cwd, timeout: timeoutMs, env: { ...env, INIT_CWD: typedIn } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
