@@ -20,6 +20,7 @@ import {
 } from "./escape.js";
 import { exampleCall, exampleValue } from "./examples.js";
 import type { Unformatted } from "./format.js";
+import { prettierLayout } from "./markdown-layout.js";
 import type { IrApi, IrObjectType, IrOperation, IrResource } from "./ir.js";
 
 const templatesDir = new URL("../templates/", import.meta.url);
@@ -197,11 +198,15 @@ export function renderDocs(api: IrApi, regeneration: Regeneration = DEFAULT_REGE
     capabilityOptionRows: capabilityDocs.flatMap((docs) => docs.optionRows),
     passThroughMaps: capabilityDocs.flatMap((docs) => docs.passThroughMaps ?? []),
   });
-  // The reference's template prints Markdown as prettier does (test/format-reference.test.ts): only its TypeScript
-  // blocks are formatted, which saves formatting the largest file of a large API (a second of a whole run).
-  const reference = `${referenceTemplate(common).trimEnd()}\n`;
-  return [
-    { path: "README.md", text: readme },
-    { path: "reference.md", text: reference, codeBlocksOnly: true },
-  ];
+  return [laidOut("README.md", readme), laidOut("reference.md", referenceTemplate(common))];
+}
+
+/**
+ * A document laid out as prettier lays out Markdown, so that only its TypeScript blocks are formatted (prettier's
+ * Markdown pass is most of the formatting of a large API's docs; test/format-docs.test.ts checks the layout is
+ * prettier's); as rendered when that cannot be exact, for prettier to format whole.
+ */
+function laidOut(path: string, rendered: string): Unformatted {
+  const text = prettierLayout(rendered);
+  return text === undefined ? { path, text: rendered } : { path, text, codeBlocksOnly: true };
 }

@@ -8,15 +8,16 @@ import { loadManifest } from "../generator/load.js";
 import { normalizeManifest } from "../generator/normalize.js";
 import { importOpenApi } from "../generator/openapi/import.js";
 import { manifestText } from "../generator/openapi/manifest-text.js";
+import { prettierLayout } from "../generator/markdown-layout.js";
 import { renderDocs } from "../generator/render.js";
 import { validateManifest } from "../generator/validate.js";
 import { repoRoot } from "./helpers/cli.js";
 import { irOf, minimalWith } from "./helpers/manifests.js";
 
-/** reference.md of an API, formatted as it ships (only its TypeScript blocks), and as prettier formats it whole. */
-async function shipped(api: IrApi): Promise<{ text: string; wholeFormatted: string }> {
-  const doc = renderDocs(api).find((d) => d.path === "reference.md")!;
-  assert.equal(doc.codeBlocksOnly, true, "the generator formats only the reference's TypeScript blocks");
+/** A document of an API, formatted as it ships (only its TypeScript blocks), and as prettier formats it whole. */
+async function shipped(api: IrApi, path = "reference.md"): Promise<{ text: string; wholeFormatted: string }> {
+  const doc = renderDocs(api).find((d) => d.path === path)!;
+  assert.equal(doc.codeBlocksOnly, true, `the generator formats only the TypeScript blocks of ${path}`);
   const formatter = new Formatter(undefined, new FormatPool());
   formatter.add(doc);
   const [file] = (await formatter.finish()).files;
@@ -67,8 +68,8 @@ describe("reference.md parameters", () => {
   });
 });
 
-describe("reference.md is printed as prettier prints Markdown", () => {
-  it("formatting it whole gives the text the generator ships: manifest.yaml, every fixture, the whole Schematic API", { timeout: 120_000 }, async () => {
+describe("README.md and reference.md are laid out as prettier lays out Markdown", () => {
+  it("formatting them whole gives the text the generator ships: manifest.yaml, every fixture, the whole Schematic API", { timeout: 120_000 }, async () => {
     const fixtures = (await readdir(path.join(repoRoot, "test/fixtures"), { withFileTypes: true })).filter((entry) => entry.isDirectory());
     const manifests = [path.join(repoRoot, "manifest.yaml")];
     for (const fixture of fixtures) {
@@ -81,9 +82,54 @@ describe("reference.md is printed as prettier prints Markdown", () => {
     apis.push(["the whole Schematic API", irOf(manifestText(manifest, ""))]);
     assert.ok(apis.length >= 8, `${apis.length} APIs`);
     for (const [name, api] of apis) {
-      const { text, wholeFormatted } = await shipped(api);
-      assert.equal(text, wholeFormatted, name);
-      assert.equal(await formatFile("reference.md", text), text, `${name}: prettier changes nothing`);
+      for (const doc of ["README.md", "reference.md"]) {
+        const { text, wholeFormatted } = await shipped(api, doc);
+        assert.equal(text, wholeFormatted, `${name}: ${doc}`);
+        assert.equal(await formatFile(doc, text), text, `${name}: ${doc}: prettier changes nothing`);
+      }
     }
+  });
+
+  it("leaves a README whose tables hold non-ASCII text to prettier whole (it counts display columns)", { timeout: 60_000 }, async () => {
+    const api = irOf(minimalWith("    default: 30000", '    default: 30000\n    description: "Délai d\u2019attente, 待ち時間 ⏱"'));
+    const readme = renderDocs(api).find((d) => d.path === "README.md")!;
+    assert.notEqual(readme.codeBlocksOnly, true);
+    const formatter = new Formatter(undefined, new FormatPool());
+    formatter.add(readme);
+    const [file] = (await formatter.finish()).files;
+    assert.equal(file!.text, await formatFile("README.md", readme.text));
+    assert.match(file!.text, /待ち時間/);
+  });
+});
+
+describe("prettierLayout", () => {
+  it("aligns tables, keeps one blank line between blocks and code blocks as they are, as prettier does", { timeout: 30_000 }, async () => {
+    const markdown = [
+      "# Title",
+      "",
+      "",
+      "",
+      "| a | long header | c |",
+      "| --- | --- | --- |",
+      "| `x \\| y` | 1 | |",
+      "| wide cell text here | 2 | 3 |",
+      "",
+      "```sh",
+      "echo a",
+      "",
+      "",
+      "echo b",
+      "```",
+      "",
+      "",
+      "Text.",
+      "",
+      "",
+    ].join("\n");
+    const laidOut = prettierLayout(markdown)!;
+    assert.equal(laidOut, await formatFile("doc.md", markdown));
+    assert.match(laidOut, /echo a\n\n\necho b/, "a code block keeps its blank lines");
+    assert.equal(prettierLayout("| a |\n| --- |\n| é |\n"), undefined, "non-ASCII cell: not exact");
+    assert.equal(prettierLayout("| a | b |\n| --- |\n"), undefined, "a malformed table: left to prettier");
   });
 });
