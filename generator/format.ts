@@ -78,8 +78,6 @@ export interface FormattedFile {
 
 /** One thread that formats the files handed to it, one at a time, in the order given. */
 interface Lane {
-  /** Characters handed over and not yet formatted: the pool gives the next file to the lane with the fewest. */
-  readonly pending: number;
   format(file: string, text: string, overrides?: Overrides): Promise<string>;
   close(): void;
 }
@@ -109,9 +107,8 @@ parentPort.on("message", (job) => {
 
 /** A worker thread running the same prettier module with the same options as formatFile: the same text. */
 class WorkerLane implements Lane {
-  pending = 0;
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { file: string; cost: number; resolve: (text: string) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { file: string; resolve: (text: string) => void; reject: (error: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
 
@@ -131,7 +128,7 @@ class WorkerLane implements Lane {
     });
     this.worker.on("error", (error) => this.fail(new Error(`the formatting worker thread failed: ${error.stack ?? error.message}`)));
     this.worker.on("exit", (code) => this.fail(new Error(`the formatting worker thread exited (${code}) before answering`)));
-    // Only a lane with work keeps the process alive: an idle pool never delays its exit. (After the listeners: adding
+    // Only a worker with work keeps the process alive: an idle pool never delays its exit. (After the listeners: adding
     // one refs the worker's port again.)
     this.worker.unref();
   }
@@ -139,11 +136,9 @@ class WorkerLane implements Lane {
   format(file: string, text: string, overrides: Overrides = {}): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const cost = text.length;
-    this.pending += cost;
     if (this.waiting.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { file, cost, resolve, reject });
+      this.waiting.set(id, { file, resolve, reject });
       this.worker.postMessage({ id, path: file, text, parser: parserOf(file), overrides });
     });
   }
@@ -154,7 +149,6 @@ class WorkerLane implements Lane {
   }
 
   private settle(id: number): void {
-    this.pending -= this.waiting.get(id)!.cost;
     this.waiting.delete(id);
     if (this.waiting.size === 0) this.worker.unref();
   }
@@ -170,16 +164,12 @@ class WorkerLane implements Lane {
 
 /** Formatting in this thread: on one core, a worker would only add its start and a second load of prettier. */
 class InThreadLane implements Lane {
-  pending = 0;
   private previous: Promise<unknown> = Promise.resolve();
 
   format(file: string, text: string, overrides: Overrides = {}): Promise<string> {
-    const cost = text.length;
-    this.pending += cost;
     const formatted = this.previous
       .then(() => formatFile(file, text, overrides))
-      .catch((error: unknown) => Promise.reject(new Error(`formatting ${file} failed: ${(error as Error).stack ?? String(error)}`)))
-      .finally(() => (this.pending -= cost));
+      .catch((error: unknown) => Promise.reject(new Error(`formatting ${file} failed: ${(error as Error).stack ?? String(error)}`)));
     this.previous = formatted.catch(() => undefined);
     return formatted;
   }
@@ -188,35 +178,24 @@ class InThreadLane implements Lane {
 }
 
 /**
- * Worker threads in a pool on a machine with more than one core. One: on the 2-core machine this was measured on,
- * prettier allocates so much that two threads formatting at once each run 1.7 to 2 times slower (memory-bound), so a
- * second worker, or this thread formatting beside the worker, only added a second load and warm-up of prettier
- * (whole Schematic API: formatting ended at 3.4 s with one worker, 3.5 to 3.8 s with two lanes). The one worker's
- * gain is the overlap: it formats while this thread loads, validates and emits.
- */
-const MAX_WORKERS = 1;
-
-/**
- * Threads that format files as they are handed over, each file to the lane with the least work still to do. With
- * more than one core, worker threads: started before the first file is printed, each loads prettier and its parsers
- * while this thread is still loading the manifest and emitting. With one core, this thread after emitting.
+ * The thread that formats files as they are handed over. With more than one core, a worker thread: started before the
+ * first file is printed, it loads prettier and its parsers while this thread is still loading the manifest and
+ * emitting, and formats while this thread emits. With one core, this thread after emitting. One worker, not more: on
+ * the 2-core machine this was measured on, prettier allocates so much that two threads formatting at once each run 1.7
+ * to 2 times slower (memory-bound), so a second worker, or this thread formatting beside the worker, only added a
+ * second load and warm-up of prettier (whole Schematic API: formatting ended at 3.4 s with one worker, 3.5 to 3.8 s
+ * with two).
  */
 export class FormatPool {
-  private readonly lanes: Lane[];
-
-  constructor() {
-    const cores = availableParallelism();
-    this.lanes = cores < 2 ? [new InThreadLane()] : Array.from({ length: Math.min(MAX_WORKERS, cores) }, () => new WorkerLane());
-  }
+  private readonly lane: Lane = availableParallelism() < 2 ? new InThreadLane() : new WorkerLane();
 
   format(file: string, text: string, overrides: Overrides = {}): Promise<string> {
-    const lane = this.lanes.reduce((least, next) => (next.pending < least.pending ? next : least));
-    return lane.format(file, text, overrides);
+    return this.lane.format(file, text, overrides);
   }
 
-  /** Stops the threads; files not formatted yet are rejected. */
+  /** Stops the thread; files not formatted yet are rejected. */
   close(): void {
-    for (const lane of this.lanes) lane.close();
+    this.lane.close();
   }
 }
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { repoRoot } from "./helpers/cli.js";
+import { generatedCopyWithout } from "./helpers/generated-copy.js";
 import { sendJson, startServer, type TestServer } from "./helpers/server.js";
 
 // A resource's operation descriptors (operations/<resource>.ts) and the codecs of every model (codecs.ts) load on the
@@ -15,25 +15,7 @@ const T = { timeout: 60_000 };
 const API_KEY = "sk_lazy_operations_secret_1234";
 const run = promisify(execFile);
 
-type Package = typeof import("../generated/index.js");
-
-/** A copy of generated/ beside a link to runtime/, with `missing` files (relative to it) removed; restore() puts them back. */
-async function copyWithout(missing: string[]): Promise<{ dir: string; load(): Promise<Package>; restore(file: string): Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "sdk-lazy-"));
-  await cp(path.join(repoRoot, "generated"), path.join(dir, "generated"), { recursive: true });
-  await symlink(path.join(repoRoot, "runtime"), path.join(dir, "runtime"), "dir");
-  const kept = new Map<string, string>();
-  for (const file of missing) {
-    const where = path.join(dir, "generated", file);
-    kept.set(file, await readFile(where, "utf8"));
-    await unlink(where);
-  }
-  return {
-    dir,
-    load: () => import(pathToFileURL(path.join(dir, "generated/index.ts")).href) as Promise<Package>,
-    restore: (file) => writeFile(path.join(dir, "generated", file), kept.get(file)!),
-  };
-}
+const copyWithout = (missing: string[]) => generatedCopyWithout(missing, "sdk-lazy-");
 
 const company = { id: "comp_1", name: "Acme", created_at: "2024-01-02T03:04:05Z", updated_at: "2024-01-02T03:04:05Z" };
 

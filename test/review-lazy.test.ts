@@ -2,7 +2,7 @@
 // format pool (commit 72df28d): each test shows a defect found in review, fixed since.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { FormatPool, Formatter, formatFile } from "../generator/format.js";
 import { uncrossable } from "../runtime/sync/protocol.js";
 import { repoRoot } from "./helpers/cli.js";
+import { generatedCopyWithout } from "./helpers/generated-copy.js";
 
 const T = { timeout: 60_000 };
 const API_KEY = "sk_review_lazy_secret_5678";
@@ -22,14 +23,11 @@ after(async () => {
 
 type Package = typeof import("../generated/index.js");
 
-/** A copy of generated/ beside a link to runtime/, without `missing` (paths relative to generated/). */
+/** A copy of generated/ without `missing` (paths relative to generated/), imported. */
 async function packageWithout(missing: string[]): Promise<Package> {
-  const dir = await mkdtemp(path.join(tmpdir(), "sdk-review-lazy-"));
-  dirs.push(dir);
-  await cp(path.join(repoRoot, "generated"), path.join(dir, "generated"), { recursive: true });
-  await symlink(path.join(repoRoot, "runtime"), path.join(dir, "runtime"), "dir");
-  for (const file of missing) await unlink(path.join(dir, "generated", file));
-  return (await import(pathToFileURL(path.join(dir, "generated/index.ts")).href)) as Package;
+  const copy = await generatedCopyWithout(missing, "sdk-review-lazy-");
+  dirs.push(copy.dir);
+  return copy.load();
 }
 
 /**

@@ -132,10 +132,7 @@ export function eagerOperations(api: IrApi): ReadonlySet<IrOperation> {
 }
 
 /** The resource's operations whose descriptors its operations module holds, loaded on the resource's first call. */
-export const deferredOperations = (api: IrApi, resource: IrResource) => {
-  const eager = eagerOperations(api);
-  return resource.operations.filter((op) => !eager.has(op));
-};
+const deferredOperations = (resource: IrResource, eager: ReadonlySet<IrOperation>) => resource.operations.filter((op) => !eager.has(op));
 
 /** An operation's method and path template as a string literal: how messages name it ("GET /plans/{plan_id}"). */
 const routeLiteral = (op: IrOperation) => stringLiteral(`${op.method} ${op.path}`);
@@ -226,7 +223,7 @@ export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: str
     if (op.response.content === "binary") imports.runtimeTypes("Download");
     if (eager.has(op)) statements.push(operationDescriptor(api, op, imports, files.clientCodecs));
   }
-  if (deferredOperations(api, resource).length > 0) {
+  if (deferredOperations(resource, eager).length > 0) {
     imports.runtime("loadOnFirstUse");
     const module = imports.specifier(files.operations(resource.name));
     statements.push({
@@ -247,7 +244,7 @@ export function emitResource(api: IrApi, resource: IrResource, runtimeEntry: str
 
 /** A resource's operations module: the descriptors of its operations but those emitResource keeps; none when empty. */
 export function emitOperations(api: IrApi, resource: IrResource, runtimeEntry: string): SourceFileStructure | undefined {
-  const deferred = deferredOperations(api, resource);
+  const deferred = deferredOperations(resource, eagerOperations(api));
   if (deferred.length === 0) return undefined;
   const imports = new Imports(files.operations(resource.name), runtimeEntry);
   const statements: StatementStructures[] = [];
